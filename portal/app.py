@@ -1,0 +1,125 @@
+"""create_app(): routes, templates, CSRF, security headers, errors, lifespan (pool, scheduler)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
+
+from portal import __version__
+from portal.auth.constants import Access
+from portal.auth.guards import access_guard, auth_middleware
+from portal.db import close_pool, start_pool
+from portal.errors import http_exception_handler, internal_error_handler
+from portal.routes import api_routes, page_routes
+from portal.settings import STATIC_DIR, get_settings
+from portal.templating import environment
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+async def _security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        headers = list(message.get("headers", []))
+        present = {name.lower() for name, _ in headers}
+        for name, value in SECURITY_HEADERS:
+            if name not in present:
+                headers.append((name, value))
+        if get_settings().secure_cookies:
+            headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        message["headers"] = headers
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    await start_pool()
+    scheduler = None
+    settings = get_settings()
+    if settings.run_jobs_in_process and app.state.get("run_scheduler", True):
+        from portal.worker import InProcessScheduler
+
+        scheduler = InProcessScheduler()
+        scheduler.start()
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            await scheduler.stop()
+        from portal.lib import jobs
+
+        await jobs.close()
+        await close_pool()
+
+
+def create_app(run_scheduler: bool = True) -> Litestar:
+    """The ASGI application; every process builds the same one from the same settings."""
+    settings = get_settings()
+    engine = JinjaTemplateEngine.from_environment(environment())
+    app = Litestar(
+        route_handlers=[
+            *page_routes(),
+            Router(path="/api/v1", route_handlers=api_routes(), opt={"exclude_from_csrf": True}),
+            create_static_files_router(
+                path="/static", directories=[STATIC_DIR], opt={"access": Access.PUBLIC},
+                name="static", send_as_attachment=False,
+            ),
+        ],
+        middleware=[auth_middleware],
+        guards=[access_guard],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        template_config=TemplateConfig(instance=engine),
+        openapi_config=OpenAPIConfig(
+            title="Channel Partner Portal API",
+            version=__version__,
+            description="JSON API for integrators. Authenticate with `Authorization: Bearer <token>` "
+            "from POST /api/v1/auth/tokens.",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        exception_handlers={
+            HTTPException: http_exception_handler,
+            Exception: internal_error_handler,
+        },
+        before_send=[_security_headers],
+        lifespan=[_lifespan],
+        request_max_body_size=25 * 1024 * 1024,
+        debug=False,
+    )
+    app.state.run_scheduler = run_scheduler
+
+    def url_for(name: str, **params: object) -> str:
+        return app.route_reverse(name, **params)
+
+    environment().globals["url_for"] = url_for
+    environment().globals["static"] = lambda path: f"/static/{path}"
+    return app

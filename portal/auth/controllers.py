@@ -1,0 +1,378 @@
+"""Sign-in pages, account pages (profile, password, sessions, API tokens), invitations, and the
+auth part of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
+
+from portal.auth import services, sessions
+from portal.auth.constants import Access
+from portal.auth.schemas import CurrentUser
+from portal.home import cards_for
+from portal.lib.forms import FormError, read_form
+from portal.lib.i18n import SUPPORTED_LOCALES
+from portal.lib.i18n import gettext as _
+from portal.settings import get_settings
+from portal.web import (
+    LANG_COOKIE,
+    client_ip,
+    current_user,
+    maybe_user,
+    page,
+    redirect,
+    safe_next,
+    session_cookie_name,
+)
+
+PUBLIC = {"access": Access.PUBLIC}
+USER = {"access": Access.USER}
+
+
+class LoginForm(msgspec.Struct):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=256)]
+    next: str = ""
+
+
+class PasswordChangeForm(msgspec.Struct):
+    current_password: str
+    password: str
+    password_confirm: str
+
+
+class ProfileForm(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    title: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    locale: str = ""
+
+
+class ResetRequestForm(msgspec.Struct):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+
+
+class NewPasswordForm(msgspec.Struct):
+    password: str
+    password_confirm: str
+
+
+class AcceptForm(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    password: str
+    password_confirm: str
+    locale: str = ""
+
+
+class TokenForm(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+def _session_cookie(token: str) -> Cookie:
+    settings = get_settings()
+    return Cookie(
+        key=session_cookie_name(),
+        value=token,
+        path="/",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        max_age=settings.session_absolute_hours * 3600,
+    )
+
+
+def _throttled_message(minutes: int) -> str:
+    return _("Too many failed attempts. Try again in %(n)s minutes.", n=minutes)
+
+
+class AuthPages(Controller):
+    """Sign in and out, the home page, language, password reset and invitations."""
+
+    @get("/", name="home", opt=USER)
+    async def home(self, request: Request) -> Template:
+        user = current_user(request)
+        return page(request, "home.html", cards=await cards_for(user))
+
+    @get("/login", name="auth:login", opt=PUBLIC)
+    async def login_form(self, request: Request, next: str = "") -> Template | Redirect:
+        if maybe_user(request):
+            return redirect(request, safe_next(next))
+        return page(request, "auth/login.html", values={"next": next})
+
+    @post("/login", name="auth:login_submit", opt=PUBLIC)
+    async def login(self, request: Request) -> Template | Redirect:
+        data = await request.form()
+        form, errors, values = read_form(LoginForm, data)
+        values.pop("password", None)
+        if form is None:
+            return page(request, "auth/login.html", status_code=400, errors=errors, values=values)
+        ip = client_ip(request)
+        try:
+            user_id = await sessions.authenticate(form.email, form.password, ip)
+        except sessions.Throttled as exc:
+            return page(request, "auth/login.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
+                        errors={"": _throttled_message(exc.minutes)}, values=values)
+        if user_id is None:
+            return page(request, "auth/login.html", status_code=400, values=values,
+                        errors={"": _("The e-mail address or password is not correct.")})
+        token = await sessions.start_session(user_id, ip, request.headers.get("user-agent", ""))
+        response = redirect(request, safe_next(form.next))
+        response.cookies.append(_session_cookie(token))
+        return response
+
+    @post("/logout", name="auth:logout", opt=PUBLIC)
+    async def logout(self, request: Request) -> Redirect:
+        user = maybe_user(request)
+        if user and user.session_id:
+            await sessions.end_session(user.session_id)
+        response = redirect(request, "auth:login", flash=("info", _("You have been signed out.")))
+        response.cookies.append(Cookie(key=session_cookie_name(), value="", max_age=0, path="/"))
+        return response
+
+    @post("/language", name="auth:language", opt=PUBLIC)
+    async def language(self, request: Request) -> Redirect:
+        data = await request.form()
+        locale = str(data.get("locale", ""))
+        if locale not in SUPPORTED_LOCALES:
+            locale = get_settings().default_locale
+        user = maybe_user(request)
+        if user:
+            await services.set_locale(user, locale)
+        back = safe_next(str(data.get("next", "")) or request.headers.get("referer", "").split(
+            request.base_url.rstrip("/"), 1)[-1], "/")
+        response = redirect(request, back)
+        response.cookies.append(
+            Cookie(key=LANG_COOKIE, value=locale, path="/", max_age=365 * 86400, samesite="lax",
+                   secure=get_settings().secure_cookies)
+        )
+        return response
+
+    @get("/password-reset", name="auth:reset_request", opt=PUBLIC)
+    async def reset_request_form(self, request: Request) -> Template:
+        return page(request, "auth/reset_request.html")
+
+    @post("/password-reset", name="auth:reset_request_submit", opt=PUBLIC)
+    async def reset_request(self, request: Request) -> Template | Redirect:
+        form, errors, values = read_form(ResetRequestForm, await request.form())
+        if form is None:
+            return page(request, "auth/reset_request.html", status_code=400, errors=errors, values=values)
+        ip = client_ip(request)
+        try:
+            await sessions.check_throttle(form.email, ip)
+        except sessions.Throttled as exc:
+            return page(request, "auth/reset_request.html", status_code=429, values=values,
+                        errors={"": _throttled_message(exc.minutes)})
+        await services.request_password_reset(form.email, ip)
+        return redirect(request, "auth:login", flash=("info", _(
+            "If an account exists for that address, we have sent it a link to choose a new password."
+        )))
+
+    @get("/password-reset/{token:str}", name="auth:reset", opt=PUBLIC)
+    async def reset_form(self, request: Request, token: str) -> Template:
+        target = await services.reset_target(token)
+        return page(request, "auth/reset.html", token=token, valid=target is not None,
+                    status_code=200 if target else 404)
+
+    @post("/password-reset/{token:str}", name="auth:reset_submit", opt=PUBLIC)
+    async def reset(self, request: Request, token: str) -> Template | Redirect:
+        form, errors, _values = read_form(NewPasswordForm, await request.form())
+        if form and form.password != form.password_confirm:
+            errors = {"password_confirm": _("The two passwords do not match.")}
+        if form is None or errors:
+            return page(request, "auth/reset.html", status_code=400, token=token, valid=True, errors=errors)
+        try:
+            ok = await services.reset_password(token, form.password, client_ip(request))
+        except FormError as exc:
+            return page(request, "auth/reset.html", status_code=400, token=token, valid=True,
+                        errors=exc.errors)
+        if not ok:
+            return page(request, "auth/reset.html", token=token, valid=False, status_code=404)
+        return redirect(request, "auth:login", flash=("success", _(
+            "Your password has been changed. Please sign in.")))
+
+    @get("/invitations/{token:str}", name="auth:invitation", opt=PUBLIC)
+    async def invitation_form(self, request: Request, token: str) -> Template:
+        inv = await services.open_invitation(token)
+        return page(request, "auth/invitation.html", token=token, invitation=inv,
+                    values={"name": inv["name"] if inv else ""}, status_code=200 if inv else 404)
+
+    @post("/invitations/{token:str}", name="auth:invitation_accept", opt=PUBLIC)
+    async def invitation_accept(self, request: Request, token: str) -> Template | Redirect:
+        inv = await services.open_invitation(token)
+        if inv is None:
+            return page(request, "auth/invitation.html", token=token, invitation=None, status_code=404)
+        form, errors, values = read_form(AcceptForm, await request.form())
+        if form and form.password != form.password_confirm:
+            errors = {"password_confirm": _("The two passwords do not match.")}
+        values.pop("password", None)
+        values.pop("password_confirm", None)
+        if form is None or errors:
+            return page(request, "auth/invitation.html", status_code=400, token=token,
+                        invitation=inv, errors=errors, values=values)
+        locale = form.locale if form.locale in SUPPORTED_LOCALES else ""
+        ip = client_ip(request)
+        try:
+            user_id = await services.accept_invitation(token, form.name, form.password, locale, ip)
+        except FormError as exc:
+            return page(request, "auth/invitation.html", status_code=400, token=token,
+                        invitation=inv, errors=exc.errors, values=values)
+        if user_id is None:
+            return page(request, "auth/invitation.html", token=token, invitation=None, status_code=404)
+        session_token = await sessions.start_session(user_id, ip, request.headers.get("user-agent", ""))
+        response = redirect(request, "home", flash=("success", _("Welcome! Your account is ready.")))
+        response.cookies.append(_session_cookie(session_token))
+        return response
+
+
+class AccountPages(Controller):
+    """The signed-in user's own account: profile, password, sessions and API tokens."""
+
+    path = "/account"
+    opt = USER
+
+    @get("/", name="account:show")
+    async def show(self, request: Request) -> Template:
+        user = current_user(request)
+        return await self._page(request, user)
+
+    async def _page(self, request: Request, user: CurrentUser, status_code: int = 200,
+                    new_token: str = "", **extra: Any) -> Template:
+        profile = await services.get_user(user.id)
+        return page(
+            request,
+            "auth/account.html",
+            status_code=status_code,
+            profile=profile,
+            sessions=await sessions.list_sessions(user.id),
+            tokens=await sessions.list_api_tokens(user.id),
+            new_token=new_token,
+            **extra,
+        )
+
+    @post("/profile", name="account:profile")
+    async def profile(self, request: Request) -> Template | Redirect:
+        user = current_user(request)
+        form, errors, values = read_form(ProfileForm, await request.form())
+        if form is None:
+            return await self._page(request, user, 400, errors=errors, values=values)
+        locale = form.locale if form.locale in SUPPORTED_LOCALES else ""
+        await services.update_profile(user, form.name, form.phone, form.title, locale)
+        return redirect(request, "account:show", flash=("success", _("Your profile has been saved.")))
+
+    @post("/password", name="account:password")
+    async def password(self, request: Request) -> Template | Redirect:
+        user = current_user(request)
+        form, errors, _values = read_form(PasswordChangeForm, await request.form())
+        if form and form.password != form.password_confirm:
+            errors = {"password_confirm": _("The two passwords do not match.")}
+        if form is None or errors:
+            return await self._page(request, user, 400, errors=errors)
+        try:
+            await services.change_password(user, form.current_password, form.password)
+        except FormError as exc:
+            return await self._page(request, user, 400, errors=exc.errors)
+        return redirect(request, "account:show", flash=("success", _(
+            "Your password has been changed; your other sessions have ended.")))
+
+    @post("/sessions/{session_id:int}/end", name="account:end_session")
+    async def end_session(self, request: Request, session_id: int) -> Redirect:
+        user = current_user(request)
+        ended = await sessions.end_sessions(
+            (sessions.AuthSession.id == session_id) & (sessions.AuthSession.user == user.id)
+        )
+        if not ended:
+            raise HTTPException(status_code=404, detail=_("Not found."))
+        return redirect(request, "account:show", flash=("success", _("The session has ended.")))
+
+    @post("/sessions/end-others", name="account:end_other_sessions")
+    async def end_others(self, request: Request) -> Redirect:
+        user = current_user(request)
+        count = await sessions.end_user_sessions(user.id, except_session=user.session_id)
+        return redirect(request, "account:show", flash=("success", _(
+            "%(n)s other sessions have ended.", n=count)))
+
+    @post("/tokens", name="account:create_token")
+    async def create_token(self, request: Request) -> Template | Redirect:
+        user = current_user(request)
+        form, errors, values = read_form(TokenForm, await request.form())
+        if form is None:
+            return await self._page(request, user, 400, errors=errors, values=values)
+        token = await sessions.create_api_token(user, form.name)
+        return await self._page(request, user, new_token=token)
+
+    @post("/tokens/{token_id:int}/revoke", name="account:revoke_token")
+    async def revoke_token(self, request: Request, token_id: int) -> Redirect:
+        user = current_user(request)
+        if not await sessions.revoke_api_token(user, token_id):
+            raise HTTPException(status_code=404, detail=_("Not found."))
+        return redirect(request, "account:show", flash=("success", _("The token has been revoked.")))
+
+
+class TokenRequest(msgspec.Struct):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=256)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "API"
+
+
+class TokenResponse(msgspec.Struct):
+    token: str
+    name: str
+
+
+class MeResponse(msgspec.Struct):
+    id: int
+    email: str
+    name: str
+    role: str
+    partner_id: int | None
+    partner_name: str
+    permissions: list[str]
+    locale: str
+
+
+class AuthApi(Controller):
+    """POST /api/v1/auth/tokens and GET /api/v1/me."""
+
+    tags = ["auth"]
+
+    @post("/auth/tokens", name="api:tokens", opt={**PUBLIC}, status_code=HTTP_201_CREATED,
+          security=[])
+    async def create_token(
+        self, request: Request, data: Annotated[TokenRequest, Body()]
+    ) -> TokenResponse:
+        """Exchange e-mail and password for a bearer token (throttled like the sign-in page)."""
+        ip = client_ip(request)
+        try:
+            user_id = await sessions.authenticate(data.email, data.password, ip, purpose="api_token")
+        except sessions.Throttled as exc:
+            raise HTTPException(status_code=429, detail=_throttled_message(exc.minutes)) from None
+        if user_id is None:
+            raise NotAuthorizedException(_("The e-mail address or password is not correct."))
+        row = await services.get_user(user_id)
+        assert row is not None
+        user = CurrentUser(id=user_id, email=row["email"], name=row["name"], role=row["role"],
+                           partner_id=row["partner"], ip=ip)
+        token = await sessions.create_api_token(user, data.name)
+        return TokenResponse(token=token, name=data.name)
+
+    @get("/me", name="api:me", opt=USER)
+    async def me(self, request: Request) -> MeResponse:
+        """The user behind the token, with role and partner permissions."""
+        user = current_user(request)
+        permissions = [p for p in ("sales", "purchasing") if user.has(p)]
+        return MeResponse(id=user.id, email=user.email, name=user.name, role=user.role,
+                          partner_id=user.partner_id, partner_name=user.partner_name,
+                          permissions=permissions, locale=user.locale)
+
+
+PAGES = [AuthPages, AccountPages]
+API = [AuthApi]
+
+__all__ = ["API", "PAGES", "Response"]

@@ -1,0 +1,269 @@
+"""Sign-in: throttling, browser sessions in our own table, and API tokens.
+
+A new random token is issued at every sign-in (no session fixation); only its SHA-256 is stored.
+Sessions end on idle timeout, absolute expiry, sign-out, password change, user disabled or partner
+suspended. Throttling counts failures in the database so every app process sees the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from piccolo.columns.combination import Where
+
+from portal.auth.schemas import CurrentUser
+from portal.auth.tables import ApiToken, AuthSession, LoginAttempt, User
+from portal.core import audit
+from portal.lib.clock import now
+from portal.lib.security import new_token, token_hash, verify_password
+from portal.partners.constants import PartnerStatus
+from portal.settings import get_settings
+
+TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute per session
+
+_USER_COLUMNS = (
+    User.id,
+    User.email,
+    User.name,
+    User.role,
+    User.partner.id,
+    User.partner.name,
+    User.partner.status,
+    User.can_sales,
+    User.can_purchasing,
+    User.locale,
+    User.is_active,
+)
+
+
+class Throttled(Exception):
+    """Too many failed attempts for this account or address; `minutes` until it lifts."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def check_throttle(email: str, ip: str) -> None:
+    """Raise Throttled when the account or the IP had too many failures in the window."""
+    settings = get_settings()
+    since = now() - dt.timedelta(minutes=settings.login_window_minutes)
+    limits = (
+        (f"acct:{normalise_email(email)}", settings.login_max_failures_per_account),
+        (f"ip:{ip}", settings.login_max_failures_per_ip),
+    )
+    for key, limit in limits:
+        failures = await LoginAttempt.count().where(
+            (LoginAttempt.key == key)
+            & (LoginAttempt.attempted_at > since)
+            & (LoginAttempt.succeeded == False)  # noqa: E712 (Piccolo column comparison)
+        )
+        if failures >= limit:
+            raise Throttled(settings.login_window_minutes)
+
+
+async def _note_attempt(email: str, ip: str, succeeded: bool) -> None:
+    moment = now()
+    await LoginAttempt.insert(
+        LoginAttempt(key=f"acct:{normalise_email(email)}", attempted_at=moment, succeeded=succeeded),
+        LoginAttempt(key=f"ip:{ip}", attempted_at=moment, succeeded=succeeded),
+    )
+
+
+async def authenticate(email: str, password: str, ip: str, purpose: str = "login") -> int | None:
+    """The user id when e-mail and password match an active user of an active partner.
+
+    Unknown e-mail, wrong password, disabled user and suspended partner all give None (the caller
+    shows one message); raises Throttled before checking anything when over the limit.
+    """
+    email = normalise_email(email)
+    await check_throttle(email, ip)
+    row = await User.select(
+        User.id, User.email, User.password_hash, User.is_active, User.partner.status
+    ).where(User.email == email).first()
+    ok = await verify_password(row["password_hash"] if row else None, password)
+    usable = bool(
+        ok
+        and row
+        and row["is_active"]
+        and row["partner.status"] in (None, PartnerStatus.ACTIVE)
+    )
+    await _note_attempt(email, ip, usable)
+    await audit.record(
+        f"{purpose}.success" if usable else f"{purpose}.failure",
+        actor_email=email,
+        ip=ip,
+        target_type="user",
+        target_id=row["id"] if row else None,
+        detail="" if usable else ("unknown account" if not row else "refused"),
+    )
+    if not usable or row is None:
+        return None
+    return int(row["id"])
+
+
+async def start_session(user_id: int, ip: str, user_agent: str) -> str:
+    """A fresh session for the user; returns the cookie token (never stored in clear)."""
+    settings = get_settings()
+    token = new_token()
+    moment = now()
+    await AuthSession.insert(
+        AuthSession(
+            token_hash=token_hash(token),
+            user=user_id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + dt.timedelta(hours=settings.session_absolute_hours),
+            ip=ip[:64],
+            user_agent=user_agent[:300],
+        )
+    )
+    await User.update({User.last_login_at: moment}).where(User.id == user_id)
+    return token
+
+
+def _current_user(row: dict, **extra: object) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        partner_id=row["partner.id"],
+        partner_name=row["partner.name"] or "",
+        partner_status=row["partner.status"] or "",
+        can_sales=row["can_sales"],
+        can_purchasing=row["can_purchasing"],
+        locale=row["locale"] or "",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _usable(row: dict) -> bool:
+    return bool(row["is_active"]) and row["partner.status"] in (None, PartnerStatus.ACTIVE)
+
+
+async def user_for_session(token: str, ip: str = "") -> CurrentUser | None:
+    """The user behind a session cookie, or None when unknown, idle, expired or revoked."""
+    if not token or len(token) > 100:
+        return None
+    settings = get_settings()
+    moment = now()
+    session = await AuthSession.select(
+        AuthSession.id, AuthSession.last_seen_at, AuthSession.expires_at, AuthSession.user.id
+    ).where(AuthSession.token_hash == token_hash(token)).first()
+    if session is None:
+        return None
+    idle_limit = session["last_seen_at"] + dt.timedelta(minutes=settings.session_idle_minutes)
+    if session["expires_at"] <= moment or idle_limit <= moment:
+        await AuthSession.delete().where(AuthSession.id == session["id"])
+        return None
+    row = await User.select(*_USER_COLUMNS).where(User.id == session["user.id"]).first()
+    if row is None or not _usable(row):
+        return None
+    if moment - session["last_seen_at"] > TOUCH_EVERY:
+        await AuthSession.update({AuthSession.last_seen_at: moment}).where(
+            AuthSession.id == session["id"]
+        )
+    return _current_user(row, session_id=session["id"], ip=ip)
+
+
+async def user_for_api_token(token: str, ip: str = "") -> CurrentUser | None:
+    """The user behind a bearer token, or None when unknown or revoked."""
+    if not token or len(token) > 100:
+        return None
+    found = await ApiToken.select(ApiToken.id, ApiToken.user.id, ApiToken.last_used_at).where(
+        (ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null()
+    ).first()
+    if found is None:
+        return None
+    row = await User.select(*_USER_COLUMNS).where(User.id == found["user.id"]).first()
+    if row is None or not _usable(row):
+        return None
+    moment = now()
+    if found["last_used_at"] is None or moment - found["last_used_at"] > TOUCH_EVERY:
+        await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == found["id"])
+    return _current_user(row, token_id=found["id"], ip=ip)
+
+
+async def end_session(session_id: int) -> None:
+    await AuthSession.delete().where(AuthSession.id == session_id)
+
+
+async def end_sessions(where: Where) -> int:
+    """Delete the sessions matching a condition; returns how many ended."""
+    rows = await AuthSession.delete().where(where).returning(AuthSession.id)
+    return len(rows)
+
+
+async def end_user_sessions(user_id: int, except_session: int | None = None) -> int:
+    """End every session of a user (optionally keeping the current one)."""
+    condition = AuthSession.user == user_id
+    if except_session is not None:
+        condition = condition & (AuthSession.id != except_session)
+    return await end_sessions(condition)
+
+
+async def end_partner_sessions(partner_id: int) -> int:
+    """End every session of every user of a partner (partner suspended)."""
+    user_ids = User.select(User.id).where(User.partner == partner_id)
+    rows = await AuthSession.delete().where(AuthSession.user.is_in(user_ids)).returning(AuthSession.id)  # type: ignore[arg-type]
+    return len(rows)
+
+
+async def list_sessions(user_id: int) -> list[dict]:
+    return await AuthSession.select(
+        AuthSession.id,
+        AuthSession.created_at,
+        AuthSession.last_seen_at,
+        AuthSession.ip,
+        AuthSession.user_agent,
+    ).where(AuthSession.user == user_id).order_by(AuthSession.last_seen_at, ascending=False)
+
+
+async def create_api_token(user: CurrentUser, name: str) -> str:
+    """A new bearer token for the user; the clear value is shown once and never stored."""
+    token = "ppt_" + new_token(30)
+    await ApiToken.insert(
+        ApiToken(
+            user=user.id,
+            name=name.strip()[:100] or "API",
+            prefix=token[:10],
+            token_hash=token_hash(token),
+            created_at=now(),
+        )
+    )
+    await audit.record(
+        "api_token.create", actor=user, partner_id=user.partner_id, target_type="user",
+        target_id=user.id, after={"name": name},
+    )
+    return token
+
+
+async def list_api_tokens(user_id: int) -> list[dict]:
+    return await ApiToken.select(
+        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at
+    ).where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null()).order_by(
+        ApiToken.id, ascending=False
+    )
+
+
+async def revoke_api_token(user: CurrentUser, token_id: int) -> bool:
+    """Revoke one of the user's own tokens; False when it is not theirs (or already revoked)."""
+    rows = await ApiToken.update({ApiToken.revoked_at: now()}).where(
+        (ApiToken.id == token_id) & (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()
+    ).returning(ApiToken.id)
+    if rows:
+        await audit.record(
+            "api_token.revoke", actor=user, partner_id=user.partner_id, target_type="api_token",
+            target_id=token_id,
+        )
+    return bool(rows)
+
+
+async def prune_attempts(older_than: dt.timedelta = dt.timedelta(days=2)) -> None:
+    await LoginAttempt.delete().where(LoginAttempt.attempted_at < now() - older_than)
+    await AuthSession.delete().where(AuthSession.expires_at < now())

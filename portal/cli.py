@@ -1,0 +1,166 @@
+"""The `portal` command: migrate, demo-data, create-admin, serve, worker (works from any folder)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+
+def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine with the database pool open and in-process jobs drained before exit."""
+
+    async def main() -> T:
+        from portal.db import close_pool, start_pool
+        from portal.lib import jobs
+
+        await start_pool()
+        try:
+            result = await coro_fn()
+            await jobs.drain()
+            return result
+        finally:
+            await jobs.close()
+            await close_pool()
+
+    return asyncio.run(main())
+
+
+async def migrate_database(quiet: bool = False) -> None:
+    """Apply every pending migration (creating the SQLite folder), then the default tiers."""
+    import contextlib
+    import io
+
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        path = settings.database_url.split(":///", 1)[1]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        import sqlite3
+
+        with sqlite3.connect(path) as conn:  # WAL: readers never block the writer
+            conn.execute("PRAGMA journal_mode=WAL")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+        result = await run_forwards("all")
+    if not result.success:
+        raise click.ClickException(f"migrations failed: {result.message}\n{out.getvalue()}")
+    from portal.partners.services import ensure_default_tiers
+
+    await ensure_default_tiers()
+
+
+@click.group()
+def main() -> None:
+    """Channel Partner Portal."""
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    run(lambda: migrate_database())
+    click.echo("Database is up to date.")
+
+
+@main.command("demo-data")
+def demo_data() -> None:
+    """Load the demo vendor, partners and users (idempotent; every password is demo12345)."""
+    from portal.demo import load_demo
+
+    async def go() -> None:
+        await migrate_database(quiet=True)
+        await load_demo(progress=True)
+
+    run(go)
+
+
+@main.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create a vendor admin account."""
+    from portal.auth.constants import Role
+    from portal.auth.services import create_user
+    from portal.lib.forms import FormError
+
+    async def go() -> None:
+        await migrate_database(quiet=True)
+        try:
+            await create_user(email=email, name=name, password=password, role=Role.VENDOR_ADMIN)
+        except FormError as exc:
+            raise click.ClickException("; ".join(exc.errors.values())) from None
+
+    run(go)
+    click.echo(f"Vendor admin {email} created.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the portal over HTTP (runs scheduled jobs in process when REDIS_URL is unset)."""
+    import uvicorn
+
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    run(lambda: migrate_database(quiet=True))
+    if settings.run_jobs_in_process and workers > 1:
+        click.echo("Note: scheduled jobs run in every worker process; set REDIS_URL and run "
+                   "`portal worker` for production.", err=True)
+    click.echo(f"Serving on http://{host}:{port}  (database: {_describe_db(settings.database_url)})")
+    uvicorn.run(
+        "portal.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not reload else 1,
+        reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        access_log=os.environ.get("ACCESS_LOG", "1") == "1",
+    )
+
+
+def _describe_db(url: str) -> str:
+    if url.startswith("sqlite"):
+        return url
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+
+
+@main.command()
+def worker() -> None:
+    """Run the arq worker (needs REDIS_URL): jobs and the cron schedule."""
+    from arq.worker import run_worker
+
+    from portal.settings import get_settings
+
+    if not get_settings().redis_url:
+        raise click.ClickException("REDIS_URL is not set; without it `portal serve` runs jobs itself.")
+    from portal.worker import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+
+
+def _cli_entry(args: Any = None) -> None:  # pragma: no cover
+    main(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

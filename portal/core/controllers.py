@@ -1,0 +1,3 @@
+"""Console pages for cross-cutting records: the audit log and outgoing e-mail."""
+
+PAGES: list = []

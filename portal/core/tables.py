@@ -1,0 +1,47 @@
+"""Cross-cutting tables: the append-only audit log and the e-mail outbox.
+
+No foreign keys here on purpose: an audit entry must outlive whatever it mentions, so it keeps ids
+and a snapshot of the actor's e-mail; database triggers refuse UPDATE and DELETE on it (migration).
+"""
+
+from piccolo.columns import JSON, BigInt, Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class AuditEntry(Table, tablename="audit_log"):
+    """Who did what to which record, when, from where, with the values before and after."""
+
+    at = Timestamptz(index=True)
+    actor_id = BigInt(null=True, default=None, index=True)
+    actor_email = Varchar(length=254, default="")
+    partner_id = BigInt(null=True, default=None, index=True)
+    action = Varchar(length=60, index=True)
+    target_type = Varchar(length=40, default="")
+    target_id = Varchar(length=40, default="")
+    ip = Varchar(length=64, default="")
+    before = JSON(default="{}")
+    after = JSON(default="{}")
+    detail = Text(default="")
+
+
+class OutboundEmail(Table, tablename="outbound_email"):
+    """One rendered e-mail waiting for delivery; the row, not the queue, is the truth.
+
+    A sender claims it with a conditional update (lease), sends it with its fixed Message-ID and
+    marks it sent; a sweeper re-enqueues rows whose lease ran out, so nothing is lost when a worker
+    dies and nothing is sent twice when two workers race.
+    """
+
+    to_address = Varchar(length=254, index=True)
+    subject = Varchar(length=300)
+    body_text = Text()
+    body_html = Text(default="")
+    message_id = Varchar(length=200, unique=True)
+    kind = Varchar(length=60, default="", index=True)  # template name, for the console
+    status = Varchar(length=12, default="pending", index=True)  # pending -> sent | failed
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    lease_until = Timestamptz(null=True, default=None)
+    next_attempt_at = Timestamptz(index=True)
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)

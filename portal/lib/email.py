@@ -1,0 +1,173 @@
+"""The one e-mail helper: render subject/text/HTML templates, store the message, send it later.
+
+Messages are rows in outbound_email (portal.core.tables). `queue_email` renders and stores them;
+the `deliver_email` job sends one with its fixed Message-ID, through SMTP_URL or, when unset, into
+the outbox folder as an .eml file. A sweeper re-tries pending rows with back-off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from portal.core.tables import OutboundEmail
+from portal.lib.clock import now
+from portal.lib.i18n import use_locale
+from portal.settings import get_settings
+from portal.templating import render
+
+log = logging.getLogger("portal.email")
+
+MAX_ATTEMPTS = 12
+LEASE = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min ... capped at 1 h."""
+    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def render_email(name: str, context: dict[str, object], locale: str) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/emails/<name>.subject.txt|.txt|.html."""
+    with use_locale(locale):
+        ctx = {**context, "base_url": get_settings().base_url}
+        subject = " ".join(render(f"emails/{name}.subject.txt", ctx).split())
+        text = render(f"emails/{name}.txt", ctx)
+        html = render(f"emails/{name}.html", ctx)
+    return subject, text, html
+
+
+async def queue_email(to: str, name: str, context: dict[str, object], locale: str) -> int:
+    """Render and store one e-mail; returns its id. Enqueue `deliver_email` after commit."""
+    subject, text, html = render_email(name, context, locale)
+    domain = urlparse(get_settings().base_url).hostname or "portal.local"
+    row = OutboundEmail(
+        to_address=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        kind=name,
+        next_attempt_at=now(),
+        created_at=now(),
+    )
+    await row.save()
+    return int(row.id)
+
+
+def build_message(row: dict[str, object], attachments: list[tuple[str, bytes, str]] = ()) -> EmailMessage:  # type: ignore[assignment]
+    msg = EmailMessage()
+    msg["From"] = get_settings().mail_from
+    msg["To"] = str(row["to_address"])
+    msg["Subject"] = str(row["subject"])
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = str(row.get("message_id") or make_msgid())
+    msg.set_content(str(row["body_text"]))
+    if row.get("body_html"):
+        msg.add_alternative(str(row["body_html"]), subtype="html")
+    for filename, data, mime in attachments:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+async def send_message(msg: EmailMessage) -> None:
+    """Send through SMTP_URL, or write an .eml file into the outbox folder (idempotent by id)."""
+    settings = get_settings()
+    if not settings.smtp_url:
+        _write_outbox(msg, settings.outbox_dir)
+        return
+    import aiosmtplib
+
+    url = urlparse(settings.smtp_url)
+    await aiosmtplib.send(
+        msg,
+        hostname=url.hostname or "localhost",
+        port=url.port or (465 if url.scheme == "smtps" else 25),
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+        use_tls=url.scheme == "smtps",
+        start_tls=True if url.scheme == "smtp+starttls" else False,
+        timeout=30,
+    )
+
+
+def _write_outbox(msg: EmailMessage, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ident = str(msg["Message-ID"]).strip("<>").split("@")[0]
+    path = folder / f"{ident}.eml"
+    if path.exists():
+        return
+    tmp = folder / f".{ident}.tmp"
+    tmp.write_bytes(bytes(msg))
+    os.replace(tmp, path)
+
+
+async def claim(email_id: int) -> dict[str, object] | None:
+    """Take the lease on a pending e-mail; None when it is sent, failed or leased elsewhere."""
+    moment = now()
+    claimed = await OutboundEmail.update(
+        {
+            OutboundEmail.lease_until: moment + LEASE,
+            OutboundEmail.attempts: OutboundEmail.attempts + 1,
+        }
+    ).where(
+        (OutboundEmail.id == email_id)
+        & (OutboundEmail.status == "pending")
+        & ((OutboundEmail.lease_until.is_null()) | (OutboundEmail.lease_until < moment))
+    ).returning(OutboundEmail.id)
+    if not claimed:
+        return None
+    return await OutboundEmail.select().where(OutboundEmail.id == email_id).first()
+
+
+async def deliver(email_id: int) -> bool:
+    """Send one stored e-mail once. True when sent now; raises when sending failed."""
+    row = await claim(email_id)
+    if row is None:
+        return False
+    try:
+        await send_message(build_message(row))
+    except Exception as exc:
+        attempts = int(row["attempts"])  # type: ignore[call-overload]
+        failed = attempts >= MAX_ATTEMPTS
+        await OutboundEmail.update(
+            {
+                OutboundEmail.status: "failed" if failed else "pending",
+                OutboundEmail.last_error: f"{type(exc).__name__}: {exc}"[:2000],
+                OutboundEmail.lease_until: None,
+                OutboundEmail.next_attempt_at: now() + backoff(attempts),
+            }
+        ).where(OutboundEmail.id == email_id)
+        raise
+    await OutboundEmail.update(
+        {
+            OutboundEmail.status: "sent",
+            OutboundEmail.sent_at: now(),
+            OutboundEmail.lease_until: None,
+            OutboundEmail.last_error: "",
+        }
+    ).where(OutboundEmail.id == email_id)
+    return True
+
+
+async def due_ids(limit: int = 500) -> list[int]:
+    """Pending e-mails whose back-off has passed and whose lease (if any) ran out."""
+    moment = now()
+    rows = (
+        await OutboundEmail.select(OutboundEmail.id)
+        .where(
+            (OutboundEmail.status == "pending")
+            & (OutboundEmail.next_attempt_at <= moment)
+            & ((OutboundEmail.lease_until.is_null()) | (OutboundEmail.lease_until < moment))
+        )
+        .order_by(OutboundEmail.id)
+        .limit(limit)
+    )
+    return [int(r["id"]) for r in rows]

@@ -1,0 +1,114 @@
+"""Reading HTML forms into msgspec Structs with every field's error at once, in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar, get_args, get_origin
+
+import msgspec
+
+from portal.lib.i18n import gettext as _
+
+T = TypeVar("T", bound=msgspec.Struct)
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class FormError(Exception):
+    """A service refuses input; `errors` maps field names to messages ("" = whole form)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _is_optional(tp: Any) -> bool:
+    origin = get_origin(tp)
+    return origin in (typing.Union, types.UnionType) and type(None) in get_args(tp)
+
+
+def _base_type(tp: Any) -> Any:
+    if get_origin(tp) is typing.Annotated:
+        return _base_type(get_args(tp)[0])
+    if _is_optional(tp):
+        inner = [a for a in get_args(tp) if a is not type(None)]
+        return _base_type(inner[0]) if len(inner) == 1 else tp
+    return tp
+
+
+def friendly(message: str, base: Any) -> str:
+    """A msgspec error in words a user understands."""
+    if m := re.search(r"length <= (\d+)", message):
+        return _("At most %(n)s characters.", n=m.group(1))
+    if m := re.search(r"length >= (\d+)", message):
+        return _("At least %(n)s characters.", n=m.group(1))
+    if m := re.search(r">= (-?\d+)", message):
+        return _("Must be at least %(n)s.", n=m.group(1))
+    if m := re.search(r"<= (-?\d+)", message):
+        return _("Must be at most %(n)s.", n=m.group(1))
+    if "Invalid enum value" in message:
+        return _("Choose one of the options.")
+    if base is int:
+        return _("Enter a whole number.")
+    if base is dt.date:
+        return _("Enter a date as YYYY-MM-DD.")
+    return _("Enter a valid value.")
+
+
+def read_form(cls: type[T], data: Mapping[str, Any]) -> tuple[T | None, dict[str, str], dict[str, Any]]:
+    """(struct or None, errors by field, the submitted values for re-display)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    converted: dict[str, Any] = {}
+    getall = getattr(data, "getall", None)
+    for field in msgspec.structs.fields(cls):
+        base = _base_type(field.type)
+        optional = _is_optional(field.type) or not field.required
+        if base is bool:
+            raw_bool = data.get(field.name)
+            converted[field.name] = raw_bool in ("on", "true", "1", "yes", True)
+            values[field.name] = converted[field.name]
+            continue
+        if get_origin(base) is list:
+            items = list(getall(field.name, [])) if getall else list(data.get(field.name) or [])
+            items = [i.strip() if isinstance(i, str) else i for i in items if i not in ("", None)]
+            values[field.name] = items
+            try:
+                converted[field.name] = msgspec.convert(items, field.type, strict=False)
+            except msgspec.ValidationError as exc:
+                errors[field.name] = friendly(str(exc), base)
+            continue
+        raw = data.get(field.name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        values[field.name] = raw if raw is not None else ""
+        if raw in (None, ""):
+            if _is_optional(field.type):
+                converted[field.name] = None
+            elif not field.required:
+                continue  # the struct default applies
+            elif base is str and optional:
+                converted[field.name] = ""
+            else:
+                errors[field.name] = _("This field is required.")
+            continue
+        try:
+            converted[field.name] = msgspec.convert(raw, field.type, strict=False)
+        except msgspec.ValidationError as exc:
+            errors[field.name] = friendly(str(exc), base)
+            continue
+        if field.name.endswith("email") and isinstance(converted[field.name], str):
+            converted[field.name] = converted[field.name].lower()
+            if not EMAIL_RE.match(converted[field.name]):
+                errors[field.name] = _("Enter a valid e-mail address.")
+    if errors:
+        return None, errors, values
+    return cls(**converted), {}, values
+
+
+def struct_values(obj: msgspec.Struct) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in obj.__struct_fields__}

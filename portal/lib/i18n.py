@@ -1,0 +1,179 @@
+"""Languages: the current locale lives in a ContextVar set per request (or per job).
+
+gettext callables are installed once in the shared Jinja environment and read the ContextVar, so
+translations are never swapped globally per request. Catalogs are compiled by `make install`
+(pybabel compile); a missing .mo is compiled in memory from the .po so a fresh checkout still works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from decimal import Decimal
+from functools import lru_cache
+from io import BytesIO
+
+from babel import Locale as BabelLocale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from portal.settings import LOCALES_DIR, SUPPORTED_LOCALES, get_settings
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog for a locale (English is the source language)."""
+    if locale == "en":
+        return NullTranslations()
+    folder = LOCALES_DIR / locale / "LC_MESSAGES"
+    mo = folder / "messages.mo"
+    po = folder / "messages.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return Translations(fh, domain="messages")
+    if po.exists():
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return Translations(buf, domain="messages")
+    return NullTranslations()
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(current_locale.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(current_locale.get()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def normalise(value: str | None) -> str | None:
+    """Map 'zh', 'zh-CN', 'zh_Hans', 'en-US' ... to a supported locale, or None."""
+    if not value:
+        return None
+    value = value.strip().replace("-", "_")
+    lower = value.lower()
+    if lower.startswith("zh"):
+        return "zh_CN"
+    if lower.startswith("en"):
+        return "en"
+    return None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best supported locale in an Accept-Language header, by q-value."""
+    if not header:
+        return None
+    choices: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        piece = part.strip()
+        if not piece:
+            continue
+        lang, _sep, params = piece.partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        locale = normalise(lang)
+        if locale and q > 0:
+            choices.append((-q, index, locale))
+    return sorted(choices)[0][2] if choices else None
+
+
+def pick_locale(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """User preference, then the language cookie, then the browser, then the default."""
+    for candidate in (normalise(user_locale), normalise(cookie), from_accept_language(accept_language)):
+        if candidate in SUPPORTED_LOCALES:
+            return candidate
+    return get_settings().default_locale
+
+
+@contextlib.contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Run a block (an e-mail, a PDF, a job) in a given locale."""
+    token = current_locale.set(normalise(locale) or get_settings().default_locale)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
+
+
+def _babel_locale() -> BabelLocale:
+    return BabelLocale.parse(current_locale.get())
+
+
+def format_money(amount_minor: int | None, currency: str = "CNY") -> str:
+    """Integer minor units to a localised amount: 123456 CNY -> ¥1,234.56."""
+    if amount_minor is None:
+        return ""
+    value = Decimal(int(amount_minor)).scaleb(-2)
+    return babel_numbers.format_currency(value, currency, locale=_babel_locale())
+
+
+def format_number(value: int | Decimal | float | None, digits: int | None = None) -> str:
+    if value is None:
+        return ""
+    if digits is not None:
+        return babel_numbers.format_decimal(
+            value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_babel_locale()
+        )
+    return babel_numbers.format_decimal(value, locale=_babel_locale())
+
+
+def format_percent(value: Decimal | float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    fmt = "#,##0%" if digits == 0 else f"#,##0.{'0' * digits}%"
+    return babel_numbers.format_percent(value, format=fmt, locale=_babel_locale())
+
+
+def to_local(value: dt.datetime) -> dt.datetime:
+    tz = get_settings().tz
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(tz)
+
+
+def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_local(value).date()
+    return babel_dates.format_date(value, format=fmt, locale=_babel_locale())
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    local = to_local(value)
+    if fmt == "medium":
+        return babel_dates.format_datetime(local, format="medium", locale=_babel_locale())
+    return babel_dates.format_datetime(local, format=fmt, locale=_babel_locale())
+
+
+def format_timedelta(value: dt.timedelta) -> str:
+    return babel_dates.format_timedelta(value, locale=_babel_locale(), add_direction=True)

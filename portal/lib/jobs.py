@@ -1,0 +1,68 @@
+"""Enqueue background jobs: to arq when REDIS_URL is set, otherwise run them in this process.
+
+Delivery is at least once either way; every job re-loads its rows by id and is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from portal.settings import get_settings
+
+log = logging.getLogger("portal.jobs")
+
+_pools: dict[int, Any] = {}
+_tasks: set[asyncio.Task[Any]] = set()
+
+
+def _functions() -> dict[str, Callable[..., Awaitable[Any]]]:
+    from portal.worker import JOB_FUNCTIONS  # late import: the worker imports every domain
+
+    return {fn.__name__: fn for fn in JOB_FUNCTIONS}
+
+
+async def _arq_pool() -> Any:
+    from arq import create_pool
+    from arq.connections import RedisSettings
+
+    loop_id = id(asyncio.get_running_loop())
+    pool = _pools.get(loop_id)
+    if pool is None:
+        pool = await create_pool(RedisSettings.from_dsn(get_settings().redis_url))
+        _pools[loop_id] = pool
+    return pool
+
+
+async def enqueue(name: str, *args: Any, job_id: str | None = None) -> None:
+    """Queue job `name` with ids as arguments; call it after the transaction has committed."""
+    if name not in _functions():
+        raise KeyError(f"unknown job {name!r}")
+    if get_settings().redis_url:
+        pool = await _arq_pool()
+        await pool.enqueue_job(name, *args, _job_id=job_id)
+        return
+    task = asyncio.get_running_loop().create_task(_run_inline(name, *args))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def _run_inline(name: str, *args: Any) -> None:
+    try:
+        await _functions()[name]({"job_try": 1, "inline": True}, *args)
+    except Exception:  # the row stays pending; the sweeper tries again later
+        log.exception("job %s%r failed", name, args)
+
+
+async def drain() -> None:
+    """Wait for in-process jobs started so far (tests, CLI commands before they exit)."""
+    while _tasks:
+        await asyncio.gather(*list(_tasks), return_exceptions=True)
+
+
+async def close() -> None:
+    for pool in list(_pools.values()):
+        await pool.aclose()
+    _pools.clear()

@@ -1,0 +1,52 @@
+"""Navigation entries per role; each domain adds its own here (label msgid, path, access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.auth.constants import Access
+from portal.auth.schemas import CurrentUser
+from portal.lib.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # English msgid, translated when rendered
+    path: str
+    access: Access
+    section: str = "main"  # "main" or "admin"
+
+
+NAV: list[NavItem] = [
+    NavItem("Home", "/", Access.USER),
+    # vendor console
+    NavItem("Partners", "/console/partners", Access.VENDOR),
+    NavItem("Applications", "/console/applications", Access.VENDOR),
+    NavItem("Vendor staff", "/console/staff", Access.VENDOR_ADMIN, "admin"),
+    NavItem("Audit log", "/console/audit", Access.VENDOR_ADMIN, "admin"),
+    NavItem("Outgoing e-mail", "/console/emails", Access.VENDOR_ADMIN, "admin"),
+    # partner side
+    NavItem("My company", "/my-company", Access.PARTNER),
+    NavItem("Colleagues", "/my-company/users", Access.PARTNER_ADMIN),
+]
+
+
+def nav_for(user: CurrentUser | None, current_path: str = "/") -> list[dict[str, object]]:
+    """The entries this user may open, translated, with the active one marked."""
+    if user is None:
+        return []
+    items = []
+    for item in NAV:
+        if not user.allowed(item.access):
+            continue
+        active = current_path == item.path if item.path == "/" else (
+            current_path == item.path or current_path.startswith(item.path + "/")
+        )
+        items.append({"label": _(item.label), "path": item.path, "section": item.section, "active": active})
+    # the most specific match wins (e.g. /my-company/users over /my-company)
+    actives = [i for i in items if i["active"]]
+    if len(actives) > 1:
+        best = max(actives, key=lambda i: len(str(i["path"])))
+        for i in items:
+            i["active"] = i is best
+    return items

@@ -1,0 +1,51 @@
+"""The tenant door for partner organisations and their users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.auth.schemas import CurrentUser
+from portal.auth.tables import Invitation, User
+from portal.partners.tables import Partner
+from portal.tenancy import NotFound, partner_scope
+
+
+async def get_partner_for_user(user: CurrentUser, partner_id: int) -> dict[str, Any]:
+    """The partner row with its tier, if `user` may see it; raises NotFound otherwise.
+
+    Vendor admins see every partner, channel managers their assigned ones, partner users only
+    their own organisation.
+    """
+    row = await Partner.select(
+        *Partner.all_columns(), Partner.tier.code, Partner.tier.name_zh, Partner.tier.name_en,
+        Partner.tier.rank,
+    ).where((Partner.id == partner_id) & partner_scope(user, Partner.id)).first()
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_colleague_for_user(user: CurrentUser, user_id: int) -> dict[str, Any]:
+    """A user of a partner that `user` may manage (its partner admin, or vendor staff in scope);
+    raises NotFound for anyone else, including vendor staff accounts."""
+    row = await User.select(
+        User.id, User.email, User.name, User.role, User.partner, User.can_sales,
+        User.can_purchasing, User.is_active, User.last_login_at, User.phone, User.title,
+    ).where(
+        (User.id == user_id) & User.partner.is_not_null() & partner_scope(user, User.partner)
+    ).first()
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_invitation_for_user(user: CurrentUser, invitation_id: int) -> dict[str, Any]:
+    """An open partner invitation within the user's scope; raises NotFound otherwise."""
+    row = await Invitation.select(Invitation.id, Invitation.partner, Invitation.email).where(
+        (Invitation.id == invitation_id)
+        & Invitation.partner.is_not_null()
+        & partner_scope(user, Invitation.partner)
+    ).first()
+    if row is None:
+        raise NotFound
+    return row

@@ -1,0 +1,4 @@
+"""Partner pages (console, applications, my company, colleagues) and the partners JSON API."""
+
+PAGES: list = []
+API: list = []

@@ -1,0 +1,130 @@
+"""Partner forms (HTML), filters, and JSON API bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+from portal.partners.constants import PartnerKind
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Short = Annotated[str, msgspec.Meta(max_length=120)]
+
+
+class PartnerForm(msgspec.Struct, kw_only=True):
+    """Create/edit a partner in the console. credit_limit is typed in yuan, stored in fen."""
+
+    name: Name
+    name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    kind: PartnerKind
+    tier_id: int
+    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    city: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    contact_name: Short = ""
+    contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    contact_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
+    credit_limit: Annotated[str, msgspec.Meta(max_length=30)] = "0"
+    channel_manager_id: int | None = None
+    joined_on: dt.date | None = None
+    locale: str = "zh_CN"
+    notes: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+    tier_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ApplicationForm(msgspec.Struct, kw_only=True):
+    """The public "Become a partner" form."""
+
+    company_name: Name
+    kind: PartnerKind
+    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    city: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    contact_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    contact_email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+    contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    website: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    message: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+
+
+class PartnerFilters(msgspec.Struct, kw_only=True):
+    q: str = ""
+    tier: str = ""
+    kind: str = ""
+    province: str = ""
+    status: str = ""
+    manager: int | None = None
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 25
+
+
+class PartnerOut(msgspec.Struct, kw_only=True):
+    """A partner in the JSON API; money in minor units (fen) with the currency."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    tier: str
+    province: str
+    city: str
+    address: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    credit_limit_amount: int
+    currency: str
+    channel_manager_id: int | None
+    status: str
+    joined_on: dt.date
+    locale: str
+
+
+class PartnerListOut(msgspec.Struct):
+    items: list[PartnerOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class PartnerCreateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """POST /api/v1/partners. tier is a tier code (e.g. "gold"); credit limit in minor units."""
+
+    name: Name
+    kind: PartnerKind
+    tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    city: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    contact_name: Short = ""
+    contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    contact_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
+    credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] = 0
+    channel_manager_id: int | None = None
+    joined_on: dt.date | None = None
+    locale: str = "zh_CN"
+
+
+class PartnerPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """PATCH /api/v1/partners/{id}: only the fields present change."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    name_en: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    kind: PartnerKind | msgspec.UnsetType = msgspec.UNSET
+    tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | msgspec.UnsetType = msgspec.UNSET
+    tier_reason: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)] | msgspec.UnsetType = msgspec.UNSET
+    city: Annotated[str, msgspec.Meta(max_length=80)] | msgspec.UnsetType = msgspec.UNSET
+    address: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType = msgspec.UNSET
+    contact_name: Short | msgspec.UnsetType = msgspec.UNSET
+    contact_phone: Annotated[str, msgspec.Meta(max_length=40)] | msgspec.UnsetType = msgspec.UNSET
+    contact_email: Annotated[str, msgspec.Meta(max_length=254)] | msgspec.UnsetType = msgspec.UNSET
+    credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] | msgspec.UnsetType = msgspec.UNSET
+    channel_manager_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    status: str | msgspec.UnsetType = msgspec.UNSET
+    locale: str | msgspec.UnsetType = msgspec.UNSET

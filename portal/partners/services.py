@@ -1,0 +1,494 @@
+"""Partner organisations: reads, the verbs that change them, applications, and home cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from portal.auth import services as auth_services
+from portal.auth.constants import Role
+from portal.auth.schemas import CurrentUser
+from portal.auth.sessions import end_partner_sessions
+from portal.auth.tables import User
+from portal.core import audit
+from portal.db import write_transaction
+from portal.home import Card
+from portal.lib.clock import now
+from portal.lib.forms import FormError
+from portal.lib.i18n import gettext as _
+from portal.lib.i18n import current_locale, format_money
+from portal.partners.constants import (
+    PROVINCES,
+    ApplicationStatus,
+    PartnerKind,
+    PartnerStatus,
+)
+from portal.partners.schemas import PartnerFilters
+from portal.partners.tables import Partner, PartnerApplication, Tier, TierChange
+from portal.settings import SUPPORTED_LOCALES, get_settings
+from portal.tenancy import NotFound, partner_scope
+
+# Fields a partner edit may change (audit compares these before/after).
+EDITABLE = (
+    "name", "name_en", "kind", "province", "city", "address", "contact_name", "contact_phone",
+    "contact_email", "credit_limit_amount", "channel_manager_id", "locale", "notes", "joined_on",
+)
+SORTS = {
+    "name": (Partner.name, True),
+    "-name": (Partner.name, False),
+    "code": (Partner.code, True),
+    "joined": (Partner.joined_on, False),
+    "tier": (Partner.tier.rank, True),
+    "credit": (Partner.credit_limit_amount, False),
+}
+
+
+def tier_label(row: dict[str, Any], prefix: str = "tier.") -> str:
+    zh = row.get(f"{prefix}name_zh") or row.get("name_zh") or ""
+    en = row.get(f"{prefix}name_en") or row.get("name_en") or ""
+    return zh if current_locale.get().startswith("zh") else en
+
+
+async def list_tiers() -> list[dict[str, Any]]:
+    return await Tier.select().order_by(Tier.rank)
+
+
+async def tier_by_code(code: str) -> dict[str, Any] | None:
+    return await Tier.select().where(Tier.code == code).first()
+
+
+async def ensure_default_tiers() -> None:
+    """Create the default ladder when the table is empty (migrate, demo, tests)."""
+    from portal.partners.constants import DEFAULT_TIERS
+
+    if await Tier.count() > 0:
+        return
+    await Tier.insert(
+        *[
+            Tier(code=code, name_zh=zh, name_en=en, rank=rank, quarterly_threshold_amount=threshold)
+            for code, zh, en, rank, threshold in DEFAULT_TIERS
+        ]
+    )
+
+
+async def list_channel_managers() -> list[dict[str, Any]]:
+    return await User.select(User.id, User.name, User.email).where(
+        (User.role == Role.CHANNEL_MANAGER) & (User.is_active == True)  # noqa: E712
+    ).order_by(User.name)
+
+
+async def validate_partner_data(data: dict[str, Any]) -> None:
+    """Raise FormError naming every field that refers to something that does not exist."""
+    errors: dict[str, str] = {}
+    if "province" in data and data["province"] not in PROVINCES:
+        errors["province"] = _("Choose one of the options.")
+    if "kind" in data and data["kind"] not in set(PartnerKind):
+        errors["kind"] = _("Choose one of the options.")
+    if "tier_id" in data and not await Tier.exists().where(Tier.id == data["tier_id"]):
+        errors["tier_id"] = _("Choose one of the options.")
+    if "locale" in data and data["locale"] not in SUPPORTED_LOCALES:
+        errors["locale"] = _("Choose one of the options.")
+    manager = data.get("channel_manager_id")
+    if manager is not None and not await User.exists().where(
+        (User.id == manager) & (User.role == Role.CHANNEL_MANAGER) & (User.is_active == True)  # noqa: E712
+    ):
+        errors["channel_manager_id"] = _("Choose an active channel manager.")
+    email = data.get("contact_email")
+    if email:
+        from portal.lib.forms import EMAIL_RE
+
+        if not EMAIL_RE.match(email):
+            errors["contact_email"] = _("Enter a valid e-mail address.")
+    if errors:
+        raise FormError(errors)
+
+
+async def list_partners(user: CurrentUser, filters: PartnerFilters) -> tuple[list[dict[str, Any]], int]:
+    """A page of the partners `user` may see, filtered and sorted, with the total count."""
+    where = [partner_scope(user, Partner.id)]
+    if filters.q:
+        term = f"%{filters.q.strip()}%"
+        where.append(
+            Partner.name.ilike(term) | Partner.name_en.ilike(term) | Partner.code.ilike(term)
+            | Partner.city.ilike(term) | Partner.contact_name.ilike(term)
+        )
+    if filters.tier:
+        where.append(Partner.tier.code == filters.tier)
+    if filters.kind:
+        where.append(Partner.kind == filters.kind)
+    if filters.province:
+        where.append(Partner.province == filters.province)
+    if filters.status:
+        where.append(Partner.status == filters.status)
+    if filters.manager:
+        where.append(Partner.channel_manager_id == filters.manager)
+    column, ascending = SORTS.get(filters.sort, SORTS["name"])
+    per_page = min(max(filters.per_page, 1), 200)
+    rows = await Partner.select(
+        *Partner.all_columns(exclude=[Partner.notes]), Partner.tier.code, Partner.tier.name_zh,
+        Partner.tier.name_en, Partner.tier.rank,
+    ).where(*where).order_by(column, ascending=ascending).order_by(Partner.id).limit(per_page).offset(
+        (max(filters.page, 1) - 1) * per_page
+    )
+    total = await Partner.count().where(*where)
+    managers = {m["id"]: m["name"] for m in await list_channel_managers()}
+    for row in rows:
+        row["channel_manager_name"] = managers.get(row["channel_manager_id"], "")
+    return rows, total
+
+
+async def _next_code() -> str:
+    last = await Partner.select(Partner.id).order_by(Partner.id, ascending=False).first()
+    return f"P{(last['id'] if last else 0) + 1:05d}"
+
+
+async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int:
+    """Create an active partner and its first tier-history row; raises FormError on bad input."""
+    await validate_partner_data(data)
+    moment = now()
+    async with write_transaction():
+        code = await _next_code()
+        while await Partner.exists().where(Partner.code == code):
+            code = f"P{int(code[1:]) + 1:05d}"
+        rows = await Partner.insert(
+            Partner(
+                code=code,
+                name=data["name"].strip(),
+                name_en=data.get("name_en", "").strip(),
+                kind=data["kind"],
+                tier=data["tier_id"],
+                province=data["province"],
+                city=data.get("city", ""),
+                address=data.get("address", ""),
+                contact_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""),
+                contact_email=(data.get("contact_email") or "").lower(),
+                credit_limit_amount=int(data.get("credit_limit_amount") or 0),
+                channel_manager_id=data.get("channel_manager_id"),
+                status=PartnerStatus.ACTIVE,
+                joined_on=data.get("joined_on") or moment.astimezone(get_settings().tz).date(),
+                locale=data.get("locale") or "zh_CN",
+                notes=data.get("notes", ""),
+                created_at=moment,
+                updated_at=moment,
+            )
+        ).returning(Partner.id)
+        partner_id = int(rows[0]["id"])
+        await TierChange.insert(
+            TierChange(
+                partner=partner_id, from_tier=None, to_tier=data["tier_id"],
+                changed_by_id=actor.id if actor else None,
+                changed_by_name=actor.name if actor else "",
+                reason=data.get("tier_reason") or _("Initial tier"), changed_at=moment,
+            )
+        )
+        await audit.record(
+            "partner.create", actor=actor, partner_id=partner_id, target_type="partner",
+            target_id=partner_id,
+            after={k: data.get(k) for k in (*EDITABLE, "tier_id") if k in data},
+        )
+    return partner_id
+
+
+async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict[str, Any]) -> None:
+    """Apply an edit from the console or API; tier, status and credit changes get their own
+    audit actions and the tier change a history row. `partner` comes from the access helper."""
+    await validate_partner_data(data)
+    partner_id = partner["id"]
+    changes = {k: data[k] for k in EDITABLE if k in data}
+    if "contact_email" in changes:
+        changes["contact_email"] = (changes["contact_email"] or "").lower()
+    before = {k: partner.get(k) for k in changes}
+    old, new = audit.changes(before, changes)
+    tier_id = data.get("tier_id")
+    async with write_transaction():
+        if new:
+            await Partner.update({**new, Partner.updated_at: now()}).where(Partner.id == partner_id)
+            credit = {"credit_limit_amount"} & set(new)
+            if credit:
+                await audit.record(
+                    "partner.credit_limit_change", actor=actor, partner_id=partner_id,
+                    target_type="partner", target_id=partner_id,
+                    before={"credit_limit_amount": old["credit_limit_amount"]},
+                    after={"credit_limit_amount": new["credit_limit_amount"]},
+                )
+            rest_old = {k: v for k, v in old.items() if k != "credit_limit_amount"}
+            rest_new = {k: v for k, v in new.items() if k != "credit_limit_amount"}
+            if rest_new:
+                await audit.record(
+                    "partner.update", actor=actor, partner_id=partner_id, target_type="partner",
+                    target_id=partner_id, before=rest_old, after=rest_new,
+                )
+        if tier_id is not None and tier_id != partner["tier"]:
+            await _change_tier(actor, partner, tier_id, data.get("tier_reason") or "")
+        status = data.get("status")
+        if status and status != partner["status"]:
+            if status == PartnerStatus.SUSPENDED:
+                await _set_status(actor, partner, PartnerStatus.SUSPENDED, data.get("status_reason", ""))
+            elif status == PartnerStatus.ACTIVE:
+                await _set_status(actor, partner, PartnerStatus.ACTIVE, data.get("status_reason", ""))
+            else:
+                raise FormError({"status": _("Choose one of the options.")})
+
+
+async def _change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str) -> None:
+    if not reason.strip():
+        raise FormError({"tier_reason": _("Say why the tier changes.")})
+    moment = now()
+    await Partner.update({Partner.tier: tier_id, Partner.updated_at: moment}).where(
+        Partner.id == partner["id"]
+    )
+    await TierChange.insert(
+        TierChange(
+            partner=partner["id"], from_tier=partner["tier"], to_tier=tier_id,
+            changed_by_id=actor.id, changed_by_name=actor.name, reason=reason.strip(),
+            changed_at=moment,
+        )
+    )
+    await audit.record(
+        "partner.tier_change", actor=actor, partner_id=partner["id"], target_type="partner",
+        target_id=partner["id"], before={"tier_id": partner["tier"]}, after={"tier_id": tier_id},
+        detail=reason.strip(),
+    )
+
+
+async def change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str) -> None:
+    """Move a partner to another tier, with the reason kept in its tier history."""
+    if not await Tier.exists().where(Tier.id == tier_id):
+        raise FormError({"tier_id": _("Choose one of the options.")})
+    if tier_id == partner["tier"]:
+        return
+    async with write_transaction():
+        await _change_tier(actor, partner, tier_id, reason)
+
+
+async def _set_status(actor: CurrentUser, partner: dict[str, Any], status: PartnerStatus, reason: str) -> None:
+    await Partner.update({Partner.status: status, Partner.updated_at: now()}).where(
+        Partner.id == partner["id"]
+    )
+    ended = 0
+    if status == PartnerStatus.SUSPENDED:
+        ended = await end_partner_sessions(partner["id"])
+    await audit.record(
+        "partner.suspend" if status == PartnerStatus.SUSPENDED else "partner.reactivate",
+        actor=actor, partner_id=partner["id"], target_type="partner", target_id=partner["id"],
+        before={"status": partner["status"]}, after={"status": status.value},
+        detail=(reason or "") + (f" ({ended} sessions ended)" if ended else ""),
+    )
+
+
+async def suspend_partner(actor: CurrentUser, partner: dict[str, Any], reason: str) -> None:
+    """Suspend: its users can no longer sign in and every open session ends at once."""
+    if partner["status"] == PartnerStatus.SUSPENDED:
+        return
+    if not reason.strip():
+        raise FormError({"reason": _("Say why the partner is suspended.")})
+    async with write_transaction():
+        await _set_status(actor, partner, PartnerStatus.SUSPENDED, reason.strip())
+
+
+async def reactivate_partner(actor: CurrentUser, partner: dict[str, Any], reason: str = "") -> None:
+    if partner["status"] == PartnerStatus.ACTIVE:
+        return
+    async with write_transaction():
+        await _set_status(actor, partner, PartnerStatus.ACTIVE, reason.strip())
+
+
+async def tier_history(partner_id: int) -> list[dict[str, Any]]:
+    return await TierChange.select(
+        TierChange.id, TierChange.changed_at, TierChange.changed_by_name, TierChange.reason,
+        TierChange.from_tier.name_zh, TierChange.from_tier.name_en, TierChange.to_tier.name_zh,
+        TierChange.to_tier.name_en,
+    ).where(TierChange.partner == partner_id).order_by(TierChange.changed_at, ascending=False).order_by(
+        TierChange.id, ascending=False
+    )
+
+
+async def channel_manager_contact(manager_id: int | None) -> dict[str, Any] | None:
+    if manager_id is None:
+        return None
+    return await User.select(User.id, User.name, User.email, User.phone, User.title).where(
+        User.id == manager_id
+    ).first()
+
+
+# Applications ------------------------------------------------------------------------------
+
+
+async def submit_application(data: dict[str, Any], ip: str, locale: str) -> int:
+    """Store a public application (pending); raises FormError on bad input."""
+    errors: dict[str, str] = {}
+    if data["province"] not in PROVINCES:
+        errors["province"] = _("Choose one of the options.")
+    from portal.lib.forms import EMAIL_RE
+
+    if not EMAIL_RE.match(data["contact_email"]):
+        errors["contact_email"] = _("Enter a valid e-mail address.")
+    if errors:
+        raise FormError(errors)
+    since = now() - dt.timedelta(hours=1)
+    recent = await PartnerApplication.count().where(
+        (PartnerApplication.ip == ip) & (PartnerApplication.created_at > since)
+    )
+    if recent >= 5:
+        raise FormError({"": _("Too many applications from your network. Please try again later.")})
+    rows = await PartnerApplication.insert(
+        PartnerApplication(**data, ip=ip, locale=locale, created_at=now())
+    ).returning(PartnerApplication.id)
+    application_id = int(rows[0]["id"])
+    await audit.record("application.submit", actor_email=data["contact_email"], ip=ip,
+                       target_type="application", target_id=application_id,
+                       after={"company_name": data["company_name"]})
+    return application_id
+
+
+async def list_applications(status: str = "pending", page: int = 1, per_page: int = 25) -> tuple[list[dict[str, Any]], int]:
+    query = PartnerApplication.select().order_by(PartnerApplication.created_at, ascending=False)
+    count = PartnerApplication.count()
+    if status:
+        query = query.where(PartnerApplication.status == status)
+        count = count.where(PartnerApplication.status == status)
+    rows = await query.limit(per_page).offset((page - 1) * per_page)
+    return rows, await count
+
+
+async def get_application(application_id: int) -> dict[str, Any]:
+    row = await PartnerApplication.select().where(PartnerApplication.id == application_id).first()
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def approve_application(
+    actor: CurrentUser, application_id: int, tier_id: int, channel_manager_id: int | None
+) -> int:
+    """Create the partner from a pending application and invite its contact as partner admin."""
+    application = await get_application(application_id)
+    if application["status"] != ApplicationStatus.PENDING:
+        raise FormError({"": _("This application has already been reviewed.")})
+    if await auth_services.email_taken(application["contact_email"]):
+        raise FormError({"": _("A user with this e-mail address already exists.")})
+    partner_id = await create_partner(
+        actor,
+        {
+            "name": application["company_name"],
+            "kind": application["kind"],
+            "tier_id": tier_id,
+            "province": application["province"],
+            "city": application["city"],
+            "address": application["address"],
+            "contact_name": application["contact_name"],
+            "contact_phone": application["contact_phone"],
+            "contact_email": application["contact_email"],
+            "channel_manager_id": channel_manager_id,
+            "locale": application["locale"],
+            "notes": application["message"],
+            "tier_reason": _("Application approved"),
+        },
+    )
+    async with write_transaction():
+        updated = await PartnerApplication.update(
+            {
+                PartnerApplication.status: ApplicationStatus.APPROVED,
+                PartnerApplication.reviewed_by_id: actor.id,
+                PartnerApplication.reviewed_at: now(),
+                PartnerApplication.partner: partner_id,
+            }
+        ).where(
+            (PartnerApplication.id == application_id)
+            & (PartnerApplication.status == ApplicationStatus.PENDING)
+        ).returning(PartnerApplication.id)
+        if not updated:
+            raise FormError({"": _("This application has already been reviewed.")})
+        await audit.record("application.approve", actor=actor, partner_id=partner_id,
+                           target_type="application", target_id=application_id)
+    await auth_services.invite(
+        actor=actor, email=application["contact_email"], name=application["contact_name"],
+        role=Role.PARTNER_ADMIN, partner_id=partner_id, locale=application["locale"],
+    )
+    return partner_id
+
+
+async def decline_application(actor: CurrentUser, application_id: int, reason: str) -> None:
+    """Decline a pending application with a reason (kept and audited)."""
+    if not reason.strip():
+        raise FormError({"reason": _("Say why the application is declined.")})
+    updated = await PartnerApplication.update(
+        {
+            PartnerApplication.status: ApplicationStatus.DECLINED,
+            PartnerApplication.decline_reason: reason.strip(),
+            PartnerApplication.reviewed_by_id: actor.id,
+            PartnerApplication.reviewed_at: now(),
+        }
+    ).where(
+        (PartnerApplication.id == application_id)
+        & (PartnerApplication.status == ApplicationStatus.PENDING)
+    ).returning(PartnerApplication.id)
+    if not updated:
+        raise FormError({"": _("This application has already been reviewed.")})
+    await audit.record("application.decline", actor=actor, target_type="application",
+                       target_id=application_id, detail=reason.strip())
+
+
+# Home page ---------------------------------------------------------------------------------
+
+
+async def home_cards(user: CurrentUser) -> list[Card]:
+    """Vendor: applications to review, partners by status. Partner: the company at a glance."""
+    if user.is_vendor:
+        scope = partner_scope(user, Partner.id)
+        active = await Partner.count().where(scope & (Partner.status == PartnerStatus.ACTIVE))
+        suspended = await Partner.count().where(scope & (Partner.status == PartnerStatus.SUSPENDED))
+        cards = [
+            Card(
+                title=_("Partners"),
+                items=[
+                    (_("Active"), str(active), "/console/partners?status=active"),
+                    (_("Suspended"), str(suspended), "/console/partners?status=suspended"),
+                ],
+                link="/console/partners",
+                link_label=_("All partners"),
+            )
+        ]
+        pending = await PartnerApplication.count().where(
+            PartnerApplication.status == ApplicationStatus.PENDING
+        )
+        cards.append(
+            Card(
+                title=_("Partner applications"),
+                items=[(_("Waiting for review"), str(pending), "/console/applications")],
+                link="/console/applications",
+                link_label=_("Review applications"),
+                tone="attention" if pending else "ok",
+            )
+        )
+        return cards
+    if user.is_partner and user.partner_id is not None:
+        partner = await Partner.select(
+            Partner.name, Partner.tier.name_zh, Partner.tier.name_en, Partner.credit_limit_amount,
+            Partner.currency, Partner.channel_manager_id,
+        ).where(Partner.id == user.partner_id).first()
+        if partner is None:
+            return []
+        manager = await channel_manager_contact(partner["channel_manager_id"])
+        items = [
+            (_("Tier"), tier_label(partner), "/my-company"),
+            (_("Credit limit"), format_money(partner["credit_limit_amount"], partner["currency"]), ""),
+        ]
+        if manager:
+            items.append((_("Your channel manager"), f"{manager['name']} · {manager['email']}", ""))
+        cards = [Card(title=partner["name"], items=items, link="/my-company", link_label=_("My company"))]
+        if user.is_partner_admin:
+            from portal.auth.services import list_open_invitations
+
+            invites = await list_open_invitations(user.partner_id)
+            cards.append(
+                Card(
+                    title=_("Colleagues"),
+                    items=[(_("Open invitations"), str(len(invites)), "/my-company/users")],
+                    link="/my-company/users",
+                    link_label=_("Manage colleagues"),
+                )
+            )
+        return cards
+    return []

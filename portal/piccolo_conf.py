@@ -1,0 +1,37 @@
+"""Piccolo's engine and app registry, taken from portal.settings."""
+
+from urllib.parse import unquote, urlparse
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from portal.settings import get_settings
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    if settings.is_sqlite:
+        path = settings.database_url.split(":///", 1)[1]
+        # timeout = SQLite busy timeout: concurrent writers queue instead of failing.
+        return SQLiteEngine(path=path, timeout=30)
+    url = urlparse(settings.database_url)
+    config = {
+        "host": url.hostname or "127.0.0.1",
+        "port": url.port or 5432,
+        "user": unquote(url.username or "postgres"),
+        "password": unquote(url.password or "") or None,
+        "database": (url.path or "/portal").lstrip("/"),
+    }
+    return PostgresEngine(config=config, log_queries=False)
+
+
+DB = _engine()
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "portal.auth.piccolo_app",
+        "portal.partners.piccolo_app",
+        "portal.core.piccolo_app",
+    ]
+)

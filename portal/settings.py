@@ -1,0 +1,197 @@
+"""All configuration, read once from environment variables; bad values fail loudly at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+STATIC_DIR = PROJECT_DIR / "static"
+LOCALES_DIR = PACKAGE_DIR / "locales"
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+MODES = ("demo", "dev", "test", "production")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The portal's configuration; see .env.example for every variable."""
+
+    mode: str
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    smtp_url: str | None
+    mail_from: str
+    secret_key: str
+    base_url: str
+    default_locale: str
+    time_zone: str
+    session_idle_minutes: int
+    session_absolute_hours: int
+    login_max_failures_per_account: int
+    login_max_failures_per_ip: int
+    login_window_minutes: int
+    invitation_days: int
+    password_reset_minutes: int
+    argon2_profile: str
+    run_jobs_in_process: bool
+    outbox_dir: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outbox_dir", self.data_dir / "outbox")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(urlparse(self.database_url).path if "://" in self.database_url else "")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def _sqlite_path_from_url(url: str) -> Path:
+    # sqlite:///relative/or/absolute.db ; sqlite:////abs/path.db
+    rest = url.split("://", 1)[1]
+    if rest.startswith("/"):
+        rest = rest[1:] if not rest.startswith("//") else rest[1:]
+    return Path(rest)
+
+
+def load_settings() -> Settings:
+    """Build Settings from the environment; raises SettingsError naming the bad variable."""
+    mode = os.environ.get("PORTAL_MODE", "demo").strip() or "demo"
+    if mode not in MODES:
+        raise SettingsError(f"PORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
+    data_dir = Path(os.environ.get("PORTAL_DATA_DIR") or PROJECT_DIR / "data").resolve()
+
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if not database_url:
+        database_url = f"sqlite:///{data_dir / 'portal.db'}"
+    scheme = database_url.split("://", 1)[0]
+    if scheme not in {"sqlite", "postgres", "postgresql"}:
+        raise SettingsError(
+            f"DATABASE_URL must start with sqlite:// or postgresql://, not {scheme!r}"
+        )
+    if scheme == "sqlite":
+        path = _sqlite_path_from_url(database_url)
+        if not path.is_absolute():
+            path = (Path.cwd() / path).resolve()
+        database_url = f"sqlite:///{path}"
+
+    redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+    smtp_url = os.environ.get("SMTP_URL", "").strip() or None
+    if smtp_url and not smtp_url.startswith(("smtp://", "smtps://", "smtp+starttls://")):
+        raise SettingsError("SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
+
+    secret_key = os.environ.get("SECRET_KEY", "").strip()
+    if not secret_key:
+        if mode in {"demo", "dev", "test"}:
+            secret_key = _dev_secret(data_dir)
+        else:
+            raise SettingsError("SECRET_KEY is required when PORTAL_MODE=production")
+    elif len(secret_key) < 32:
+        raise SettingsError("SECRET_KEY must be at least 32 characters")
+
+    default_locale = os.environ.get("DEFAULT_LOCALE", "zh_CN")
+    if default_locale not in SUPPORTED_LOCALES:
+        raise SettingsError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+    time_zone = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TIME_ZONE {time_zone!r} is not a known time zone") from None
+    argon2_profile = os.environ.get("ARGON2_PROFILE", "test" if mode == "test" else "strong")
+    if argon2_profile not in {"strong", "test"}:
+        raise SettingsError("ARGON2_PROFILE must be strong or test")
+    if argon2_profile == "test" and mode == "production":
+        raise SettingsError("ARGON2_PROFILE=test is refused in production")
+
+    return Settings(
+        mode=mode,
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        smtp_url=smtp_url,
+        mail_from=os.environ.get("MAIL_FROM", "Partner Portal <portal@localhost>"),
+        secret_key=secret_key,
+        base_url=os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        default_locale=default_locale,
+        time_zone=time_zone,
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 120, 1),
+        session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 24 * 7, 1),
+        login_max_failures_per_account=_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1),
+        login_max_failures_per_ip=_int("LOGIN_MAX_FAILURES_PER_IP", 30, 1),
+        login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15, 1),
+        invitation_days=_int("INVITATION_DAYS", 7, 1),
+        password_reset_minutes=_int("PASSWORD_RESET_MINUTES", 60, 5),
+        argon2_profile=argon2_profile,
+        run_jobs_in_process=_bool("RUN_JOBS_IN_PROCESS", redis_url is None),
+    )
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A secret kept in the data folder, so every demo process shares it (CSRF, cookies)."""
+    path = data_dir / ".secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        try:
+            with path.open("x") as fh:
+                fh.write(value)
+        except FileExistsError:
+            return path.read_text().strip()
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, loaded on first use."""
+    return load_settings()

@@ -1,0 +1,65 @@
+"""The one Jinja environment, shared by pages, e-mails and PDFs (autoescaping, i18n, formats)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from portal.lib import i18n
+from portal.settings import TEMPLATES_DIR, get_settings
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """Current filters with some values changed, as a query string (pagination, sorting)."""
+    merged = {**params, **changes}
+    clean = {k: v for k, v in merged.items() if v not in (None, "", [])}
+    return "?" + urlencode(clean, doseq=True) if clean else "?"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined if get_settings().mode == "test" else _lenient_undefined(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        enable_async=False,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        money=i18n.format_money,
+        number=i18n.format_number,
+        percent=i18n.format_percent,
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+    )
+    env.globals.update(
+        query=_query,
+        current_locale=i18n.current_locale.get,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        base_url=get_settings().base_url,
+        nav_for=_nav_for,
+    )
+    return env
+
+
+def _lenient_undefined() -> type:
+    from jinja2 import ChainableUndefined
+
+    return ChainableUndefined
+
+
+def render(name: str, context: dict[str, Any]) -> str:
+    """Render a template outside a request (e-mails, PDFs) in the current locale."""
+    return environment().get_template(name).render(context)
+
+
+def _nav_for(user: Any, path: str) -> list[dict[str, object]]:
+    from portal.nav import nav_for
+
+    return nav_for(user, path)

@@ -1,0 +1,44 @@
+"""The tenant wall, in one place: which partners a user may reach, as a query condition.
+
+Every query of partner-owned rows goes through `partner_scope(user, column)`; domain access
+helpers (`get_<thing>_for_user`) build on it and answer NotFound for anything outside the scope,
+so another partner's id is indistinguishable from an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns import Column
+from piccolo.columns.combination import Where, WhereRaw
+
+from portal.auth.schemas import CurrentUser
+
+
+class NotFound(Exception):
+    """The row does not exist or lies outside the user's tenant scope (shown as 404)."""
+
+
+def partner_scope(user: CurrentUser, partner_column: Column) -> Any:
+    """A condition on a column holding a partner id that limits rows to what `user` may see.
+
+    vendor_admin: every partner. channel_manager: the partners assigned to them.
+    partner users: their own partner only. Anyone else: nothing.
+    """
+    if user.is_vendor_admin:
+        return WhereRaw("1 = 1")
+    if user.is_channel_manager:
+        from portal.partners.tables import Partner
+
+        assigned = Partner.select(Partner.id).where(Partner.channel_manager_id == user.id)
+        return partner_column.is_in(assigned)  # type: ignore[arg-type]
+    if user.is_partner and user.partner_id is not None:
+        return partner_column == user.partner_id
+    return WhereRaw("1 = 0")
+
+
+def own_partner_only(user: CurrentUser, partner_column: Column) -> Where:
+    """Partner-side data that even vendor staff may not read (e.g. end-customer details)."""
+    if user.is_partner and user.partner_id is not None:
+        return partner_column == user.partner_id  # type: ignore[return-value]
+    return WhereRaw("1 = 0")  # type: ignore[return-value]

@@ -1,0 +1,123 @@
+"""Background work: the job functions, arq's WorkerSettings, and the in-process scheduler.
+
+With REDIS_URL, `portal worker` runs arq with the cron table below. Without it (the embedded
+default), `portal serve` runs the same cron table in process (InProcessScheduler) and enqueue()
+runs jobs as tasks. Either way the database holds the truth and every job is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from arq import Retry, cron
+from arq.connections import RedisSettings
+
+from portal.auth import sessions
+from portal.db import close_pool, start_pool
+from portal.lib import email, jobs
+from portal.settings import get_settings
+
+log = logging.getLogger("portal.worker")
+
+
+async def deliver_email(ctx: dict[str, Any], email_id: int) -> bool:
+    """Send one stored e-mail; on SMTP failure arq retries with back-off (the row keeps the error)."""
+    try:
+        return await email.deliver(email_id)
+    except Exception as exc:
+        if ctx.get("inline"):
+            raise
+        tries = int(ctx.get("job_try", 1))
+        if tries >= 8:
+            raise  # the sweeper keeps trying on its own schedule
+        raise Retry(defer=email.backoff(tries).total_seconds()) from exc
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    """Re-enqueue pending e-mails whose back-off passed or whose sender died mid-lease."""
+    due = await email.due_ids()
+    for email_id in due:
+        await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}:{dt.datetime.now(dt.UTC):%Y%m%d%H%M}")
+    return len(due)
+
+
+async def prune_auth(ctx: dict[str, Any]) -> None:
+    """Forget old login attempts and expired sessions."""
+    await sessions.prune_attempts()
+
+
+JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [deliver_email, sweep_outbox, prune_auth]
+
+# (job, minutes) for the in-process scheduler; the arq cron table below mirrors it.
+SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | None]] = [
+    (sweep_outbox, None, None),  # every minute
+    (prune_auth, {17}, {3}),  # 03:17 UTC daily
+]
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    await start_pool()
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    await jobs.close()
+    await close_pool()
+
+
+class WorkerSettings:
+    """arq worker: `portal worker` (or `arq portal.worker.WorkerSettings`)."""
+
+    functions = JOB_FUNCTIONS
+    cron_jobs = [
+        cron(sweep_outbox, second=5, run_at_startup=True, unique=True),
+        cron(prune_auth, hour={3}, minute={17}, unique=True),
+    ]
+    on_startup = _startup
+    on_shutdown = _shutdown
+    poll_delay = 0.1
+    max_jobs = 50
+    job_timeout = 300
+    max_tries = 10
+    keep_result = 3600
+
+    @staticmethod
+    def redis() -> RedisSettings:
+        return RedisSettings.from_dsn(get_settings().redis_url or "redis://127.0.0.1:6379")
+
+
+class InProcessScheduler:
+    """Runs SCHEDULE inside the web process when no Redis is configured (the embedded default)."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await jobs.drain()
+
+    async def _loop(self) -> None:
+        first = True
+        while True:
+            moment = dt.datetime.now(dt.UTC)
+            for fn, minutes, hours in SCHEDULE:
+                due = (minutes is None or moment.minute in minutes) and (
+                    hours is None or moment.hour in hours
+                )
+                if due or (first and minutes is None):
+                    try:
+                        await fn({"inline": True, "job_try": 1})
+                    except Exception:
+                        log.exception("scheduled job %s failed", fn.__name__)
+            first = False
+            await asyncio.sleep(60 - dt.datetime.now(dt.UTC).second + 0.5)
