@@ -52,7 +52,7 @@ async def _security_headers(message: Message, scope: Scope) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
-    await start_pool()
+    opened = await start_pool()
     scheduler = None
     settings = get_settings()
     if settings.run_jobs_in_process and app.state.get("run_scheduler", True):
@@ -68,7 +68,8 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
         from portal.lib import jobs
 
         await jobs.close()
-        await close_pool()
+        if opened:
+            await close_pool()
 
 
 def create_app(run_scheduler: bool = True) -> Litestar:

@@ -28,13 +28,17 @@ def write_transaction() -> Any:
     return db.transaction()
 
 
-async def start_pool() -> None:
+async def start_pool() -> bool:
+    """Open the PostgreSQL pool; False when there is nothing to do (SQLite, or already open)."""
     db = engine()
     if db.engine_type == "postgres" and getattr(db, "pool", None) is None:
         await db.start_connection_pool(min_size=1, max_size=20)  # type: ignore[attr-defined]
+        return True
+    return False
 
 
 async def close_pool() -> None:
     db = engine()
     if db.engine_type == "postgres" and getattr(db, "pool", None) is not None:
         await db.close_connection_pool()  # type: ignore[attr-defined]
+        db.pool = None  # type: ignore[attr-defined]

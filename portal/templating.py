@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
 from portal.lib import i18n
 from portal.settings import TEMPLATES_DIR, get_settings
@@ -25,7 +25,7 @@ def environment() -> Environment:
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         extensions=["jinja2.ext.i18n"],
-        undefined=StrictUndefined if get_settings().mode == "test" else _lenient_undefined(),
+        undefined=ChainableUndefined,  # same in tests and production: a missing value renders empty
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
@@ -46,12 +46,6 @@ def environment() -> Environment:
         nav_for=_nav_for,
     )
     return env
-
-
-def _lenient_undefined() -> type:
-    from jinja2 import ChainableUndefined
-
-    return ChainableUndefined
 
 
 def render(name: str, context: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
 
@@ -175,13 +175,13 @@ class AuthPages(Controller):
         )))
 
     @get("/password-reset/{token:str}", name="auth:reset", opt=PUBLIC)
-    async def reset_form(self, request: Request, token: str) -> Template:
+    async def reset_form(self, request: Request, token: FromPath[str]) -> Template:
         target = await services.reset_target(token)
         return page(request, "auth/reset.html", token=token, valid=target is not None,
                     status_code=200 if target else 404)
 
     @post("/password-reset/{token:str}", name="auth:reset_submit", opt=PUBLIC)
-    async def reset(self, request: Request, token: str) -> Template | Redirect:
+    async def reset(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         form, errors, _values = read_form(NewPasswordForm, await request.form())
         if form and form.password != form.password_confirm:
             errors = {"password_confirm": _("The two passwords do not match.")}
@@ -198,13 +198,13 @@ class AuthPages(Controller):
             "Your password has been changed. Please sign in.")))
 
     @get("/invitations/{token:str}", name="auth:invitation", opt=PUBLIC)
-    async def invitation_form(self, request: Request, token: str) -> Template:
+    async def invitation_form(self, request: Request, token: FromPath[str]) -> Template:
         inv = await services.open_invitation(token)
         return page(request, "auth/invitation.html", token=token, invitation=inv,
                     values={"name": inv["name"] if inv else ""}, status_code=200 if inv else 404)
 
     @post("/invitations/{token:str}", name="auth:invitation_accept", opt=PUBLIC)
-    async def invitation_accept(self, request: Request, token: str) -> Template | Redirect:
+    async def invitation_accept(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         inv = await services.open_invitation(token)
         if inv is None:
             return page(request, "auth/invitation.html", token=token, invitation=None, status_code=404)
@@ -282,7 +282,7 @@ class AccountPages(Controller):
             "Your password has been changed; your other sessions have ended.")))
 
     @post("/sessions/{session_id:int}/end", name="account:end_session")
-    async def end_session(self, request: Request, session_id: int) -> Redirect:
+    async def end_session(self, request: Request, session_id: FromPath[int]) -> Redirect:
         user = current_user(request)
         ended = await sessions.end_sessions(
             (sessions.AuthSession.id == session_id) & (sessions.AuthSession.user == user.id)
@@ -308,7 +308,7 @@ class AccountPages(Controller):
         return await self._page(request, user, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke", name="account:revoke_token")
-    async def revoke_token(self, request: Request, token_id: int) -> Redirect:
+    async def revoke_token(self, request: Request, token_id: FromPath[int]) -> Redirect:
         user = current_user(request)
         if not await sessions.revoke_api_token(user, token_id):
             raise HTTPException(status_code=404, detail=_("Not found."))

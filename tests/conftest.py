@@ -1,0 +1,156 @@
+"""Test set-up: one migrated database per xdist worker (SQLite or PostgreSQL), reset per test.
+
+TEST_DATABASE=sqlite (default) or postgres selects the backend. The schema is built once from the
+migrations (so they are tested), then each test starts from that template: SQLite copies the
+template file, PostgreSQL truncates every table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
+RUN_DIR = Path(tempfile.gettempdir()) / f"portal-tests-{os.getuid()}" / f"{BACKEND}-{WORKER}"
+shutil.rmtree(RUN_DIR, ignore_errors=True)
+RUN_DIR.mkdir(parents=True, exist_ok=True)
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+PG_DB = f"portal_test_{WORKER}".replace("-", "_")
+
+os.environ["PORTAL_MODE"] = "test"
+os.environ["PORTAL_DATA_DIR"] = str(RUN_DIR)
+os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ["PORTAL_BASE_URL"] = "http://testserver.local"
+os.environ["DEFAULT_LOCALE"] = "en"
+for name in ("REDIS_URL", "SMTP_URL"):
+    os.environ.pop(name, None)
+if BACKEND == "postgres":
+    os.environ["DATABASE_URL"] = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{PG_DB}"
+elif BACKEND == "sqlite":
+    os.environ["DATABASE_URL"] = f"sqlite:///{RUN_DIR / 'test.db'}"
+else:  # pragma: no cover
+    sys.exit(f"TEST_DATABASE must be sqlite or postgres, not {BACKEND!r}")
+
+from tests.services import IN_CI, reachable  # noqa: E402
+
+SQLITE_PATH = RUN_DIR / "test.db"
+SQLITE_TEMPLATE = RUN_DIR / "template.db"
+
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database() -> AsyncIterator[None]:
+    """Create and migrate this worker's database once per session."""
+    from portal.cli import migrate_database
+    from portal.db import close_pool, start_pool
+
+    if BACKEND == "postgres":
+        if not reachable(PG_HOST, PG_PORT):
+            message = f"PostgreSQL is not reachable on {PG_HOST}:{PG_PORT} (TEST_DATABASE=postgres)"
+            if IN_CI:
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        import asyncpg
+
+        conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres", database="postgres")
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{PG_DB}"')
+        await conn.close()
+    await migrate_database(quiet=True)
+    if BACKEND == "sqlite":
+        shutil.copyfile(SQLITE_PATH, SQLITE_TEMPLATE)
+    await start_pool()
+    yield
+    from portal.lib import jobs
+
+    await jobs.drain()
+    await jobs.close()
+    await close_pool()
+
+
+async def _table_names() -> list[str]:
+    from portal.db import engine
+
+    rows = await engine().run_querystring(  # type: ignore[attr-defined]
+        __import__("piccolo.querystring", fromlist=["QueryString"]).QueryString(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'"
+        )
+    )
+    return [r["tablename"] for r in rows]
+
+
+_pg_tables: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(database: None) -> AsyncIterator[None]:
+    """Every test starts from the freshly migrated template (tiers included)."""
+    from portal.lib import jobs
+
+    if BACKEND == "sqlite":
+        for suffix in ("-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(SQLITE_TEMPLATE, SQLITE_PATH)
+    else:
+        from piccolo.querystring import QueryString
+
+        from portal.db import engine
+        from portal.partners.services import ensure_default_tiers
+
+        if not _pg_tables:
+            _pg_tables.extend(await _table_names())
+        tables = ", ".join(f'"{t}"' for t in _pg_tables)
+        await engine().run_querystring(QueryString(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # type: ignore[attr-defined]
+        await ensure_default_tiers()
+    yield
+    await jobs.drain()
+
+
+@pytest.fixture(scope="session")
+def app():  # type: ignore[no-untyped-def]
+    from portal.app import create_app
+
+    return create_app(run_scheduler=False)
+
+
+def _browser(app):  # type: ignore[no-untyped-def]
+    """An httpx client that calls the app in this event loop (so the shared pool works).
+
+    Litestar's AsyncTestClient runs the app through a portal on another loop, which asyncpg's
+    pool refuses. Redirects are not followed: tests look at the 303s themselves.
+    """
+    import httpx
+
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+
+@pytest.fixture
+async def client(app):  # type: ignore[no-untyped-def]
+    async with _browser(app) as c:
+        yield c
+
+
+@pytest.fixture
+async def make_client(app):  # type: ignore[no-untyped-def]
+    """Factory for extra independent browsers (each with its own cookies)."""
+    from contextlib import AsyncExitStack
+
+    async with AsyncExitStack() as stack:
+
+        async def factory():  # type: ignore[no-untyped-def]
+            return await stack.enter_async_context(_browser(app))
+
+        yield factory
+
+
+from tests.personas import *  # noqa: E402,F403

@@ -1,0 +1,91 @@
+"""The personas: alice (admin of partner A), bob (member of A, sales only), carol (admin of
+partner B), vera (vendor admin), manny (channel manager of A), and helpers to act as them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from portal.auth.constants import Role
+from portal.auth.sessions import start_session
+from tests.factories import Persona, make_partner, make_user
+
+
+@pytest.fixture
+async def partner_a() -> int:
+    return await make_partner(name="华东智联科技有限公司", name_en="Partner A", province="SH")
+
+
+@pytest.fixture
+async def partner_b() -> int:
+    return await make_partner(name="岭南优品贸易有限公司", name_en="Partner B", province="GD",
+                              kind="distributor", tier="silver")
+
+
+@pytest.fixture
+async def alice(partner_a: int) -> Persona:
+    return await make_user(Role.PARTNER_ADMIN, partner_a, "alice@partner-a.test", "Alice 张爱丽")
+
+
+@pytest.fixture
+async def bob(partner_a: int) -> Persona:
+    return await make_user(Role.PARTNER_MEMBER, partner_a, "bob@partner-a.test", "Bob 李博",
+                           can_sales=True)
+
+
+@pytest.fixture
+async def carol(partner_b: int) -> Persona:
+    return await make_user(Role.PARTNER_ADMIN, partner_b, "carol@partner-b.test", "Carol 林嘉欣")
+
+
+@pytest.fixture
+async def vera() -> Persona:
+    return await make_user(Role.VENDOR_ADMIN, None, "vera@vendor.test", "Vera 王")
+
+
+@pytest.fixture
+async def manny(partner_a: int) -> Persona:
+    from portal.partners.tables import Partner
+
+    persona = await make_user(Role.CHANNEL_MANAGER, None, "manny@vendor.test", "Manny 陈")
+    await Partner.update({Partner.channel_manager_id: persona.id}).where(Partner.id == partner_a)
+    return persona
+
+
+async def sign_in(client: Any, persona: Persona) -> Any:
+    """Give the client a session for the persona without the (slow) password round-trip."""
+    from portal.web import session_cookie_name
+
+    token = await start_session(persona.id, "127.0.0.1", "pytest")
+    client.cookies.set(session_cookie_name(), token)
+    return client
+
+
+async def csrf_token(client: Any) -> str:
+    """The CSRF token of this client (fetching the login page once to receive the cookie)."""
+    token = client.cookies.get("csrftoken")
+    if not token:
+        await client.get("/login")
+        token = client.cookies.get("csrftoken")
+    assert token, "no CSRF cookie set"
+    return str(token)
+
+
+async def post_form(client: Any, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """POST a form the way the browser does, with the CSRF field."""
+    form = {"_csrf_token": await csrf_token(client), **(data or {})}
+    return await client.post(url, data=form, **kwargs)
+
+
+@pytest.fixture
+async def as_user(make_client):  # type: ignore[no-untyped-def]
+    """as_user(persona) -> a signed-in client of its own (None -> anonymous)."""
+
+    async def factory(persona: Persona | None) -> Any:
+        c = await make_client()
+        if persona is not None:
+            await sign_in(c, persona)
+        return c
+
+    return factory
