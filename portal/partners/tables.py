@@ -11,6 +11,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -23,6 +24,8 @@ from portal.partners.constants import ApplicationStatus, PartnerKind, PartnerSta
 class Tier(Table, tablename="tier"):
     """A rung of the partner ladder; rank 1 is the top."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     code = Varchar(length=30, unique=True)
     name_zh = Varchar(length=60)
     name_en = Varchar(length=60)
@@ -32,6 +35,8 @@ class Tier(Table, tablename="tier"):
 
 class Partner(Table, tablename="partner"):
     """A dealer or distributor organisation; the tenant that owns partner data."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     code = Varchar(length=20, unique=True, index=True)
     name = Varchar(length=200, index=True)
@@ -58,6 +63,8 @@ class Partner(Table, tablename="partner"):
 class TierChange(Table, tablename="tier_change"):
     """One move of a partner between tiers, with who and why; never updated."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     partner = ForeignKey(Partner, on_delete=OnDelete.cascade, index=True)
     from_tier = ForeignKey(Tier, null=True, on_delete=OnDelete.restrict)
     to_tier = ForeignKey(Tier, on_delete=OnDelete.restrict)
@@ -69,6 +76,8 @@ class TierChange(Table, tablename="tier_change"):
 
 class PartnerApplication(Table, tablename="partner_application"):
     """A "become a partner" request from the public form, reviewed by vendor staff."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     company_name = Varchar(length=200)
     kind = Varchar(length=20, choices=PartnerKind)
