@@ -81,8 +81,11 @@ def create_app(run_scheduler: bool = True) -> Litestar:
             *page_routes(),
             Router(path="/api/v1", route_handlers=api_routes(), opt={"exclude_from_csrf": True}),
             create_static_files_router(
-                path="/static", directories=[STATIC_DIR], opt={"access": Access.PUBLIC},
-                name="static", send_as_attachment=False,
+                path="/static",
+                directories=[STATIC_DIR],
+                opt={"access": Access.PUBLIC},
+                name="static",
+                send_as_attachment=False,
             ),
         ],
         middleware=[auth_middleware],

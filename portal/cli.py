@@ -118,9 +118,14 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     settings = get_settings()
     run(lambda: migrate_database(quiet=True))
     if settings.run_jobs_in_process and workers > 1:
-        click.echo("Note: scheduled jobs run in every worker process; set REDIS_URL and run "
-                   "`portal worker` for production.", err=True)
-    click.echo(f"Serving on http://{host}:{port}  (database: {_describe_db(settings.database_url)})")
+        click.echo(
+            "Note: scheduled jobs run in every worker process; set REDIS_URL and run "
+            "`portal worker` for production.",
+            err=True,
+        )
+    click.echo(
+        f"Serving on http://{host}:{port}  (database: {_describe_db(settings.database_url)})"
+    )
     uvicorn.run(
         "portal.app:create_app",
         factory=True,
@@ -152,7 +157,9 @@ def worker() -> None:
     from portal.settings import get_settings
 
     if not get_settings().redis_url:
-        raise click.ClickException("REDIS_URL is not set; without it `portal serve` runs jobs itself.")
+        raise click.ClickException(
+            "REDIS_URL is not set; without it `portal serve` runs jobs itself."
+        )
     from portal.worker import WorkerSettings
 
     run_worker(WorkerSettings)  # type: ignore[arg-type]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import TransactionType
 from piccolo.engine.finder import engine_finder
+from piccolo.engine.sqlite import TransactionType
 
 
 def engine() -> Engine:
@@ -32,7 +32,7 @@ async def start_pool() -> bool:
     """Open the PostgreSQL pool; False when there is nothing to do (SQLite, or already open)."""
     db = engine()
     if db.engine_type == "postgres" and getattr(db, "pool", None) is None:
-        await db.start_connection_pool(min_size=1, max_size=20)  # type: ignore[attr-defined]
+        await db.start_connection_pool(min_size=1, max_size=20)  # type: ignore[call-arg]
         return True
     return False
 

@@ -13,7 +13,7 @@ from portal.auth.tables import User
 from portal.partners.services import create_partner, ensure_default_tiers
 from portal.partners.tables import Partner, PartnerApplication, Tier
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 (documented demo password)
 
 VENDOR_USERS = [
     ("admin@vendor.demo", "王立新 Wang Lixin", Role.VENDOR_ADMIN),
@@ -23,20 +23,202 @@ VENDOR_USERS = [
 
 # key, name, English name, kind, tier, province, city, contact, phone, credit (yuan), manager, locale
 PARTNERS: list[tuple[Any, ...]] = [
-    ("A", "华东智联科技有限公司", "East China Smart-Link Technology Co., Ltd.", "dealer", "gold", "SH", "上海", "张爱丽", "021-6288 1024", 800_000, "manager@vendor.demo", "zh_CN"),
-    ("B", "岭南优品贸易有限公司", "Lingnan Premium Trading Co., Ltd.", "distributor", "silver", "GD", "广州", "林嘉欣", "020-3887 5510", 500_000, "manager2@vendor.demo", "zh_CN"),
-    ("C", "北京恒信达商贸有限公司", "Beijing Hengxinda Commerce Co., Ltd.", "distributor", "platinum", "BJ", "北京", "刘建国", "010-8456 2231", 3_000_000, "manager@vendor.demo", "zh_CN"),
-    ("D", "苏州工业园区新锐电子", "Suzhou Xinrui Electronics", "dealer", "silver", "JS", "苏州", "周婷", "0512-6761 8890", 300_000, "manager@vendor.demo", "zh_CN"),
-    ("E", "杭州云启数码有限公司", "Hangzhou Yunqi Digital Co., Ltd.", "dealer", "gold", "ZJ", "杭州", "吴浩", "0571-8712 3344", 900_000, "manager@vendor.demo", "zh_CN"),
-    ("F", "成都天府伟业科技", "Chengdu Tianfu Weiye Technology", "distributor", "gold", "SC", "成都", "黄晓明", "028-8532 7766", 1_500_000, "manager2@vendor.demo", "zh_CN"),
-    ("G", "武汉江城鼎盛贸易", "Wuhan Jiangcheng Dingsheng Trading", "dealer", "registered", "HB", "武汉", "郑丽", "027-8765 4321", 100_000, "manager2@vendor.demo", "zh_CN"),
-    ("H", "Shenzhen Bay Solutions Ltd.", "Shenzhen Bay Solutions Ltd.", "dealer", "platinum", "GD", "深圳", "Kevin Lau", "0755-2660 1188", 2_500_000, "manager2@vendor.demo", "en"),
-    ("I", "青岛海纳百川实业", "Qingdao Haina Industrial", "distributor", "silver", "SD", "青岛", "孙强", "0532-8088 6655", 600_000, "manager@vendor.demo", "zh_CN"),
-    ("J", "西安古都联创信息技术", "Xi'an Gudu Lianchuang IT", "dealer", "registered", "SN", "西安", "马丽娟", "029-8833 2200", 80_000, None, "zh_CN"),
-    ("K", "厦门鹭岛星辰贸易", "Xiamen Ludao Xingchen Trading", "dealer", "silver", "FJ", "厦门", "蔡志明", "0592-5566 7788", 250_000, "manager2@vendor.demo", "zh_CN"),
-    ("L", "Harbin Northern Star Distribution", "Harbin Northern Star Distribution", "distributor", "registered", "HL", "哈尔滨", "Anna Petrova", "0451-8222 9090", 150_000, None, "en"),
-    ("M", "长沙湘江汇通商贸", "Changsha Xiangjiang Huitong Commerce", "dealer", "gold", "HN", "长沙", "谭伟", "0731-8456 1212", 700_000, "manager@vendor.demo", "zh_CN"),
-    ("N", "重庆山城锦程科技", "Chongqing Shancheng Jincheng Tech", "distributor", "registered", "CQ", "重庆", "何静", "023-6378 5050", 120_000, "manager2@vendor.demo", "zh_CN"),
+    (
+        "A",
+        "华东智联科技有限公司",
+        "East China Smart-Link Technology Co., Ltd.",
+        "dealer",
+        "gold",
+        "SH",
+        "上海",
+        "张爱丽",
+        "021-6288 1024",
+        800_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "B",
+        "岭南优品贸易有限公司",
+        "Lingnan Premium Trading Co., Ltd.",
+        "distributor",
+        "silver",
+        "GD",
+        "广州",
+        "林嘉欣",
+        "020-3887 5510",
+        500_000,
+        "manager2@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "C",
+        "北京恒信达商贸有限公司",
+        "Beijing Hengxinda Commerce Co., Ltd.",
+        "distributor",
+        "platinum",
+        "BJ",
+        "北京",
+        "刘建国",
+        "010-8456 2231",
+        3_000_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "D",
+        "苏州工业园区新锐电子",
+        "Suzhou Xinrui Electronics",
+        "dealer",
+        "silver",
+        "JS",
+        "苏州",
+        "周婷",
+        "0512-6761 8890",
+        300_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "E",
+        "杭州云启数码有限公司",
+        "Hangzhou Yunqi Digital Co., Ltd.",
+        "dealer",
+        "gold",
+        "ZJ",
+        "杭州",
+        "吴浩",
+        "0571-8712 3344",
+        900_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "F",
+        "成都天府伟业科技",
+        "Chengdu Tianfu Weiye Technology",
+        "distributor",
+        "gold",
+        "SC",
+        "成都",
+        "黄晓明",
+        "028-8532 7766",
+        1_500_000,
+        "manager2@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "G",
+        "武汉江城鼎盛贸易",
+        "Wuhan Jiangcheng Dingsheng Trading",
+        "dealer",
+        "registered",
+        "HB",
+        "武汉",
+        "郑丽",
+        "027-8765 4321",
+        100_000,
+        "manager2@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "H",
+        "Shenzhen Bay Solutions Ltd.",
+        "Shenzhen Bay Solutions Ltd.",
+        "dealer",
+        "platinum",
+        "GD",
+        "深圳",
+        "Kevin Lau",
+        "0755-2660 1188",
+        2_500_000,
+        "manager2@vendor.demo",
+        "en",
+    ),
+    (
+        "I",
+        "青岛海纳百川实业",
+        "Qingdao Haina Industrial",
+        "distributor",
+        "silver",
+        "SD",
+        "青岛",
+        "孙强",
+        "0532-8088 6655",
+        600_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "J",
+        "西安古都联创信息技术",
+        "Xi'an Gudu Lianchuang IT",
+        "dealer",
+        "registered",
+        "SN",
+        "西安",
+        "马丽娟",
+        "029-8833 2200",
+        80_000,
+        None,
+        "zh_CN",
+    ),
+    (
+        "K",
+        "厦门鹭岛星辰贸易",
+        "Xiamen Ludao Xingchen Trading",
+        "dealer",
+        "silver",
+        "FJ",
+        "厦门",
+        "蔡志明",
+        "0592-5566 7788",
+        250_000,
+        "manager2@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "L",
+        "Harbin Northern Star Distribution",
+        "Harbin Northern Star Distribution",
+        "distributor",
+        "registered",
+        "HL",
+        "哈尔滨",
+        "Anna Petrova",
+        "0451-8222 9090",
+        150_000,
+        None,
+        "en",
+    ),
+    (
+        "M",
+        "长沙湘江汇通商贸",
+        "Changsha Xiangjiang Huitong Commerce",
+        "dealer",
+        "gold",
+        "HN",
+        "长沙",
+        "谭伟",
+        "0731-8456 1212",
+        700_000,
+        "manager@vendor.demo",
+        "zh_CN",
+    ),
+    (
+        "N",
+        "重庆山城锦程科技",
+        "Chongqing Shancheng Jincheng Tech",
+        "distributor",
+        "registered",
+        "CQ",
+        "重庆",
+        "何静",
+        "023-6378 5050",
+        120_000,
+        "manager2@vendor.demo",
+        "zh_CN",
+    ),
 ]
 
 PARTNER_USERS = [
@@ -47,10 +229,26 @@ PARTNER_USERS = [
 ]
 
 APPLICATIONS = [
-    ("南京金陵博远科技有限公司", "dealer", "JS", "南京", "钱博远", "qian@boyuan.example", "025-8456 0011",
-     "我们在南京地区有十年的IT渠道经验,希望成为贵司授权经销商。"),
-    ("Kunming Spring Trading Co.", "distributor", "YN", "昆明", "Lily Yang", "lily@spring-trading.example",
-     "0871-6333 2211", "We cover 40 dealers in Yunnan and would like to distribute your products."),
+    (
+        "南京金陵博远科技有限公司",
+        "dealer",
+        "JS",
+        "南京",
+        "钱博远",
+        "qian@boyuan.example",
+        "025-8456 0011",
+        "我们在南京地区有十年的IT渠道经验,希望成为贵司授权经销商。",
+    ),
+    (
+        "Kunming Spring Trading Co.",
+        "distributor",
+        "YN",
+        "昆明",
+        "Lily Yang",
+        "lily@spring-trading.example",
+        "0871-6333 2211",
+        "We cover 40 dealers in Yunnan and would like to distribute your products.",
+    ),
 ]
 
 
@@ -68,12 +266,27 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
             if existing:
                 user_ids[email] = existing["id"]
             else:
-                user_ids[email] = await create_user(email=email, name=name, password=DEMO_PASSWORD, role=role)
+                user_ids[email] = await create_user(
+                    email=email, name=name, password=DEMO_PASSWORD, role=role
+                )
                 created["users"] += 1
             bar.advance(task)
         partner_ids: dict[str, int] = {}
         today = dt.date.today()
-        for index, (key, name, name_en, kind, tier, province, city, contact, phone, credit, manager, locale) in enumerate(PARTNERS):
+        for index, (
+            key,
+            name,
+            name_en,
+            kind,
+            tier,
+            province,
+            city,
+            contact,
+            phone,
+            credit,
+            manager,
+            locale,
+        ) in enumerate(PARTNERS):
             existing = await Partner.select(Partner.id).where(Partner.name == name).first()
             if existing:
                 partner_ids[key] = existing["id"]
@@ -81,33 +294,55 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
                 partner_ids[key] = await create_partner(
                     None,
                     {
-                        "name": name, "name_en": name_en, "kind": kind, "tier_id": tiers[tier],
-                        "province": province, "city": city, "address": f"{city}市示范路{88 + index}号",
-                        "contact_name": contact, "contact_phone": phone,
+                        "name": name,
+                        "name_en": name_en,
+                        "kind": kind,
+                        "tier_id": tiers[tier],
+                        "province": province,
+                        "city": city,
+                        "address": f"{city}市示范路{88 + index}号",
+                        "contact_name": contact,
+                        "contact_phone": phone,
                         "contact_email": f"contact@partner-{key.lower()}.demo",
                         "credit_limit_amount": credit * 100,
                         "channel_manager_id": user_ids.get(manager) if manager else None,
                         "joined_on": today.replace(year=today.year - 2 - index % 4, day=1),
-                        "locale": locale, "tier_reason": "Demo data",
+                        "locale": locale,
+                        "tier_reason": "Demo data",
                     },
                 )
                 created["partners"] += 1
             bar.advance(task)
         for key, email, name, role, sales, purchasing in PARTNER_USERS:
             if not await User.exists().where(User.email == email):
-                await create_user(email=email, name=name, password=DEMO_PASSWORD, role=role,
-                                  partner_id=partner_ids[key], can_sales=sales, can_purchasing=purchasing)
+                await create_user(
+                    email=email,
+                    name=name,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    partner_id=partner_ids[key],
+                    can_sales=sales,
+                    can_purchasing=purchasing,
+                )
                 created["users"] += 1
             bar.advance(task)
         for company, kind, province, city, contact, email, phone, message in APPLICATIONS:
-            if not await PartnerApplication.exists().where(PartnerApplication.company_name == company):
+            if not await PartnerApplication.exists().where(
+                PartnerApplication.company_name == company
+            ):
                 from portal.lib.clock import now
 
                 await PartnerApplication.insert(
                     PartnerApplication(
-                        company_name=company, kind=kind, province=province, city=city,
-                        contact_name=contact, contact_email=email, contact_phone=phone,
-                        message=message, locale="zh_CN" if "@boyuan" in email else "en",
+                        company_name=company,
+                        kind=kind,
+                        province=province,
+                        city=city,
+                        contact_name=contact,
+                        contact_email=email,
+                        contact_phone=phone,
+                        message=message,
+                        locale="zh_CN" if "@boyuan" in email else "en",
                         created_at=now(),
                     )
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -11,23 +12,42 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from portal.lib.i18n import N_
 from portal.lib.i18n import gettext as _
 from portal.templating import environment
 
 log = logging.getLogger("portal.errors")
 
 TITLES = {
-    400: "Bad request",
-    401: "Please sign in",
-    403: "Access denied",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Upload too large",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Upload too large"),
+    422: N_("Invalid input"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
 }
+
+
+DEFAULT_TITLE = N_("Error")
+CSRF_FAILED = "CSRF token verification failed"
+
+
+def _message(exc: HTTPException) -> str:
+    """The exception's own words when we wrote them; a translated standard text otherwise."""
+    status = exc.status_code
+    if exc.detail == CSRF_FAILED:
+        return _("This form has expired. Go back, reload the page and try again.")
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    if not exc.detail or exc.detail == phrase:
+        return _(TITLES.get(status, DEFAULT_TITLE))
+    return exc.detail
 
 
 def _is_api(request: Request) -> bool:
@@ -44,17 +64,21 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
-    title = _(TITLES.get(status, "Error"))
+    title = _(TITLES.get(status, DEFAULT_TITLE))
     try:
-        html = environment().get_template("errors/error.html").render(
-            request=request,
-            user=request.scope.get("user"),
-            status=status,
-            title=title,
-            message=message,
-            flashes=[],
-            errors={},
-            values={},
+        html = (
+            environment()
+            .get_template("errors/error.html")
+            .render(
+                request=request,
+                user=request.scope.get("user"),
+                status=status,
+                title=title,
+                message=message,
+                flashes=[],
+                errors={},
+                values={},
+            )
         )
     except Exception:  # the error page itself must never fail
         log.exception("error page failed")
@@ -67,7 +91,11 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, ValidationException) or status == 400:
         message = _("The request is not valid.")
         if _is_api(request):
-            detail = exc.detail if exc.detail and not exc.detail.startswith("Validation failed") else message
+            detail = (
+                exc.detail
+                if exc.detail and not exc.detail.startswith("Validation failed")
+                else message
+            )
             return Response(
                 content={"error": detail, "status": status, "errors": _validation_errors(exc)}  # type: ignore[arg-type]
                 if isinstance(exc, ValidationException)
@@ -78,12 +106,14 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException) and not _is_api(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path=f"/login?next={quote(target)}", status_code=303)
-    message = exc.detail or _(TITLES.get(status, "Error"))
+    message = _message(exc)
     if _is_api(request):
         extra = exc.extra if isinstance(exc.extra, dict) else {}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return Response(
-            content={"error": message, "status": status, **extra}, status_code=status, headers=headers
+            content={"error": message, "status": status, **extra},
+            status_code=status,
+            headers=headers,
         )
     return _error_page(request, status, message)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.lib.i18n import N_
 from portal.lib.i18n import gettext as _
 
 
@@ -18,16 +19,16 @@ class NavItem:
 
 
 NAV: list[NavItem] = [
-    NavItem("Home", "/", Access.USER),
+    NavItem(N_("Home"), "/", Access.USER),
     # vendor console
-    NavItem("Partners", "/console/partners", Access.VENDOR),
-    NavItem("Applications", "/console/applications", Access.VENDOR),
-    NavItem("Vendor staff", "/console/staff", Access.VENDOR_ADMIN, "admin"),
-    NavItem("Audit log", "/console/audit", Access.VENDOR_ADMIN, "admin"),
-    NavItem("Outgoing e-mail", "/console/emails", Access.VENDOR_ADMIN, "admin"),
+    NavItem(N_("Partners"), "/console/partners", Access.VENDOR),
+    NavItem(N_("Applications"), "/console/applications", Access.VENDOR),
+    NavItem(N_("Vendor staff"), "/console/staff", Access.VENDOR_ADMIN, "admin"),
+    NavItem(N_("Audit log"), "/console/audit", Access.VENDOR_ADMIN, "admin"),
+    NavItem(N_("Outgoing e-mail"), "/console/emails", Access.VENDOR_ADMIN, "admin"),
     # partner side
-    NavItem("My company", "/my-company", Access.PARTNER),
-    NavItem("Colleagues", "/my-company/users", Access.PARTNER_ADMIN),
+    NavItem(N_("My company"), "/my-company", Access.PARTNER),
+    NavItem(N_("Colleagues"), "/my-company/users", Access.PARTNER_ADMIN),
 ]
 
 
@@ -39,10 +40,14 @@ def nav_for(user: CurrentUser | None, current_path: str = "/") -> list[dict[str,
     for item in NAV:
         if not user.allowed(item.access):
             continue
-        active = current_path == item.path if item.path == "/" else (
-            current_path == item.path or current_path.startswith(item.path + "/")
+        active = (
+            current_path == item.path
+            if item.path == "/"
+            else (current_path == item.path or current_path.startswith(item.path + "/"))
         )
-        items.append({"label": _(item.label), "path": item.path, "section": item.section, "active": active})
+        items.append(
+            {"label": _(item.label), "path": item.path, "section": item.section, "active": active}
+        )
     # the most specific match wins (e.g. /my-company/users over /my-company)
     actives = [i for i in items if i["active"]]
     if len(actives) > 1:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -96,9 +97,8 @@ class Settings:
 def _sqlite_path_from_url(url: str) -> Path:
     # sqlite:///relative/or/absolute.db ; sqlite:////abs/path.db
     rest = url.split("://", 1)[1]
-    if rest.startswith("/"):
-        rest = rest[1:] if not rest.startswith("//") else rest[1:]
-    return Path(rest)
+    # sqlite:///data/x.db is relative; sqlite:////srv/x.db is absolute (the fourth slash stays)
+    return Path(rest[1:] if rest.startswith("/") else rest)
 
 
 def load_settings() -> Settings:
@@ -191,7 +191,42 @@ def _dev_secret(data_dir: Path) -> str:
         return value
 
 
-@lru_cache(maxsize=1)
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=value lines from .env into the environment; real variables win."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _sep, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip().strip('"').strip("'")
+        os.environ.setdefault(key, value)
+
+
+_current: Settings | None = None
+
+
 def get_settings() -> Settings:
-    """The process-wide settings, loaded on first use."""
-    return load_settings()
+    """The process-wide settings, loaded on first use (.env in the checkout, then the environment)."""
+    global _current
+    if _current is None:
+        if os.environ.get("PORTAL_MODE") != "test":
+            _load_dotenv(PROJECT_DIR / ".env")
+        _current = load_settings()
+    return _current
+
+
+@contextmanager
+def override(**changes: object) -> Iterator[Settings]:
+    """Replace some settings for a block (tests: SMTP_URL, REDIS_URL ...)."""
+    global _current
+    previous = get_settings()
+    _current = replace(previous, **changes)  # type: ignore[arg-type]
+    try:
+        yield _current
+    finally:
+        _current = previous

@@ -42,7 +42,11 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
     """Re-enqueue pending e-mails whose back-off passed or whose sender died mid-lease."""
     due = await email.due_ids()
     for email_id in due:
-        await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}:{dt.datetime.now(dt.UTC):%Y%m%d%H%M}")
+        await jobs.enqueue(
+            "deliver_email",
+            email_id,
+            job_id=f"email:{email_id}:{dt.datetime.now(dt.UTC):%Y%m%d%H%M}",
+        )
     return len(due)
 
 

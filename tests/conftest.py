@@ -45,8 +45,6 @@ SQLITE_PATH = RUN_DIR / "test.db"
 SQLITE_TEMPLATE = RUN_DIR / "template.db"
 
 
-
-
 @pytest.fixture(scope="session", autouse=True)
 async def database() -> AsyncIterator[None]:
     """Create and migrate this worker's database once per session."""
@@ -61,7 +59,9 @@ async def database() -> AsyncIterator[None]:
             pytest.skip(message)
         import asyncpg
 
-        conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres", database="postgres")
+        conn = await asyncpg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", database="postgres"
+        )
         await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{PG_DB}"')
         await conn.close()

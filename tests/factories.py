@@ -31,9 +31,14 @@ class Persona:
     @property
     def current(self) -> CurrentUser:
         return CurrentUser(
-            id=self.id, email=self.email, name=self.name, role=self.role,
-            partner_id=self.partner_id, can_sales=self.can_sales,
-            can_purchasing=self.can_purchasing, ip="127.0.0.1",
+            id=self.id,
+            email=self.email,
+            name=self.name,
+            role=self.role,
+            partner_id=self.partner_id,
+            can_sales=self.can_sales,
+            can_purchasing=self.can_purchasing,
+            ip="127.0.0.1",
         )
 
 
@@ -75,9 +80,22 @@ async def make_user(
     email = email or f"user{n}@example.test"
     name = name or f"User {n}"
     user_id = await create_user(
-        email=email, name=name, password=password, role=role, partner_id=partner_id,
-        can_sales=can_sales, can_purchasing=can_purchasing, locale=locale,
+        email=email,
+        name=name,
+        password=password,
+        role=role,
+        partner_id=partner_id,
+        can_sales=can_sales,
+        can_purchasing=can_purchasing,
+        locale=locale,
     )
     admin = role == Role.PARTNER_ADMIN
-    return Persona(user_id, email, name, str(Role(role)), partner_id, can_sales or admin,
-                   can_purchasing or admin)
+    return Persona(
+        user_id,
+        email,
+        name,
+        str(Role(role)),
+        partner_id,
+        can_sales or admin,
+        can_purchasing or admin,
+    )

@@ -19,8 +19,13 @@ async def partner_a() -> int:
 
 @pytest.fixture
 async def partner_b() -> int:
-    return await make_partner(name="岭南优品贸易有限公司", name_en="Partner B", province="GD",
-                              kind="distributor", tier="silver")
+    return await make_partner(
+        name="岭南优品贸易有限公司",
+        name_en="Partner B",
+        province="GD",
+        kind="distributor",
+        tier="silver",
+    )
 
 
 @pytest.fixture
@@ -30,8 +35,9 @@ async def alice(partner_a: int) -> Persona:
 
 @pytest.fixture
 async def bob(partner_a: int) -> Persona:
-    return await make_user(Role.PARTNER_MEMBER, partner_a, "bob@partner-a.test", "Bob 李博",
-                           can_sales=True)
+    return await make_user(
+        Role.PARTNER_MEMBER, partner_a, "bob@partner-a.test", "Bob 李博", can_sales=True
+    )
 
 
 @pytest.fixture
@@ -72,7 +78,9 @@ async def csrf_token(client: Any) -> str:
     return str(token)
 
 
-async def post_form(client: Any, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+async def post_form(
+    client: Any, url: str, data: dict[str, Any] | None = None, **kwargs: Any
+) -> Any:
     """POST a form the way the browser does, with the CSRF field."""
     form = {"_csrf_token": await csrf_token(client), **(data or {})}
     return await client.post(url, data=form, **kwargs)

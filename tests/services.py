@@ -22,7 +22,9 @@ def require(name: str, host: str, port: int) -> None:
     """Skip (locally) or fail (with CI set) when a service is not listening."""
     if reachable(host, port):
         return
-    message = f"{name} is not reachable on {host}:{port}; start it (see README, 'Running the tests')"
+    message = (
+        f"{name} is not reachable on {host}:{port}; start it (see README, 'Running the tests')"
+    )
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)

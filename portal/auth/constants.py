@@ -4,9 +4,13 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    VENDOR_ADMIN = "vendor_admin"  # vendor staff with every right; created by create-admin or invitation
+    VENDOR_ADMIN = (
+        "vendor_admin"  # vendor staff with every right; created by create-admin or invitation
+    )
     CHANNEL_MANAGER = "channel_manager"  # vendor staff; manages the partners assigned to them
-    PARTNER_ADMIN = "partner_admin"  # partner staff; manages the partner's own users, has every permission
+    PARTNER_ADMIN = (
+        "partner_admin"  # partner staff; manages the partner's own users, has every permission
+    )
     PARTNER_MEMBER = "partner_member"  # partner staff; rights come from the permissions below
 
 

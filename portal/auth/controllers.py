@@ -117,11 +117,21 @@ class AuthPages(Controller):
         try:
             user_id = await sessions.authenticate(form.email, form.password, ip)
         except sessions.Throttled as exc:
-            return page(request, "auth/login.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
-                        errors={"": _throttled_message(exc.minutes)}, values=values)
+            return page(
+                request,
+                "auth/login.html",
+                status_code=HTTP_429_TOO_MANY_REQUESTS,
+                errors={"": _throttled_message(exc.minutes)},
+                values=values,
+            )
         if user_id is None:
-            return page(request, "auth/login.html", status_code=400, values=values,
-                        errors={"": _("The e-mail address or password is not correct.")})
+            return page(
+                request,
+                "auth/login.html",
+                status_code=400,
+                values=values,
+                errors={"": _("The e-mail address or password is not correct.")},
+            )
         token = await sessions.start_session(user_id, ip, request.headers.get("user-agent", ""))
         response = redirect(request, safe_next(form.next))
         response.cookies.append(_session_cookie(token))
@@ -145,12 +155,21 @@ class AuthPages(Controller):
         user = maybe_user(request)
         if user:
             await services.set_locale(user, locale)
-        back = safe_next(str(data.get("next", "")) or request.headers.get("referer", "").split(
-            request.base_url.rstrip("/"), 1)[-1], "/")
+        back = safe_next(
+            str(data.get("next", ""))
+            or request.headers.get("referer", "").split(str(request.base_url).rstrip("/"), 1)[-1],
+            "/",
+        )
         response = redirect(request, back)
         response.cookies.append(
-            Cookie(key=LANG_COOKIE, value=locale, path="/", max_age=365 * 86400, samesite="lax",
-                   secure=get_settings().secure_cookies)
+            Cookie(
+                key=LANG_COOKIE,
+                value=locale,
+                path="/",
+                max_age=365 * 86400,
+                samesite="lax",
+                secure=get_settings().secure_cookies,
+            )
         )
         return response
 
@@ -162,23 +181,42 @@ class AuthPages(Controller):
     async def reset_request(self, request: Request) -> Template | Redirect:
         form, errors, values = read_form(ResetRequestForm, await request.form())
         if form is None:
-            return page(request, "auth/reset_request.html", status_code=400, errors=errors, values=values)
+            return page(
+                request, "auth/reset_request.html", status_code=400, errors=errors, values=values
+            )
         ip = client_ip(request)
         try:
             await sessions.check_throttle(form.email, ip)
         except sessions.Throttled as exc:
-            return page(request, "auth/reset_request.html", status_code=429, values=values,
-                        errors={"": _throttled_message(exc.minutes)})
+            return page(
+                request,
+                "auth/reset_request.html",
+                status_code=429,
+                values=values,
+                errors={"": _throttled_message(exc.minutes)},
+            )
         await services.request_password_reset(form.email, ip)
-        return redirect(request, "auth:login", flash=("info", _(
-            "If an account exists for that address, we have sent it a link to choose a new password."
-        )))
+        return redirect(
+            request,
+            "auth:login",
+            flash=(
+                "info",
+                _(
+                    "If an account exists for that address, we have sent it a link to choose a new password."
+                ),
+            ),
+        )
 
     @get("/password-reset/{token:str}", name="auth:reset", opt=PUBLIC)
     async def reset_form(self, request: Request, token: FromPath[str]) -> Template:
         target = await services.reset_target(token)
-        return page(request, "auth/reset.html", token=token, valid=target is not None,
-                    status_code=200 if target else 404)
+        return page(
+            request,
+            "auth/reset.html",
+            token=token,
+            valid=target is not None,
+            status_code=200 if target else 404,
+        )
 
     @post("/password-reset/{token:str}", name="auth:reset_submit", opt=PUBLIC)
     async def reset(self, request: Request, token: FromPath[str]) -> Template | Redirect:
@@ -186,47 +224,88 @@ class AuthPages(Controller):
         if form and form.password != form.password_confirm:
             errors = {"password_confirm": _("The two passwords do not match.")}
         if form is None or errors:
-            return page(request, "auth/reset.html", status_code=400, token=token, valid=True, errors=errors)
+            return page(
+                request, "auth/reset.html", status_code=400, token=token, valid=True, errors=errors
+            )
         try:
             ok = await services.reset_password(token, form.password, client_ip(request))
         except FormError as exc:
-            return page(request, "auth/reset.html", status_code=400, token=token, valid=True,
-                        errors=exc.errors)
+            return page(
+                request,
+                "auth/reset.html",
+                status_code=400,
+                token=token,
+                valid=True,
+                errors=exc.errors,
+            )
         if not ok:
             return page(request, "auth/reset.html", token=token, valid=False, status_code=404)
-        return redirect(request, "auth:login", flash=("success", _(
-            "Your password has been changed. Please sign in.")))
+        return redirect(
+            request,
+            "auth:login",
+            flash=("success", _("Your password has been changed. Please sign in.")),
+        )
 
     @get("/invitations/{token:str}", name="auth:invitation", opt=PUBLIC)
     async def invitation_form(self, request: Request, token: FromPath[str]) -> Template:
         inv = await services.open_invitation(token)
-        return page(request, "auth/invitation.html", token=token, invitation=inv,
-                    values={"name": inv["name"] if inv else ""}, status_code=200 if inv else 404)
+        return page(
+            request,
+            "auth/invitation.html",
+            token=token,
+            invitation=inv,
+            values={"name": inv["name"] if inv else ""},
+            status_code=200 if inv else 404,
+        )
 
     @post("/invitations/{token:str}", name="auth:invitation_accept", opt=PUBLIC)
-    async def invitation_accept(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+    async def invitation_accept(
+        self, request: Request, token: FromPath[str]
+    ) -> Template | Redirect:
         inv = await services.open_invitation(token)
         if inv is None:
-            return page(request, "auth/invitation.html", token=token, invitation=None, status_code=404)
+            return page(
+                request, "auth/invitation.html", token=token, invitation=None, status_code=404
+            )
         form, errors, values = read_form(AcceptForm, await request.form())
         if form and form.password != form.password_confirm:
             errors = {"password_confirm": _("The two passwords do not match.")}
         values.pop("password", None)
         values.pop("password_confirm", None)
         if form is None or errors:
-            return page(request, "auth/invitation.html", status_code=400, token=token,
-                        invitation=inv, errors=errors, values=values)
+            return page(
+                request,
+                "auth/invitation.html",
+                status_code=400,
+                token=token,
+                invitation=inv,
+                errors=errors,
+                values=values,
+            )
         locale = form.locale if form.locale in SUPPORTED_LOCALES else ""
         ip = client_ip(request)
         try:
             user_id = await services.accept_invitation(token, form.name, form.password, locale, ip)
         except FormError as exc:
-            return page(request, "auth/invitation.html", status_code=400, token=token,
-                        invitation=inv, errors=exc.errors, values=values)
+            return page(
+                request,
+                "auth/invitation.html",
+                status_code=400,
+                token=token,
+                invitation=inv,
+                errors=exc.errors,
+                values=values,
+            )
         if user_id is None:
-            return page(request, "auth/invitation.html", token=token, invitation=None, status_code=404)
-        session_token = await sessions.start_session(user_id, ip, request.headers.get("user-agent", ""))
-        response = redirect(request, "home", flash=("success", _("Welcome! Your account is ready.")))
+            return page(
+                request, "auth/invitation.html", token=token, invitation=None, status_code=404
+            )
+        session_token = await sessions.start_session(
+            user_id, ip, request.headers.get("user-agent", "")
+        )
+        response = redirect(
+            request, "home", flash=("success", _("Welcome! Your account is ready."))
+        )
         response.cookies.append(_session_cookie(session_token))
         return response
 
@@ -242,8 +321,14 @@ class AccountPages(Controller):
         user = current_user(request)
         return await self._page(request, user)
 
-    async def _page(self, request: Request, user: CurrentUser, status_code: int = 200,
-                    new_token: str = "", **extra: Any) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        user: CurrentUser,
+        status_code: int = 200,
+        new_token: str = "",
+        **extra: Any,
+    ) -> Template:
         profile = await services.get_user(user.id)
         return page(
             request,
@@ -264,7 +349,9 @@ class AccountPages(Controller):
             return await self._page(request, user, 400, errors=errors, values=values)
         locale = form.locale if form.locale in SUPPORTED_LOCALES else ""
         await services.update_profile(user, form.name, form.phone, form.title, locale)
-        return redirect(request, "account:show", flash=("success", _("Your profile has been saved.")))
+        return redirect(
+            request, "account:show", flash=("success", _("Your profile has been saved."))
+        )
 
     @post("/password", name="account:password")
     async def password(self, request: Request) -> Template | Redirect:
@@ -278,8 +365,11 @@ class AccountPages(Controller):
             await services.change_password(user, form.current_password, form.password)
         except FormError as exc:
             return await self._page(request, user, 400, errors=exc.errors)
-        return redirect(request, "account:show", flash=("success", _(
-            "Your password has been changed; your other sessions have ended.")))
+        return redirect(
+            request,
+            "account:show",
+            flash=("success", _("Your password has been changed; your other sessions have ended.")),
+        )
 
     @post("/sessions/{session_id:int}/end", name="account:end_session")
     async def end_session(self, request: Request, session_id: FromPath[int]) -> Redirect:
@@ -295,8 +385,11 @@ class AccountPages(Controller):
     async def end_others(self, request: Request) -> Redirect:
         user = current_user(request)
         count = await sessions.end_user_sessions(user.id, except_session=user.session_id)
-        return redirect(request, "account:show", flash=("success", _(
-            "%(n)s other sessions have ended.", n=count)))
+        return redirect(
+            request,
+            "account:show",
+            flash=("success", _("%(n)s other sessions have ended.", n=count)),
+        )
 
     @post("/tokens", name="account:create_token")
     async def create_token(self, request: Request) -> Template | Redirect:
@@ -312,7 +405,9 @@ class AccountPages(Controller):
         user = current_user(request)
         if not await sessions.revoke_api_token(user, token_id):
             raise HTTPException(status_code=404, detail=_("Not found."))
-        return redirect(request, "account:show", flash=("success", _("The token has been revoked.")))
+        return redirect(
+            request, "account:show", flash=("success", _("The token has been revoked."))
+        )
 
 
 class TokenRequest(msgspec.Struct):
@@ -342,23 +437,32 @@ class AuthApi(Controller):
 
     tags = ["auth"]
 
-    @post("/auth/tokens", name="api:tokens", opt={**PUBLIC}, status_code=HTTP_201_CREATED,
-          security=[])
+    @post(
+        "/auth/tokens", name="api:tokens", opt={**PUBLIC}, status_code=HTTP_201_CREATED, security=[]
+    )
     async def create_token(
         self, request: Request, data: Annotated[TokenRequest, Body()]
     ) -> TokenResponse:
         """Exchange e-mail and password for a bearer token (throttled like the sign-in page)."""
         ip = client_ip(request)
         try:
-            user_id = await sessions.authenticate(data.email, data.password, ip, purpose="api_token")
+            user_id = await sessions.authenticate(
+                data.email, data.password, ip, purpose="api_token"
+            )
         except sessions.Throttled as exc:
             raise HTTPException(status_code=429, detail=_throttled_message(exc.minutes)) from None
         if user_id is None:
             raise NotAuthorizedException(_("The e-mail address or password is not correct."))
         row = await services.get_user(user_id)
         assert row is not None
-        user = CurrentUser(id=user_id, email=row["email"], name=row["name"], role=row["role"],
-                           partner_id=row["partner"], ip=ip)
+        user = CurrentUser(
+            id=user_id,
+            email=row["email"],
+            name=row["name"],
+            role=row["role"],
+            partner_id=row["partner"],
+            ip=ip,
+        )
         token = await sessions.create_api_token(user, data.name)
         return TokenResponse(token=token, name=data.name)
 
@@ -367,9 +471,16 @@ class AuthApi(Controller):
         """The user behind the token, with role and partner permissions."""
         user = current_user(request)
         permissions = [p for p in ("sales", "purchasing") if user.has(p)]
-        return MeResponse(id=user.id, email=user.email, name=user.name, role=user.role,
-                          partner_id=user.partner_id, partner_name=user.partner_name,
-                          permissions=permissions, locale=user.locale)
+        return MeResponse(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            partner_id=user.partner_id,
+            partner_name=user.partner_name,
+            permissions=permissions,
+            locale=user.locale,
+        )
 
 
 PAGES = [AuthPages, AccountPages]

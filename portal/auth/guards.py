@@ -7,7 +7,6 @@ the route table so that none ships without a decision.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
 from http.cookies import SimpleCookie
 
 from litestar.connection import ASGIConnection
@@ -55,7 +54,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         is_api = scope["path"].startswith("/api/")
         if auth_header.lower().startswith("bearer "):
             user = await user_for_api_token(auth_header[7:].strip(), ip)
-        elif not is_api or scope["method"] in SAFE_METHODS:
+        elif not is_api or scope.get("method") in SAFE_METHODS:
             # API writes need a bearer token: a cookie alone could be a cross-site request.
             token = cookies.get(session_cookie_name())
             if token:
@@ -78,6 +77,11 @@ def declared_access(handler: BaseRouteHandler) -> tuple[str, ...] | None:
     """The route's access declaration as a tuple, or None when it has none."""
     value = handler.opt.get("access")
     if value is None:
+        # Litestar adds an OPTIONS handler per path; it only answers the Allow header.
+        if getattr(handler, "handler_name", "") == "options_handler" and set(
+            getattr(handler, "http_methods", ())
+        ) == {"OPTIONS"}:
+            return (Access.PUBLIC,)
         return None
     if isinstance(value, str):
         return (value,)

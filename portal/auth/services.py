@@ -116,7 +116,7 @@ async def update_profile(user: CurrentUser, name: str, phone: str, title: str, l
     ).first()
     after = {"name": name.strip(), "phone": phone.strip(), "title": title.strip(), "locale": locale}
     async with write_transaction():
-        await User.update(after).where(User.id == user.id)
+        await User.update(after).where(User.id == user.id)  # type: ignore[arg-type]
         old, new = audit.changes(before or {}, after)
         if new:
             await audit.record("user.profile", actor=user, partner_id=user.partner_id,
@@ -347,7 +347,7 @@ async def update_member(
     if not new:
         return
     async with write_transaction():
-        await User.update(after).where(User.id == user_id)
+        await User.update(after).where(User.id == user_id)  # type: ignore[arg-type]
         if not is_active:
             await end_user_sessions(user_id)
         action = "user.disable" if "is_active" in new and not is_active else (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import ApiToken, AuthSession, LoginAttempt, User
@@ -69,7 +69,9 @@ async def check_throttle(email: str, ip: str) -> None:
 async def _note_attempt(email: str, ip: str, succeeded: bool) -> None:
     moment = now()
     await LoginAttempt.insert(
-        LoginAttempt(key=f"acct:{normalise_email(email)}", attempted_at=moment, succeeded=succeeded),
+        LoginAttempt(
+            key=f"acct:{normalise_email(email)}", attempted_at=moment, succeeded=succeeded
+        ),
         LoginAttempt(key=f"ip:{ip}", attempted_at=moment, succeeded=succeeded),
     )
 
@@ -82,15 +84,16 @@ async def authenticate(email: str, password: str, ip: str, purpose: str = "login
     """
     email = normalise_email(email)
     await check_throttle(email, ip)
-    row = await User.select(
-        User.id, User.email, User.password_hash, User.is_active, User.partner.status
-    ).where(User.email == email).first()
+    row = (
+        await User.select(
+            User.id, User.email, User.password_hash, User.is_active, User.partner.status
+        )
+        .where(User.email == email)
+        .first()
+    )
     ok = await verify_password(row["password_hash"] if row else None, password)
     usable = bool(
-        ok
-        and row
-        and row["is_active"]
-        and row["partner.status"] in (None, PartnerStatus.ACTIVE)
+        ok and row and row["is_active"] and row["partner.status"] in (None, PartnerStatus.ACTIVE)
     )
     await _note_attempt(email, ip, usable)
     await audit.record(
@@ -152,9 +155,13 @@ async def user_for_session(token: str, ip: str = "") -> CurrentUser | None:
         return None
     settings = get_settings()
     moment = now()
-    session = await AuthSession.select(
-        AuthSession.id, AuthSession.last_seen_at, AuthSession.expires_at, AuthSession.user.id
-    ).where(AuthSession.token_hash == token_hash(token)).first()
+    session = (
+        await AuthSession.select(
+            AuthSession.id, AuthSession.last_seen_at, AuthSession.expires_at, AuthSession.user.id
+        )
+        .where(AuthSession.token_hash == token_hash(token))
+        .first()
+    )
     if session is None:
         return None
     idle_limit = session["last_seen_at"] + dt.timedelta(minutes=settings.session_idle_minutes)
@@ -175,9 +182,11 @@ async def user_for_api_token(token: str, ip: str = "") -> CurrentUser | None:
     """The user behind a bearer token, or None when unknown or revoked."""
     if not token or len(token) > 100:
         return None
-    found = await ApiToken.select(ApiToken.id, ApiToken.user.id, ApiToken.last_used_at).where(
-        (ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null()
-    ).first()
+    found = (
+        await ApiToken.select(ApiToken.id, ApiToken.user.id, ApiToken.last_used_at)
+        .where((ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
     if found is None:
         return None
     row = await User.select(*_USER_COLUMNS).where(User.id == found["user.id"]).first()
@@ -193,7 +202,7 @@ async def end_session(session_id: int) -> None:
     await AuthSession.delete().where(AuthSession.id == session_id)
 
 
-async def end_sessions(where: Where) -> int:
+async def end_sessions(where: Combinable) -> int:
     """Delete the sessions matching a condition; returns how many ended."""
     rows = await AuthSession.delete().where(where).returning(AuthSession.id)
     return len(rows)
@@ -201,7 +210,7 @@ async def end_sessions(where: Where) -> int:
 
 async def end_user_sessions(user_id: int, except_session: int | None = None) -> int:
     """End every session of a user (optionally keeping the current one)."""
-    condition = AuthSession.user == user_id
+    condition: Combinable = AuthSession.user == user_id
     if except_session is not None:
         condition = condition & (AuthSession.id != except_session)
     return await end_sessions(condition)
@@ -210,18 +219,24 @@ async def end_user_sessions(user_id: int, except_session: int | None = None) -> 
 async def end_partner_sessions(partner_id: int) -> int:
     """End every session of every user of a partner (partner suspended)."""
     user_ids = User.select(User.id).where(User.partner == partner_id)
-    rows = await AuthSession.delete().where(AuthSession.user.is_in(user_ids)).returning(AuthSession.id)  # type: ignore[arg-type]
+    rows = (
+        await AuthSession.delete().where(AuthSession.user.is_in(user_ids)).returning(AuthSession.id)
+    )  # type: ignore[arg-type]
     return len(rows)
 
 
 async def list_sessions(user_id: int) -> list[dict]:
-    return await AuthSession.select(
-        AuthSession.id,
-        AuthSession.created_at,
-        AuthSession.last_seen_at,
-        AuthSession.ip,
-        AuthSession.user_agent,
-    ).where(AuthSession.user == user_id).order_by(AuthSession.last_seen_at, ascending=False)
+    return (
+        await AuthSession.select(
+            AuthSession.id,
+            AuthSession.created_at,
+            AuthSession.last_seen_at,
+            AuthSession.ip,
+            AuthSession.user_agent,
+        )
+        .where(AuthSession.user == user_id)
+        .order_by(AuthSession.last_seen_at, ascending=False)
+    )
 
 
 async def create_api_token(user: CurrentUser, name: str) -> str:
@@ -237,28 +252,41 @@ async def create_api_token(user: CurrentUser, name: str) -> str:
         )
     )
     await audit.record(
-        "api_token.create", actor=user, partner_id=user.partner_id, target_type="user",
-        target_id=user.id, after={"name": name},
+        "api_token.create",
+        actor=user,
+        partner_id=user.partner_id,
+        target_type="user",
+        target_id=user.id,
+        after={"name": name},
     )
     return token
 
 
 async def list_api_tokens(user_id: int) -> list[dict]:
-    return await ApiToken.select(
-        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at
-    ).where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null()).order_by(
-        ApiToken.id, ascending=False
+    return (
+        await ApiToken.select(
+            ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at
+        )
+        .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+        .order_by(ApiToken.id, ascending=False)
     )
 
 
 async def revoke_api_token(user: CurrentUser, token_id: int) -> bool:
     """Revoke one of the user's own tokens; False when it is not theirs (or already revoked)."""
-    rows = await ApiToken.update({ApiToken.revoked_at: now()}).where(
-        (ApiToken.id == token_id) & (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()
-    ).returning(ApiToken.id)
+    rows = (
+        await ApiToken.update({ApiToken.revoked_at: now()})
+        .where(
+            (ApiToken.id == token_id) & (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()
+        )
+        .returning(ApiToken.id)
+    )
     if rows:
         await audit.record(
-            "api_token.revoke", actor=user, partner_id=user.partner_id, target_type="api_token",
+            "api_token.revoke",
+            actor=user,
+            partner_id=user.partner_id,
+            target_type="api_token",
             target_id=token_id,
         )
     return bool(rows)

@@ -6,6 +6,7 @@ from piccolo.columns import (
     ForeignKey,
     LazyTableReference,
     OnDelete,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -17,11 +18,13 @@ from portal.auth.constants import Role
 class User(Table, tablename="portal_user"):
     """A person who signs in: vendor staff (partner is null) or a partner's staff."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     email = Varchar(length=254, unique=True, index=True)  # stored lower-case
     name = Varchar(length=120)
     password_hash = Varchar(length=200)
     role = Varchar(length=20, choices=Role, index=True)
-    partner = ForeignKey(
+    partner: ForeignKey = ForeignKey(
         LazyTableReference("Partner", app_name="partners"),
         null=True,
         on_delete=OnDelete.restrict,
@@ -41,6 +44,8 @@ class User(Table, tablename="portal_user"):
 class AuthSession(Table, tablename="auth_session"):
     """A signed-in browser; only the SHA-256 of its random token is stored."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz()
@@ -52,6 +57,8 @@ class AuthSession(Table, tablename="auth_session"):
 
 class ApiToken(Table, tablename="api_token"):
     """A bearer token for the JSON API; only its hash is stored, the prefix is shown in lists."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     user = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
@@ -65,6 +72,8 @@ class ApiToken(Table, tablename="api_token"):
 class LoginAttempt(Table, tablename="login_attempt"):
     """One sign-in or token request, keyed by account and by IP; shared by every process."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     key = Varchar(length=300, index=True)  # "acct:<email>" or "ip:<address>"
     attempted_at = Timestamptz(index=True)
     succeeded = Boolean(default=False)
@@ -72,6 +81,8 @@ class LoginAttempt(Table, tablename="login_attempt"):
 
 class PasswordReset(Table, tablename="password_reset"):
     """A one-time password reset link."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     user = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True, index=True)
@@ -83,10 +94,12 @@ class PasswordReset(Table, tablename="password_reset"):
 class Invitation(Table, tablename="invitation"):
     """An e-mailed link that lets a new colleague create an account with a preset role."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     email = Varchar(length=254, index=True)
     name = Varchar(length=120, default="")
     role = Varchar(length=20, choices=Role)
-    partner = ForeignKey(
+    partner: ForeignKey = ForeignKey(
         LazyTableReference("Partner", app_name="partners"),
         null=True,
         on_delete=OnDelete.cascade,

@@ -4,12 +4,14 @@ No foreign keys here on purpose: an audit entry must outlive whatever it mention
 and a snapshot of the actor's e-mail; database triggers refuse UPDATE and DELETE on it (migration).
 """
 
-from piccolo.columns import JSON, BigInt, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class AuditEntry(Table, tablename="audit_log"):
     """Who did what to which record, when, from where, with the values before and after."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     at = Timestamptz(index=True)
     actor_id = BigInt(null=True, default=None, index=True)
@@ -31,6 +33,8 @@ class OutboundEmail(Table, tablename="outbound_email"):
     marks it sent; a sweeper re-enqueues rows whose lease ran out, so nothing is lost when a worker
     dies and nothing is sent twice when two workers race.
     """
+
+    id: Serial  # created by Piccolo; declared for type checkers
 
     to_address = Varchar(length=254, index=True)
     subject = Varchar(length=300)

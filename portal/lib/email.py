@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -61,7 +62,9 @@ async def queue_email(to: str, name: str, context: dict[str, object], locale: st
     return int(row.id)
 
 
-def build_message(row: dict[str, object], attachments: list[tuple[str, bytes, str]] = ()) -> EmailMessage:  # type: ignore[assignment]
+def build_message(
+    row: dict[str, object], attachments: Sequence[tuple[str, bytes, str]] = ()
+) -> EmailMessage:  # type: ignore[assignment]
     msg = EmailMessage()
     msg["From"] = get_settings().mail_from
     msg["To"] = str(row["to_address"])
@@ -112,16 +115,20 @@ def _write_outbox(msg: EmailMessage, folder: Path) -> None:
 async def claim(email_id: int) -> dict[str, object] | None:
     """Take the lease on a pending e-mail; None when it is sent, failed or leased elsewhere."""
     moment = now()
-    claimed = await OutboundEmail.update(
-        {
-            OutboundEmail.lease_until: moment + LEASE,
-            OutboundEmail.attempts: OutboundEmail.attempts + 1,
-        }
-    ).where(
-        (OutboundEmail.id == email_id)
-        & (OutboundEmail.status == "pending")
-        & ((OutboundEmail.lease_until.is_null()) | (OutboundEmail.lease_until < moment))
-    ).returning(OutboundEmail.id)
+    claimed = (
+        await OutboundEmail.update(
+            {
+                OutboundEmail.lease_until: moment + LEASE,
+                OutboundEmail.attempts: OutboundEmail.attempts + 1,
+            }
+        )
+        .where(
+            (OutboundEmail.id == email_id)
+            & (OutboundEmail.status == "pending")
+            & ((OutboundEmail.lease_until.is_null()) | (OutboundEmail.lease_until < moment))
+        )
+        .returning(OutboundEmail.id)
+    )
     if not claimed:
         return None
     return await OutboundEmail.select().where(OutboundEmail.id == email_id).first()

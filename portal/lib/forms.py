@@ -59,7 +59,9 @@ def friendly(message: str, base: Any) -> str:
     return _("Enter a valid value.")
 
 
-def read_form(cls: type[T], data: Mapping[str, Any]) -> tuple[T | None, dict[str, str], dict[str, Any]]:
+def read_form(
+    cls: type[T], data: Mapping[str, Any]
+) -> tuple[T | None, dict[str, str], dict[str, Any]]:
     """(struct or None, errors by field, the submitted values for re-display)."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}

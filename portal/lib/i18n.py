@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 
 from babel import Locale as BabelLocale
@@ -29,7 +29,7 @@ current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     """The compiled catalog for a locale (English is the source language)."""
     if locale == "en":
@@ -106,7 +106,11 @@ def from_accept_language(header: str | None) -> str | None:
 
 def pick_locale(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
     """User preference, then the language cookie, then the browser, then the default."""
-    for candidate in (normalise(user_locale), normalise(cookie), from_accept_language(accept_language)):
+    for candidate in (
+        normalise(user_locale),
+        normalise(cookie),
+        from_accept_language(accept_language),
+    ):
         if candidate in SUPPORTED_LOCALES:
             return candidate
     return get_settings().default_locale

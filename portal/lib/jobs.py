@@ -31,7 +31,7 @@ async def _arq_pool() -> Any:
     loop_id = id(asyncio.get_running_loop())
     pool = _pools.get(loop_id)
     if pool is None:
-        pool = await create_pool(RedisSettings.from_dsn(get_settings().redis_url))
+        pool = await create_pool(RedisSettings.from_dsn(get_settings().redis_url or ""))
         _pools[loop_id] = pool
     return pool
 
