@@ -39,6 +39,8 @@ async def start_pool() -> bool:
 
 async def close_pool() -> None:
     db = engine()
+    if hasattr(db, "close_pools"):
+        await db.close_pools()
     if db.engine_type == "postgres" and getattr(db, "pool", None) is not None:
         await db.close_connection_pool()  # type: ignore[attr-defined]
         db.pool = None  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ from urllib.parse import unquote, urlparse
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
+from portal.lib.sqlite_pool import PooledSQLiteEngine
 from portal.settings import get_settings
 
 
@@ -14,7 +14,7 @@ def _engine():  # type: ignore[no-untyped-def]
     if settings.is_sqlite:
         path = settings.database_url.split(":///", 1)[1]
         # timeout = SQLite busy timeout: concurrent writers queue instead of failing.
-        return SQLiteEngine(path=path, timeout=30)
+        return PooledSQLiteEngine(path=path, timeout=30)
     url = urlparse(settings.database_url)
     config = {
         "host": url.hostname or "127.0.0.1",

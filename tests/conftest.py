@@ -67,6 +67,9 @@ async def database() -> AsyncIterator[None]:
         await conn.close()
     await migrate_database(quiet=True)
     if BACKEND == "sqlite":
+        from portal.db import engine
+
+        await engine().close_pools()  # type: ignore[attr-defined]  # closing checkpoints the WAL
         shutil.copyfile(SQLITE_PATH, SQLITE_TEMPLATE)
     await start_pool()
     yield
@@ -97,6 +100,9 @@ async def clean_database(database: None) -> AsyncIterator[None]:
     from portal.lib import jobs
 
     if BACKEND == "sqlite":
+        from portal.db import engine
+
+        await engine().close_pools()  # type: ignore[attr-defined]  # no kept connection may see the swap
         for suffix in ("-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(SQLITE_TEMPLATE, SQLITE_PATH)

@@ -126,8 +126,13 @@ def use_locale(locale: str) -> Iterator[None]:
         current_locale.reset(token)
 
 
+@lru_cache(maxsize=8)
+def _parsed_locale(name: str) -> BabelLocale:
+    return BabelLocale.parse(name)
+
+
 def _babel_locale() -> BabelLocale:
-    return BabelLocale.parse(current_locale.get())
+    return _parsed_locale(current_locale.get())
 
 
 def format_money(amount_minor: int | None, currency: str = "CNY") -> str:
