@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 
 from babel import Locale as BabelLocale
