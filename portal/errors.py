@@ -11,6 +11,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from markupsafe import escape
 
 from portal.lib.i18n import N_
 from portal.lib.i18n import gettext as _
@@ -63,6 +64,16 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
     return errors
 
 
+def _csrf_input(request: Request) -> str:
+    """The hidden CSRF field for the layout's forms (sign out, language), as pages get it."""
+    from litestar.utils.scope.state import ScopeState
+
+    token = ScopeState.from_scope(request.scope).csrf_token
+    if not isinstance(token, str):
+        return ""
+    return f'<input type="hidden" name="_csrf_token" value="{escape(token)}" />'
+
+
 def _error_page(request: Request, status: int, message: str) -> Response:
     title = _(TITLES.get(status, DEFAULT_TITLE))
     try:
@@ -78,6 +89,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
                 flashes=[],
                 errors={},
                 values={},
+                csrf_input=_csrf_input(request),  # templates print it with |safe
             )
         )
     except Exception:  # the error page itself must never fail

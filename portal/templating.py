@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
 from portal.lib import i18n
+from portal.lib.security import MIN_PASSWORD_LENGTH
 from portal.settings import TEMPLATES_DIR, get_settings
 
 
@@ -44,6 +45,7 @@ def environment() -> Environment:
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         base_url=get_settings().base_url,
         nav_for=_nav_for,
+        MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,  # password help texts
     )
     return env
 

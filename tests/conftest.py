@@ -117,6 +117,9 @@ async def clean_database(database: None) -> AsyncIterator[None]:
         tables = ", ".join(f'"{t}"' for t in _pg_tables)
         await engine().run_querystring(QueryString(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # type: ignore[attr-defined]
         await ensure_default_tiers()
+    from portal.settings import get_settings
+
+    shutil.rmtree(get_settings().outbox_dir, ignore_errors=True)
     yield
     await jobs.drain()
 

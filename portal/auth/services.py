@@ -205,6 +205,11 @@ async def invite(
     """
     email = normalise_email(email)
     role = Role(role)
+    # Caught here, not when the link is used: a vendor role at a partner cannot be accepted.
+    if role in PARTNER_ROLES and partner_id is None:
+        raise FormError({"role": _("A partner user needs a partner.")})
+    if role in VENDOR_ROLES and partner_id is not None:
+        raise FormError({"role": _("Vendor staff cannot belong to a partner.")})
     if await email_taken(email):
         raise FormError({"email": _("A user with this e-mail address already exists.")})
     token = new_token()

@@ -16,10 +16,17 @@ async def get_partner_for_user(user: CurrentUser, partner_id: int) -> dict[str, 
     Vendor admins see every partner, channel managers their assigned ones, partner users only
     their own organisation.
     """
-    row = await Partner.select(
-        *Partner.all_columns(), Partner.tier.code, Partner.tier.name_zh, Partner.tier.name_en,
-        Partner.tier.rank,
-    ).where((Partner.id == partner_id) & partner_scope(user, Partner.id)).first()
+    row = (
+        await Partner.select(
+            *Partner.all_columns(),
+            Partner.tier.code,
+            Partner.tier.name_zh,
+            Partner.tier.name_en,
+            Partner.tier.rank,
+        )
+        .where((Partner.id == partner_id) & partner_scope(user, Partner.id))
+        .first()
+    )
     if row is None:
         raise NotFound
     return row
@@ -28,12 +35,25 @@ async def get_partner_for_user(user: CurrentUser, partner_id: int) -> dict[str, 
 async def get_colleague_for_user(user: CurrentUser, user_id: int) -> dict[str, Any]:
     """A user of a partner that `user` may manage (its partner admin, or vendor staff in scope);
     raises NotFound for anyone else, including vendor staff accounts."""
-    row = await User.select(
-        User.id, User.email, User.name, User.role, User.partner, User.can_sales,
-        User.can_purchasing, User.is_active, User.last_login_at, User.phone, User.title,
-    ).where(
-        (User.id == user_id) & User.partner.is_not_null() & partner_scope(user, User.partner)
-    ).first()
+    row = (
+        await User.select(
+            User.id,
+            User.email,
+            User.name,
+            User.role,
+            User.partner,
+            User.can_sales,
+            User.can_purchasing,
+            User.is_active,
+            User.last_login_at,
+            User.phone,
+            User.title,
+        )
+        .where(
+            (User.id == user_id) & User.partner.is_not_null() & partner_scope(user, User.partner)
+        )
+        .first()
+    )
     if row is None:
         raise NotFound
     return row
@@ -41,11 +61,51 @@ async def get_colleague_for_user(user: CurrentUser, user_id: int) -> dict[str, A
 
 async def get_invitation_for_user(user: CurrentUser, invitation_id: int) -> dict[str, Any]:
     """An open partner invitation within the user's scope; raises NotFound otherwise."""
-    row = await Invitation.select(Invitation.id, Invitation.partner, Invitation.email).where(
-        (Invitation.id == invitation_id)
-        & Invitation.partner.is_not_null()
-        & partner_scope(user, Invitation.partner)
-    ).first()
+    row = (
+        await Invitation.select(Invitation.id, Invitation.partner, Invitation.email)
+        .where(
+            (Invitation.id == invitation_id)
+            & Invitation.partner.is_not_null()
+            & partner_scope(user, Invitation.partner)
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_staff_member_for_user(user: CurrentUser, user_id: int) -> dict[str, Any]:
+    """A vendor staff account that `user` (a vendor admin) may manage; raises NotFound for
+    partner users, unknown ids and callers who are not vendor admins."""
+    if not user.is_vendor_admin:
+        raise NotFound
+    row = (
+        await User.select(
+            User.id,
+            User.email,
+            User.name,
+            User.role,
+            User.is_active,
+            User.last_login_at,
+        )
+        .where((User.id == user_id) & User.partner.is_null())
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_staff_invitation_for_user(user: CurrentUser, invitation_id: int) -> dict[str, Any]:
+    """An invitation to the vendor team, for vendor admins only; raises NotFound otherwise."""
+    if not user.is_vendor_admin:
+        raise NotFound
+    row = (
+        await Invitation.select(Invitation.id, Invitation.email)
+        .where((Invitation.id == invitation_id) & Invitation.partner.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound
     return row

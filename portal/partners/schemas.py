@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from portal.auth.constants import Role
 from portal.partners.constants import PartnerKind
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -32,6 +33,62 @@ class PartnerForm(msgspec.Struct, kw_only=True):
     locale: str = "zh_CN"
     notes: Annotated[str, msgspec.Meta(max_length=5000)] = ""
     tier_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class PartnerContactForm(msgspec.Struct, kw_only=True):
+    """The part of a partner a channel manager may edit: where it is and whom to call."""
+
+    city: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    contact_name: Short = ""
+    contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    contact_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
+
+
+class TierChangeForm(msgspec.Struct, kw_only=True):
+    """Move a partner to another tier; the reason goes into the tier history."""
+
+    tier_id: int
+    tier_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ReasonForm(msgspec.Struct, kw_only=True):
+    """Suspend, re-activate or decline: a reason in words (the service says when it is required)."""
+
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class InviteForm(msgspec.Struct, kw_only=True):
+    """Invite a person by e-mail with a preset role (partner users or vendor staff)."""
+
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+    name: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    role: Role
+    can_sales: bool = False
+    can_purchasing: bool = False
+
+
+class MemberForm(msgspec.Struct, kw_only=True):
+    """A partner admin changes a colleague's role, permissions or active flag."""
+
+    role: Role
+    can_sales: bool = False
+    can_purchasing: bool = False
+    is_active: bool = False
+
+
+class StaffForm(msgspec.Struct, kw_only=True):
+    """A vendor admin changes a staff member's role or active flag."""
+
+    role: Role
+    is_active: bool = False
+
+
+class ApproveForm(msgspec.Struct, kw_only=True):
+    """Approve an application: the new partner's tier and (optionally) its channel manager."""
+
+    tier_id: int
+    channel_manager_id: int | None = None
 
 
 class ApplicationForm(msgspec.Struct, kw_only=True):
@@ -116,15 +173,21 @@ class PartnerPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     name: Name | msgspec.UnsetType = msgspec.UNSET
     name_en: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
     kind: PartnerKind | msgspec.UnsetType = msgspec.UNSET
-    tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | msgspec.UnsetType = msgspec.UNSET
+    tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
     tier_reason: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
-    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)] | msgspec.UnsetType = msgspec.UNSET
+    province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
     city: Annotated[str, msgspec.Meta(max_length=80)] | msgspec.UnsetType = msgspec.UNSET
     address: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType = msgspec.UNSET
     contact_name: Short | msgspec.UnsetType = msgspec.UNSET
     contact_phone: Annotated[str, msgspec.Meta(max_length=40)] | msgspec.UnsetType = msgspec.UNSET
     contact_email: Annotated[str, msgspec.Meta(max_length=254)] | msgspec.UnsetType = msgspec.UNSET
-    credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] | msgspec.UnsetType = msgspec.UNSET
-    channel_manager_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    channel_manager_id: int | msgspec.UnsetType | None = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     locale: str | msgspec.UnsetType = msgspec.UNSET

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from portal.auth import services as auth_services
-from portal.auth.constants import Role
+from portal.auth.constants import PARTNER_ROLES, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.sessions import end_partner_sessions
 from portal.auth.tables import User
@@ -15,8 +15,8 @@ from portal.db import write_transaction
 from portal.home import Card
 from portal.lib.clock import now
 from portal.lib.forms import FormError
-from portal.lib.i18n import gettext as _
 from portal.lib.i18n import current_locale, format_money
+from portal.lib.i18n import gettext as _
 from portal.partners.constants import (
     PROVINCES,
     ApplicationStatus,
@@ -30,9 +30,24 @@ from portal.tenancy import NotFound, partner_scope
 
 # Fields a partner edit may change (audit compares these before/after).
 EDITABLE = (
-    "name", "name_en", "kind", "province", "city", "address", "contact_name", "contact_phone",
-    "contact_email", "credit_limit_amount", "channel_manager_id", "locale", "notes", "joined_on",
+    "name",
+    "name_en",
+    "kind",
+    "province",
+    "city",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "credit_limit_amount",
+    "channel_manager_id",
+    "locale",
+    "notes",
+    "joined_on",
 )
+# What a channel manager may change on the partners assigned to them (see editable_fields).
+MANAGER_EDITABLE = frozenset({"city", "address", "contact_name", "contact_phone", "contact_email"})
+ADMIN_EDITABLE = frozenset({*EDITABLE, "tier_id", "tier_reason", "status", "status_reason"})
 SORTS = {
     "name": (Partner.name, True),
     "-name": (Partner.name, False),
@@ -44,16 +59,19 @@ SORTS = {
 
 
 def tier_label(row: dict[str, Any], prefix: str = "tier.") -> str:
+    """The tier's name in the current language, from a row with (prefixed) name_zh/name_en."""
     zh = row.get(f"{prefix}name_zh") or row.get("name_zh") or ""
     en = row.get(f"{prefix}name_en") or row.get("name_en") or ""
     return zh if current_locale.get().startswith("zh") else en
 
 
 async def list_tiers() -> list[dict[str, Any]]:
+    """Every tier, top rank first."""
     return await Tier.select().order_by(Tier.rank)
 
 
 async def tier_by_code(code: str) -> dict[str, Any] | None:
+    """The tier with this code, or None."""
     return await Tier.select().where(Tier.code == code).first()
 
 
@@ -72,9 +90,14 @@ async def ensure_default_tiers() -> None:
 
 
 async def list_channel_managers() -> list[dict[str, Any]]:
-    return await User.select(User.id, User.name, User.email).where(
-        (User.role == Role.CHANNEL_MANAGER) & (User.is_active == True)  # noqa: E712
-    ).order_by(User.name)
+    """Active channel managers by name (for selects and filters)."""
+    return (
+        await User.select(User.id, User.name, User.email)
+        .where(
+            (User.role == Role.CHANNEL_MANAGER) & (User.is_active == True)  # noqa: E712
+        )
+        .order_by(User.name)
+    )
 
 
 async def validate_partner_data(data: dict[str, Any]) -> None:
@@ -103,14 +126,48 @@ async def validate_partner_data(data: dict[str, Any]) -> None:
         raise FormError(errors)
 
 
-async def list_partners(user: CurrentUser, filters: PartnerFilters) -> tuple[list[dict[str, Any]], int]:
+def editable_fields(actor: CurrentUser) -> frozenset[str]:
+    """The partner fields `actor` may change (on partners inside its scope).
+
+    Vendor admins create partners and change everything. Channel managers keep the address and
+    contact of their assigned partners current; name, kind, tier, credit limit, status, language
+    and the assignment itself are commercial decisions that stay with vendor admins. Partner users
+    change nothing here: they see their data on "My company" and ask their channel manager.
+    """
+    if actor.is_vendor_admin:
+        return ADMIN_EDITABLE
+    if actor.is_channel_manager:
+        return MANAGER_EDITABLE
+    return frozenset()
+
+
+def _require_vendor_admin(actor: CurrentUser) -> None:
+    if not actor.is_vendor_admin:
+        raise FormError({"": _("Only a vendor administrator can do this.")})
+
+
+async def count_partners_by_status(user: CurrentUser) -> dict[str, int]:
+    """How many partners in the user's scope are active and suspended."""
+    scope = partner_scope(user, Partner.id)
+    return {
+        status.value: await Partner.count().where(scope & (Partner.status == status))
+        for status in PartnerStatus
+    }
+
+
+async def list_partners(
+    user: CurrentUser, filters: PartnerFilters
+) -> tuple[list[dict[str, Any]], int]:
     """A page of the partners `user` may see, filtered and sorted, with the total count."""
     where = [partner_scope(user, Partner.id)]
     if filters.q:
         term = f"%{filters.q.strip()}%"
         where.append(
-            Partner.name.ilike(term) | Partner.name_en.ilike(term) | Partner.code.ilike(term)
-            | Partner.city.ilike(term) | Partner.contact_name.ilike(term)
+            Partner.name.ilike(term)
+            | Partner.name_en.ilike(term)
+            | Partner.code.ilike(term)
+            | Partner.city.ilike(term)
+            | Partner.contact_name.ilike(term)
         )
     if filters.tier:
         where.append(Partner.tier.code == filters.tier)
@@ -124,11 +181,19 @@ async def list_partners(user: CurrentUser, filters: PartnerFilters) -> tuple[lis
         where.append(Partner.channel_manager_id == filters.manager)
     column, ascending = SORTS.get(filters.sort, SORTS["name"])
     per_page = min(max(filters.per_page, 1), 200)
-    rows = await Partner.select(
-        *Partner.all_columns(exclude=[Partner.notes]), Partner.tier.code, Partner.tier.name_zh,
-        Partner.tier.name_en, Partner.tier.rank,
-    ).where(*where).order_by(column, ascending=ascending).order_by(Partner.id).limit(per_page).offset(
-        (max(filters.page, 1) - 1) * per_page
+    rows = (
+        await Partner.select(
+            *Partner.all_columns(exclude=[Partner.notes]),
+            Partner.tier.code,
+            Partner.tier.name_zh,
+            Partner.tier.name_en,
+            Partner.tier.rank,
+        )
+        .where(*where)
+        .order_by(column, ascending=ascending)
+        .order_by(Partner.id)
+        .limit(per_page)
+        .offset((max(filters.page, 1) - 1) * per_page)
     )
     total = await Partner.count().where(*where)
     managers = {m["id"]: m["name"] for m in await list_channel_managers()}
@@ -176,14 +241,20 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
         partner_id = int(rows[0]["id"])
         await TierChange.insert(
             TierChange(
-                partner=partner_id, from_tier=None, to_tier=data["tier_id"],
+                partner=partner_id,
+                from_tier=None,
+                to_tier=data["tier_id"],
                 changed_by_id=actor.id if actor else None,
                 changed_by_name=actor.name if actor else "",
-                reason=data.get("tier_reason") or _("Initial tier"), changed_at=moment,
+                reason=data.get("tier_reason") or _("Initial tier"),
+                changed_at=moment,
             )
         )
         await audit.record(
-            "partner.create", actor=actor, partner_id=partner_id, target_type="partner",
+            "partner.create",
+            actor=actor,
+            partner_id=partner_id,
+            target_type="partner",
             target_id=partner_id,
             after={k: data.get(k) for k in (*EDITABLE, "tier_id") if k in data},
         )
@@ -192,7 +263,15 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
 
 async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict[str, Any]) -> None:
     """Apply an edit from the console or API; tier, status and credit changes get their own
-    audit actions and the tier change a history row. `partner` comes from the access helper."""
+    audit actions and the tier change a history row. `partner` comes from the access helper.
+    Raises FormError for bad input and for fields outside editable_fields(actor)."""
+    refused = set(data) - editable_fields(actor)
+    if refused:
+        raise FormError(
+            {k: _("Only a vendor administrator can change this.") for k in sorted(refused)}
+        )
+    if "status" in data and data["status"] not in set(PartnerStatus):
+        raise FormError({"status": _("Choose one of the options.")})
     await validate_partner_data(data)
     partner_id = partner["id"]
     changes = {k: data[k] for k in EDITABLE if k in data}
@@ -203,12 +282,16 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
     tier_id = data.get("tier_id")
     async with write_transaction():
         if new:
-            await Partner.update({**new, Partner.updated_at: now()}).where(Partner.id == partner_id)
+            values: dict[Any, Any] = {**new, Partner.updated_at: now()}
+            await Partner.update(values).where(Partner.id == partner_id)
             credit = {"credit_limit_amount"} & set(new)
             if credit:
                 await audit.record(
-                    "partner.credit_limit_change", actor=actor, partner_id=partner_id,
-                    target_type="partner", target_id=partner_id,
+                    "partner.credit_limit_change",
+                    actor=actor,
+                    partner_id=partner_id,
+                    target_type="partner",
+                    target_id=partner_id,
                     before={"credit_limit_amount": old["credit_limit_amount"]},
                     after={"credit_limit_amount": new["credit_limit_amount"]},
                 )
@@ -216,22 +299,33 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
             rest_new = {k: v for k, v in new.items() if k != "credit_limit_amount"}
             if rest_new:
                 await audit.record(
-                    "partner.update", actor=actor, partner_id=partner_id, target_type="partner",
-                    target_id=partner_id, before=rest_old, after=rest_new,
+                    "partner.update",
+                    actor=actor,
+                    partner_id=partner_id,
+                    target_type="partner",
+                    target_id=partner_id,
+                    before=rest_old,
+                    after=rest_new,
                 )
         if tier_id is not None and tier_id != partner["tier"]:
             await _change_tier(actor, partner, tier_id, data.get("tier_reason") or "")
         status = data.get("status")
         if status and status != partner["status"]:
             if status == PartnerStatus.SUSPENDED:
-                await _set_status(actor, partner, PartnerStatus.SUSPENDED, data.get("status_reason", ""))
+                await _set_status(
+                    actor, partner, PartnerStatus.SUSPENDED, data.get("status_reason", "")
+                )
             elif status == PartnerStatus.ACTIVE:
-                await _set_status(actor, partner, PartnerStatus.ACTIVE, data.get("status_reason", ""))
+                await _set_status(
+                    actor, partner, PartnerStatus.ACTIVE, data.get("status_reason", "")
+                )
             else:
                 raise FormError({"status": _("Choose one of the options.")})
 
 
-async def _change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str) -> None:
+async def _change_tier(
+    actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str
+) -> None:
     if not reason.strip():
         raise FormError({"tier_reason": _("Say why the tier changes.")})
     moment = now()
@@ -240,20 +334,32 @@ async def _change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int
     )
     await TierChange.insert(
         TierChange(
-            partner=partner["id"], from_tier=partner["tier"], to_tier=tier_id,
-            changed_by_id=actor.id, changed_by_name=actor.name, reason=reason.strip(),
+            partner=partner["id"],
+            from_tier=partner["tier"],
+            to_tier=tier_id,
+            changed_by_id=actor.id,
+            changed_by_name=actor.name,
+            reason=reason.strip(),
             changed_at=moment,
         )
     )
     await audit.record(
-        "partner.tier_change", actor=actor, partner_id=partner["id"], target_type="partner",
-        target_id=partner["id"], before={"tier_id": partner["tier"]}, after={"tier_id": tier_id},
+        "partner.tier_change",
+        actor=actor,
+        partner_id=partner["id"],
+        target_type="partner",
+        target_id=partner["id"],
+        before={"tier_id": partner["tier"]},
+        after={"tier_id": tier_id},
         detail=reason.strip(),
     )
 
 
-async def change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str) -> None:
-    """Move a partner to another tier, with the reason kept in its tier history."""
+async def change_tier(
+    actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str
+) -> None:
+    """Move a partner to another tier, with the reason kept in its tier history (required)."""
+    _require_vendor_admin(actor)
     if not await Tier.exists().where(Tier.id == tier_id):
         raise FormError({"tier_id": _("Choose one of the options.")})
     if tier_id == partner["tier"]:
@@ -262,7 +368,9 @@ async def change_tier(actor: CurrentUser, partner: dict[str, Any], tier_id: int,
         await _change_tier(actor, partner, tier_id, reason)
 
 
-async def _set_status(actor: CurrentUser, partner: dict[str, Any], status: PartnerStatus, reason: str) -> None:
+async def _set_status(
+    actor: CurrentUser, partner: dict[str, Any], status: PartnerStatus, reason: str
+) -> None:
     await Partner.update({Partner.status: status, Partner.updated_at: now()}).where(
         Partner.id == partner["id"]
     )
@@ -271,14 +379,19 @@ async def _set_status(actor: CurrentUser, partner: dict[str, Any], status: Partn
         ended = await end_partner_sessions(partner["id"])
     await audit.record(
         "partner.suspend" if status == PartnerStatus.SUSPENDED else "partner.reactivate",
-        actor=actor, partner_id=partner["id"], target_type="partner", target_id=partner["id"],
-        before={"status": partner["status"]}, after={"status": status.value},
+        actor=actor,
+        partner_id=partner["id"],
+        target_type="partner",
+        target_id=partner["id"],
+        before={"status": partner["status"]},
+        after={"status": status.value},
         detail=(reason or "") + (f" ({ended} sessions ended)" if ended else ""),
     )
 
 
 async def suspend_partner(actor: CurrentUser, partner: dict[str, Any], reason: str) -> None:
     """Suspend: its users can no longer sign in and every open session ends at once."""
+    _require_vendor_admin(actor)
     if partner["status"] == PartnerStatus.SUSPENDED:
         return
     if not reason.strip():
@@ -288,6 +401,8 @@ async def suspend_partner(actor: CurrentUser, partner: dict[str, Any], reason: s
 
 
 async def reactivate_partner(actor: CurrentUser, partner: dict[str, Any], reason: str = "") -> None:
+    """Let a suspended partner's users sign in again."""
+    _require_vendor_admin(actor)
     if partner["status"] == PartnerStatus.ACTIVE:
         return
     async with write_transaction():
@@ -295,21 +410,86 @@ async def reactivate_partner(actor: CurrentUser, partner: dict[str, Any], reason
 
 
 async def tier_history(partner_id: int) -> list[dict[str, Any]]:
-    return await TierChange.select(
-        TierChange.id, TierChange.changed_at, TierChange.changed_by_name, TierChange.reason,
-        TierChange.from_tier.name_zh, TierChange.from_tier.name_en, TierChange.to_tier.name_zh,
-        TierChange.to_tier.name_en,
-    ).where(TierChange.partner == partner_id).order_by(TierChange.changed_at, ascending=False).order_by(
-        TierChange.id, ascending=False
+    """A partner's tier changes, newest first, with who and why."""
+    return (
+        await TierChange.select(
+            TierChange.id,
+            TierChange.changed_at,
+            TierChange.changed_by_name,
+            TierChange.reason,
+            TierChange.from_tier.name_zh,
+            TierChange.from_tier.name_en,
+            TierChange.to_tier.name_zh,
+            TierChange.to_tier.name_en,
+        )
+        .where(TierChange.partner == partner_id)
+        .order_by(TierChange.changed_at, ascending=False)
+        .order_by(TierChange.id, ascending=False)
+    )
+
+
+async def invite_partner_user(
+    actor: CurrentUser,
+    partner: dict[str, Any],
+    *,
+    email: str,
+    name: str,
+    role: Role | str,
+    can_sales: bool = False,
+    can_purchasing: bool = False,
+) -> int:
+    """Invite a person to `partner` (reached through the access helper) as partner admin or
+    member; raises FormError for a vendor role, a suspended partner or a taken e-mail."""
+    if role not in PARTNER_ROLES:
+        raise FormError({"role": _("Choose one of the options.")})
+    if partner["status"] != PartnerStatus.ACTIVE:
+        raise FormError(
+            {"": _("This partner is suspended; re-activate it before inviting anyone.")}
+        )
+    return await auth_services.invite(
+        actor=actor,
+        email=email,
+        name=name,
+        role=role,
+        partner_id=partner["id"],
+        can_sales=can_sales,
+        can_purchasing=can_purchasing,
+    )
+
+
+async def update_colleague(
+    actor: CurrentUser,
+    colleague: dict[str, Any],
+    *,
+    role: Role | str,
+    can_sales: bool,
+    can_purchasing: bool,
+    is_active: bool,
+) -> None:
+    """Change a partner user's role, permissions or active flag (`colleague` comes from
+    access.get_colleague_for_user); raises FormError for a vendor role or a partner left
+    without an active admin."""
+    if role not in PARTNER_ROLES:
+        raise FormError({"role": _("Choose one of the options.")})
+    await auth_services.update_member(
+        actor,
+        colleague["id"],
+        role=role,
+        can_sales=can_sales,
+        can_purchasing=can_purchasing,
+        is_active=is_active,
     )
 
 
 async def channel_manager_contact(manager_id: int | None) -> dict[str, Any] | None:
+    """Name, e-mail, phone and title of a channel manager, or None when unassigned."""
     if manager_id is None:
         return None
-    return await User.select(User.id, User.name, User.email, User.phone, User.title).where(
-        User.id == manager_id
-    ).first()
+    return (
+        await User.select(User.id, User.name, User.email, User.phone, User.title)
+        .where(User.id == manager_id)
+        .first()
+    )
 
 
 # Applications ------------------------------------------------------------------------------
@@ -336,13 +516,21 @@ async def submit_application(data: dict[str, Any], ip: str, locale: str) -> int:
         PartnerApplication(**data, ip=ip, locale=locale, created_at=now())
     ).returning(PartnerApplication.id)
     application_id = int(rows[0]["id"])
-    await audit.record("application.submit", actor_email=data["contact_email"], ip=ip,
-                       target_type="application", target_id=application_id,
-                       after={"company_name": data["company_name"]})
+    await audit.record(
+        "application.submit",
+        actor_email=data["contact_email"],
+        ip=ip,
+        target_type="application",
+        target_id=application_id,
+        after={"company_name": data["company_name"]},
+    )
     return application_id
 
 
-async def list_applications(status: str = "pending", page: int = 1, per_page: int = 25) -> tuple[list[dict[str, Any]], int]:
+async def list_applications(
+    status: str = "pending", page: int = 1, per_page: int = 25
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of applications (newest first) in one status ("" = all), with the total."""
     query = PartnerApplication.select().order_by(PartnerApplication.created_at, ascending=False)
     count = PartnerApplication.count()
     if status:
@@ -352,7 +540,16 @@ async def list_applications(status: str = "pending", page: int = 1, per_page: in
     return rows, await count
 
 
+async def count_applications() -> dict[str, int]:
+    """Applications per status (for the tabs of the review list)."""
+    return {
+        status.value: await PartnerApplication.count().where(PartnerApplication.status == status)
+        for status in ApplicationStatus
+    }
+
+
 async def get_application(application_id: int) -> dict[str, Any]:
+    """One application; raises NotFound."""
     row = await PartnerApplication.select().where(PartnerApplication.id == application_id).first()
     if row is None:
         raise NotFound
@@ -387,24 +584,37 @@ async def approve_application(
         },
     )
     async with write_transaction():
-        updated = await PartnerApplication.update(
-            {
-                PartnerApplication.status: ApplicationStatus.APPROVED,
-                PartnerApplication.reviewed_by_id: actor.id,
-                PartnerApplication.reviewed_at: now(),
-                PartnerApplication.partner: partner_id,
-            }
-        ).where(
-            (PartnerApplication.id == application_id)
-            & (PartnerApplication.status == ApplicationStatus.PENDING)
-        ).returning(PartnerApplication.id)
+        updated = (
+            await PartnerApplication.update(
+                {
+                    PartnerApplication.status: ApplicationStatus.APPROVED,
+                    PartnerApplication.reviewed_by_id: actor.id,
+                    PartnerApplication.reviewed_at: now(),
+                    PartnerApplication.partner: partner_id,
+                }
+            )
+            .where(
+                (PartnerApplication.id == application_id)
+                & (PartnerApplication.status == ApplicationStatus.PENDING)
+            )
+            .returning(PartnerApplication.id)
+        )
         if not updated:
             raise FormError({"": _("This application has already been reviewed.")})
-        await audit.record("application.approve", actor=actor, partner_id=partner_id,
-                           target_type="application", target_id=application_id)
+        await audit.record(
+            "application.approve",
+            actor=actor,
+            partner_id=partner_id,
+            target_type="application",
+            target_id=application_id,
+        )
     await auth_services.invite(
-        actor=actor, email=application["contact_email"], name=application["contact_name"],
-        role=Role.PARTNER_ADMIN, partner_id=partner_id, locale=application["locale"],
+        actor=actor,
+        email=application["contact_email"],
+        name=application["contact_name"],
+        role=Role.PARTNER_ADMIN,
+        partner_id=partner_id,
+        locale=application["locale"],
     )
     return partner_id
 
@@ -413,21 +623,30 @@ async def decline_application(actor: CurrentUser, application_id: int, reason: s
     """Decline a pending application with a reason (kept and audited)."""
     if not reason.strip():
         raise FormError({"reason": _("Say why the application is declined.")})
-    updated = await PartnerApplication.update(
-        {
-            PartnerApplication.status: ApplicationStatus.DECLINED,
-            PartnerApplication.decline_reason: reason.strip(),
-            PartnerApplication.reviewed_by_id: actor.id,
-            PartnerApplication.reviewed_at: now(),
-        }
-    ).where(
-        (PartnerApplication.id == application_id)
-        & (PartnerApplication.status == ApplicationStatus.PENDING)
-    ).returning(PartnerApplication.id)
+    updated = (
+        await PartnerApplication.update(
+            {
+                PartnerApplication.status: ApplicationStatus.DECLINED,
+                PartnerApplication.decline_reason: reason.strip(),
+                PartnerApplication.reviewed_by_id: actor.id,
+                PartnerApplication.reviewed_at: now(),
+            }
+        )
+        .where(
+            (PartnerApplication.id == application_id)
+            & (PartnerApplication.status == ApplicationStatus.PENDING)
+        )
+        .returning(PartnerApplication.id)
+    )
     if not updated:
         raise FormError({"": _("This application has already been reviewed.")})
-    await audit.record("application.decline", actor=actor, target_type="application",
-                       target_id=application_id, detail=reason.strip())
+    await audit.record(
+        "application.decline",
+        actor=actor,
+        target_type="application",
+        target_id=application_id,
+        detail=reason.strip(),
+    )
 
 
 # Home page ---------------------------------------------------------------------------------
@@ -464,20 +683,34 @@ async def home_cards(user: CurrentUser) -> list[Card]:
         )
         return cards
     if user.is_partner and user.partner_id is not None:
-        partner = await Partner.select(
-            Partner.name, Partner.tier.name_zh, Partner.tier.name_en, Partner.credit_limit_amount,
-            Partner.currency, Partner.channel_manager_id,
-        ).where(Partner.id == user.partner_id).first()
+        partner = (
+            await Partner.select(
+                Partner.name,
+                Partner.tier.name_zh,
+                Partner.tier.name_en,
+                Partner.credit_limit_amount,
+                Partner.currency,
+                Partner.channel_manager_id,
+            )
+            .where(Partner.id == user.partner_id)
+            .first()
+        )
         if partner is None:
             return []
         manager = await channel_manager_contact(partner["channel_manager_id"])
         items = [
             (_("Tier"), tier_label(partner), "/my-company"),
-            (_("Credit limit"), format_money(partner["credit_limit_amount"], partner["currency"]), ""),
+            (
+                _("Credit limit"),
+                format_money(partner["credit_limit_amount"], partner["currency"]),
+                "",
+            ),
         ]
         if manager:
             items.append((_("Your channel manager"), f"{manager['name']} · {manager['email']}", ""))
-        cards = [Card(title=partner["name"], items=items, link="/my-company", link_label=_("My company"))]
+        cards = [
+            Card(title=partner["name"], items=items, link="/my-company", link_label=_("My company"))
+        ]
         if user.is_partner_admin:
             from portal.auth.services import list_open_invitations
 

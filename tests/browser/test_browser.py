@@ -125,8 +125,9 @@ async def test_alice_signs_in_sees_her_company_and_switches_to_chinese(demo_serv
     )
     if await switch.count() and await switch.first.is_visible():
         await switch.first.click()
-    await page.wait_for_load_state("networkidle")
-    assert await page.locator("html").get_attribute("lang") == "zh-CN"
+    from playwright.async_api import expect
+
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await page.screenshot(path=str(ARTIFACTS / "alice-home-zh.png"), full_page=True)
 
     await page.goto(f"{demo_server}/my-company")

@@ -76,7 +76,8 @@ async def test_mail_waits_while_smtp_is_down_and_is_sent_once_when_back(smtp, al
     assert [r["status"] for r in rows] == ["pending", "pending"]
     assert all(r["attempts"] == 1 and r["last_error"] for r in rows)
 
-    controller.start()
+    back = Controller(inbox, hostname="127.0.0.1", port=_port)  # the server comes back
+    back.start()
     # back-off passed
     await OutboundEmail.update({OutboundEmail.next_attempt_at: dt.datetime.now(dt.UTC)}).where(
         OutboundEmail.status == "pending"
@@ -87,6 +88,7 @@ async def test_mail_waits_while_smtp_is_down_and_is_sent_once_when_back(smtp, al
     await jobs.drain()
     assert sorted(m["To"] for m in inbox.messages) == sorted([alice.email, bob.email])
     assert {r["status"] for r in await OutboundEmail.select(OutboundEmail.status)} == {"sent"}
+    back.stop()
 
 
 async def test_without_smtp_mail_lands_in_the_outbox_folder(alice):
