@@ -48,8 +48,14 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
 def sign_in(url: str) -> str:
     with httpx.Client(follow_redirects=False) as c:
         c.get(f"{url}/login")
-        c.post(f"{url}/login", data={"_csrf_token": c.cookies["csrftoken"],
-                                     "email": "alice@partner-a.demo", "password": "demo12345"})
+        c.post(
+            f"{url}/login",
+            data={
+                "_csrf_token": c.cookies["csrftoken"],
+                "email": "alice@partner-a.demo",
+                "password": "demo12345",
+            },
+        )
         return "; ".join(f"{k}={v}" for k, v in c.cookies.items())
 
 
@@ -80,24 +86,57 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
     data = Path(tempfile.mkdtemp(prefix="portal-bench-serve-"))
-    env = {**os.environ, "PORTAL_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{data / 'demo.db'}",
-           "ACCESS_LOG": "0", "LOG_LEVEL": "warning", "RUN_JOBS_IN_PROCESS": "false"}
-    env.pop("REDIS_URL", None)
-    subprocess.run([str(VENV_BIN / "portal"), "demo-data"], env=env, check=True, capture_output=True)
-    servers = {
-        "uvicorn": [str(VENV_BIN / "uvicorn"), "portal.app:create_app", "--factory", "--no-access-log",
-                    "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}"],
-        "granian": [str(VENV_BIN / "granian"), "--interface", "asgi", "--no-access-log",
-                    "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}", "portal.asgi:app"],
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(data),
+        "DATABASE_URL": f"sqlite:///{data / 'demo.db'}",
+        "ACCESS_LOG": "0",
+        "LOG_LEVEL": "warning",
+        "RUN_JOBS_IN_PROCESS": "false",
     }
-    print(f"{args.connections} connections, {args.seconds} s per page, one worker process, SQLite demo data")
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [str(VENV_BIN / "portal"), "demo-data"], env=env, check=True, capture_output=True
+    )
+    servers = {
+        "uvicorn": [
+            str(VENV_BIN / "uvicorn"),
+            "portal.app:create_app",
+            "--factory",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+        ],
+        "granian": [
+            str(VENV_BIN / "granian"),
+            "--interface",
+            "asgi",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "portal.asgi:app",
+        ],
+    }
+    print(
+        f"{args.connections} connections, {args.seconds} s per page, one worker process, SQLite demo data"
+    )
     print(f"{'server':<9} {'page':<7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'timeouts':>9}")
     results = {}
     for name, template in servers.items():
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         cmd = [part.replace("{port}", str(port)) for part in template]
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         try:
             wait_ready(url, proc)
             cookie = sign_in(url)
@@ -105,7 +144,9 @@ def main() -> None:
                 wrk(f"{url}{path}", 2, args.connections, c)  # warm-up
                 r = wrk(f"{url}{path}", args.seconds, args.connections, c)
                 results[(name, page)] = r
-                print(f"{name:<9} {page:<7} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['timeouts']:>9}")
+                print(
+                    f"{name:<9} {page:<7} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['timeouts']:>9}"
+                )
         finally:
             proc.terminate()
             try:
@@ -114,7 +155,9 @@ def main() -> None:
                 proc.kill()
     for page in ("/login", "home"):
         u, g = results[("uvicorn", page)], results[("granian", page)]
-        print(f"{page}: granian/uvicorn throughput {g['rps'] / u['rps']:.2f}x, p99 {g['p99'] / u['p99']:.2f}x")
+        print(
+            f"{page}: granian/uvicorn throughput {g['rps'] / u['rps']:.2f}x, p99 {g['p99'] / u['p99']:.2f}x"
+        )
     shutil.rmtree(data, ignore_errors=True)
 
 

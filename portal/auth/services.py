@@ -33,9 +33,11 @@ def check_password_rules(password: str, email: str = "") -> None:
 
 
 async def get_user(user_id: int) -> dict[str, Any] | None:
-    return await User.select(
-        *User.all_columns(exclude=[User.password_hash]), User.partner.name
-    ).where(User.id == user_id).first()
+    return (
+        await User.select(*User.all_columns(exclude=[User.password_hash]), User.partner.name)
+        .where(User.id == user_id)
+        .first()
+    )
 
 
 async def email_taken(email: str) -> bool:
@@ -82,8 +84,17 @@ async def create_user(
     ).returning(User.id)
     user_id = int(rows[0]["id"])
     await audit.record(
-        "user.create", actor=actor, partner_id=partner_id, target_type="user", target_id=user_id,
-        after={"email": email, "role": role, "can_sales": can_sales, "can_purchasing": can_purchasing},
+        "user.create",
+        actor=actor,
+        partner_id=partner_id,
+        target_type="user",
+        target_id=user_id,
+        after={
+            "email": email,
+            "role": role,
+            "can_sales": can_sales,
+            "can_purchasing": can_purchasing,
+        },
     )
     return user_id
 
@@ -102,8 +113,13 @@ async def change_password(user: CurrentUser, current: str, new: str) -> None:
             {User.password_hash: password_hash, User.password_changed_at: now()}
         ).where(User.id == user.id)
         await end_user_sessions(user.id, except_session=user.session_id)
-        await audit.record("user.password_change", actor=user, partner_id=user.partner_id,
-                           target_type="user", target_id=user.id)
+        await audit.record(
+            "user.password_change",
+            actor=user,
+            partner_id=user.partner_id,
+            target_type="user",
+            target_id=user.id,
+        )
 
 
 async def set_locale(user: CurrentUser, locale: str) -> None:
@@ -111,27 +127,43 @@ async def set_locale(user: CurrentUser, locale: str) -> None:
 
 
 async def update_profile(user: CurrentUser, name: str, phone: str, title: str, locale: str) -> None:
-    before = await User.select(User.name, User.phone, User.title, User.locale).where(
-        User.id == user.id
-    ).first()
+    before = (
+        await User.select(User.name, User.phone, User.title, User.locale)
+        .where(User.id == user.id)
+        .first()
+    )
     after = {"name": name.strip(), "phone": phone.strip(), "title": title.strip(), "locale": locale}
     async with write_transaction():
         await User.update(after).where(User.id == user.id)  # type: ignore[arg-type]
         old, new = audit.changes(before or {}, after)
         if new:
-            await audit.record("user.profile", actor=user, partner_id=user.partner_id,
-                               target_type="user", target_id=user.id, before=old, after=new)
+            await audit.record(
+                "user.profile",
+                actor=user,
+                partner_id=user.partner_id,
+                target_type="user",
+                target_id=user.id,
+                before=old,
+                after=new,
+            )
 
 
 async def request_password_reset(email: str, ip: str) -> None:
     """E-mail a one-time reset link when the account exists; the caller always says the same."""
     email = normalise_email(email)
-    row = await User.select(User.id, User.name, User.locale, User.is_active).where(
-        User.email == email
-    ).first()
-    await audit.record("password_reset.request", actor_email=email, ip=ip, target_type="user",
-                       target_id=row["id"] if row else None,
-                       detail="" if row else "unknown account")
+    row = (
+        await User.select(User.id, User.name, User.locale, User.is_active)
+        .where(User.email == email)
+        .first()
+    )
+    await audit.record(
+        "password_reset.request",
+        actor_email=email,
+        ip=ip,
+        target_type="user",
+        target_id=row["id"] if row else None,
+        detail="" if row else "unknown account",
+    )
     if row is None or not row["is_active"]:
         return
     token = new_token()
@@ -159,11 +191,17 @@ async def request_password_reset(email: str, ip: str) -> None:
 
 async def reset_target(token: str) -> dict[str, Any] | None:
     """The reset row behind a link when it is unused and not expired."""
-    return await PasswordReset.select(PasswordReset.id, PasswordReset.user.id, PasswordReset.user.email).where(
-        (PasswordReset.token_hash == token_hash(token))
-        & PasswordReset.used_at.is_null()
-        & (PasswordReset.expires_at > now())
-    ).first()
+    return (
+        await PasswordReset.select(
+            PasswordReset.id, PasswordReset.user.id, PasswordReset.user.email
+        )
+        .where(
+            (PasswordReset.token_hash == token_hash(token))
+            & PasswordReset.used_at.is_null()
+            & (PasswordReset.expires_at > now())
+        )
+        .first()
+    )
 
 
 async def reset_password(token: str, password: str, ip: str) -> bool:
@@ -174,17 +212,24 @@ async def reset_password(token: str, password: str, ip: str) -> bool:
     check_password_rules(password, target["user.email"])
     password_hash = await hash_password(password)
     async with write_transaction():
-        used = await PasswordReset.update({PasswordReset.used_at: now()}).where(
-            (PasswordReset.id == target["id"]) & PasswordReset.used_at.is_null()
-        ).returning(PasswordReset.id)
+        used = (
+            await PasswordReset.update({PasswordReset.used_at: now()})
+            .where((PasswordReset.id == target["id"]) & PasswordReset.used_at.is_null())
+            .returning(PasswordReset.id)
+        )
         if not used:
             return False
         await User.update(
             {User.password_hash: password_hash, User.password_changed_at: now()}
         ).where(User.id == target["user.id"])
         await end_user_sessions(target["user.id"])
-        await audit.record("password_reset.complete", actor_email=target["user.email"], ip=ip,
-                           target_type="user", target_id=target["user.id"])
+        await audit.record(
+            "password_reset.complete",
+            actor_email=target["user.email"],
+            ip=ip,
+            target_type="user",
+            target_id=target["user.id"],
+        )
     return True
 
 
@@ -218,7 +263,9 @@ async def invite(
     async with write_transaction():
         # A new invitation replaces any open one for the same address.
         await Invitation.update({Invitation.revoked_at: moment}).where(
-            (Invitation.email == email) & Invitation.accepted_at.is_null() & Invitation.revoked_at.is_null()
+            (Invitation.email == email)
+            & Invitation.accepted_at.is_null()
+            & Invitation.revoked_at.is_null()
         )
         rows = await Invitation.insert(
             Invitation(
@@ -236,15 +283,27 @@ async def invite(
         ).returning(Invitation.id)
         invitation_id = int(rows[0]["id"])
         await audit.record(
-            "invitation.create", actor=actor, partner_id=partner_id, target_type="invitation",
+            "invitation.create",
+            actor=actor,
+            partner_id=partner_id,
+            target_type="invitation",
             target_id=invitation_id,
-            after={"email": email, "role": role, "can_sales": can_sales, "can_purchasing": can_purchasing},
+            after={
+                "email": email,
+                "role": role,
+                "can_sales": can_sales,
+                "can_purchasing": can_purchasing,
+            },
         )
         partner_name = ""
         if partner_id is not None:
             from portal.partners.tables import Partner
 
-            found = await Partner.select(Partner.name, Partner.locale).where(Partner.id == partner_id).first()
+            found = (
+                await Partner.select(Partner.name, Partner.locale)
+                .where(Partner.id == partner_id)
+                .first()
+            )
             partner_name = found["name"] if found else ""
             locale = locale or (found["locale"] if found else "")
         email_id = await queue_email(
@@ -266,47 +325,77 @@ async def invite(
 
 async def open_invitation(token: str) -> dict[str, Any] | None:
     """The invitation behind a link when it is neither used, revoked nor expired."""
-    return await Invitation.select(
-        *Invitation.all_columns(exclude=[Invitation.token_hash]), Invitation.partner.name
-    ).where(
-        (Invitation.token_hash == token_hash(token))
-        & Invitation.accepted_at.is_null()
-        & Invitation.revoked_at.is_null()
-        & (Invitation.expires_at > now())
-    ).first()
+    return (
+        await Invitation.select(
+            *Invitation.all_columns(exclude=[Invitation.token_hash]), Invitation.partner.name
+        )
+        .where(
+            (Invitation.token_hash == token_hash(token))
+            & Invitation.accepted_at.is_null()
+            & Invitation.revoked_at.is_null()
+            & (Invitation.expires_at > now())
+        )
+        .first()
+    )
 
 
-async def accept_invitation(token: str, name: str, password: str, locale: str, ip: str) -> int | None:
+async def accept_invitation(
+    token: str, name: str, password: str, locale: str, ip: str
+) -> int | None:
     """Turn an open invitation into a user (once); returns the user id or None if the link is dead."""
     inv = await open_invitation(token)
     if inv is None:
         return None
     check_password_rules(password, inv["email"])
     async with write_transaction():
-        claimed = await Invitation.update({Invitation.accepted_at: now()}).where(
-            (Invitation.id == inv["id"]) & Invitation.accepted_at.is_null()
-        ).returning(Invitation.id)
+        claimed = (
+            await Invitation.update({Invitation.accepted_at: now()})
+            .where((Invitation.id == inv["id"]) & Invitation.accepted_at.is_null())
+            .returning(Invitation.id)
+        )
         if not claimed:
             return None
         user_id = await create_user(
-            email=inv["email"], name=name or inv["name"], password=password, role=inv["role"],
-            partner_id=inv["partner"], can_sales=inv["can_sales"],
-            can_purchasing=inv["can_purchasing"], locale=locale,
+            email=inv["email"],
+            name=name or inv["name"],
+            password=password,
+            role=inv["role"],
+            partner_id=inv["partner"],
+            can_sales=inv["can_sales"],
+            can_purchasing=inv["can_purchasing"],
+            locale=locale,
         )
-        await Invitation.update({Invitation.accepted_user_id: user_id}).where(Invitation.id == inv["id"])
-        await audit.record("invitation.accept", actor_email=inv["email"], ip=ip,
-                           partner_id=inv["partner"], target_type="invitation", target_id=inv["id"])
+        await Invitation.update({Invitation.accepted_user_id: user_id}).where(
+            Invitation.id == inv["id"]
+        )
+        await audit.record(
+            "invitation.accept",
+            actor_email=inv["email"],
+            ip=ip,
+            partner_id=inv["partner"],
+            target_type="invitation",
+            target_id=inv["id"],
+        )
     return user_id
 
 
 async def revoke_invitation(actor: CurrentUser, invitation_id: int) -> None:
-    inv = await Invitation.select(Invitation.partner, Invitation.email).where(Invitation.id == invitation_id).first()
+    inv = (
+        await Invitation.select(Invitation.partner, Invitation.email)
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
     await Invitation.update({Invitation.revoked_at: now()}).where(
         (Invitation.id == invitation_id) & Invitation.accepted_at.is_null()
     )
-    await audit.record("invitation.revoke", actor=actor, partner_id=inv["partner"] if inv else None,
-                       target_type="invitation", target_id=invitation_id,
-                       before={"email": inv["email"] if inv else ""})
+    await audit.record(
+        "invitation.revoke",
+        actor=actor,
+        partner_id=inv["partner"] if inv else None,
+        target_type="invitation",
+        target_id=invitation_id,
+        before={"email": inv["email"] if inv else ""},
+    )
 
 
 async def update_member(
@@ -324,9 +413,13 @@ async def update_member(
     that protect a partner from locking itself out.
     """
     role = Role(role)
-    row = await User.select(
-        User.role, User.can_sales, User.can_purchasing, User.is_active, User.partner, User.email
-    ).where(User.id == user_id).first()
+    row = (
+        await User.select(
+            User.role, User.can_sales, User.can_purchasing, User.is_active, User.partner, User.email
+        )
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         raise FormError({"": _("Not found.")})
     if user_id == actor.id and (not is_active or role != row["role"]):
@@ -337,7 +430,9 @@ async def update_member(
         raise FormError({"role": _("Choose one of the options.")})
     if row["role"] == Role.PARTNER_ADMIN and (role != Role.PARTNER_ADMIN or not is_active):
         admins = await User.count().where(
-            (User.partner == row["partner"]) & (User.role == Role.PARTNER_ADMIN) & (User.is_active == True)  # noqa: E712
+            (User.partner == row["partner"])
+            & (User.role == Role.PARTNER_ADMIN)
+            & (User.is_active == True)  # noqa: E712
         )
         if admins <= 1:
             raise FormError({"": _("A partner needs at least one active admin.")})
@@ -355,28 +450,63 @@ async def update_member(
         await User.update(after).where(User.id == user_id)  # type: ignore[arg-type]
         if not is_active:
             await end_user_sessions(user_id)
-        action = "user.disable" if "is_active" in new and not is_active else (
-            "user.enable" if "is_active" in new else "user.role_change"
+        action = (
+            "user.disable"
+            if "is_active" in new and not is_active
+            else ("user.enable" if "is_active" in new else "user.role_change")
         )
-        await audit.record(action, actor=actor, partner_id=row["partner"], target_type="user",
-                           target_id=user_id, before=old, after=new,
-                           detail=row["email"])
+        await audit.record(
+            action,
+            actor=actor,
+            partner_id=row["partner"],
+            target_type="user",
+            target_id=user_id,
+            before=old,
+            after=new,
+            detail=row["email"],
+        )
 
 
 async def list_users(partner_id: int | None, vendor: bool = False) -> list[dict[str, Any]]:
     """A partner's users (or vendor staff when vendor=True), active first."""
     query = User.select(
-        User.id, User.email, User.name, User.role, User.can_sales, User.can_purchasing,
-        User.is_active, User.last_login_at, User.phone, User.title,
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.can_sales,
+        User.can_purchasing,
+        User.is_active,
+        User.last_login_at,
+        User.phone,
+        User.title,
     )
-    query = query.where(User.partner.is_null()) if vendor else query.where(User.partner == partner_id)
+    query = (
+        query.where(User.partner.is_null()) if vendor else query.where(User.partner == partner_id)
+    )
     return await query.order_by(User.is_active, ascending=False).order_by(User.name)
 
 
-async def list_open_invitations(partner_id: int | None, vendor: bool = False) -> list[dict[str, Any]]:
+async def list_open_invitations(
+    partner_id: int | None, vendor: bool = False
+) -> list[dict[str, Any]]:
     query = Invitation.select(
-        Invitation.id, Invitation.email, Invitation.name, Invitation.role, Invitation.created_at,
-        Invitation.expires_at, Invitation.can_sales, Invitation.can_purchasing,
-    ).where(Invitation.accepted_at.is_null() & Invitation.revoked_at.is_null() & (Invitation.expires_at > now()))
-    query = query.where(Invitation.partner.is_null()) if vendor else query.where(Invitation.partner == partner_id)
+        Invitation.id,
+        Invitation.email,
+        Invitation.name,
+        Invitation.role,
+        Invitation.created_at,
+        Invitation.expires_at,
+        Invitation.can_sales,
+        Invitation.can_purchasing,
+    ).where(
+        Invitation.accepted_at.is_null()
+        & Invitation.revoked_at.is_null()
+        & (Invitation.expires_at > now())
+    )
+    query = (
+        query.where(Invitation.partner.is_null())
+        if vendor
+        else query.where(Invitation.partner == partner_id)
+    )
     return await query.order_by(Invitation.id, ascending=False)

@@ -7,7 +7,6 @@ import datetime as dt
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-
 from piccolo.custom_types import Combinable
 
 from portal.auth.constants import Access

@@ -91,7 +91,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
-        if query_type == "insert" and self.get_version_sync() < 3.35:  # no RETURNING: Piccolo's path
+        if (
+            query_type == "insert" and self.get_version_sync() < 3.35
+        ):  # no RETURNING: Piccolo's path
             return await super()._run_in_new_connection(query, args, query_type, table)
         pool = self._pool()
         connection = await pool.acquire()

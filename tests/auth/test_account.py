@@ -33,21 +33,39 @@ async def test_alice_cannot_end_carol_session(make_client, alice, carol):
     a, c = await make_client(), await make_client()
     await sign_in(a, alice)
     await sign_in(c, carol)
-    carol_session = await AuthSession.select(AuthSession.id).where(AuthSession.user == carol.id).first()
+    carol_session = (
+        await AuthSession.select(AuthSession.id).where(AuthSession.user == carol.id).first()
+    )
     response = await post_form(a, f"/account/sessions/{carol_session['id']}/end")
     assert response.status_code == 404
     assert (await c.get("/")).status_code == 200
 
 
-async def test_password_change_ends_other_sessions_and_needs_the_current_password(make_client, alice):
+async def test_password_change_ends_other_sessions_and_needs_the_current_password(
+    make_client, alice
+):
     laptop, phone = await make_client(), await make_client()
     await sign_in(laptop, alice)
     await sign_in(phone, alice)
-    wrong = await post_form(laptop, "/account/password", {
-        "current_password": "not-it", "password": "brand-new-pass", "password_confirm": "brand-new-pass"})
+    wrong = await post_form(
+        laptop,
+        "/account/password",
+        {
+            "current_password": "not-it",
+            "password": "brand-new-pass",
+            "password_confirm": "brand-new-pass",
+        },
+    )
     assert wrong.status_code == 400 and "not correct" in wrong.text
-    ok = await post_form(laptop, "/account/password", {
-        "current_password": PASSWORD, "password": "brand-new-pass", "password_confirm": "brand-new-pass"})
+    ok = await post_form(
+        laptop,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "password": "brand-new-pass",
+            "password_confirm": "brand-new-pass",
+        },
+    )
     assert ok.status_code == 303
     assert (await phone.get("/")).status_code == 303
     assert (await laptop.get("/")).status_code == 200
@@ -55,8 +73,11 @@ async def test_password_change_ends_other_sessions_and_needs_the_current_passwor
 
 async def test_short_password_is_refused_next_to_the_field(client, alice):
     await sign_in(client, alice)
-    response = await post_form(client, "/account/password", {
-        "current_password": PASSWORD, "password": "short", "password_confirm": "short"})
+    response = await post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": "short", "password_confirm": "short"},
+    )
     assert response.status_code == 400
     assert "At least 8 characters" in response.text
 

@@ -13,10 +13,14 @@ from tests.personas import post_form, sign_in
 async def test_the_database_refuses_to_change_or_delete_audit_entries(alice):
     await audit.record("test.entry", actor=alice.current, detail="kept forever")
     with pytest.raises(Exception, match="append-only"):
-        await AuditEntry.update({AuditEntry.detail: "rewritten"}).where(AuditEntry.action == "test.entry")
+        await AuditEntry.update({AuditEntry.detail: "rewritten"}).where(
+            AuditEntry.action == "test.entry"
+        )
     with pytest.raises(Exception, match="append-only"):
         await AuditEntry.delete().where(AuditEntry.action == "test.entry")
-    kept = await AuditEntry.select(AuditEntry.detail).where(AuditEntry.action == "test.entry").first()
+    kept = (
+        await AuditEntry.select(AuditEntry.detail).where(AuditEntry.action == "test.entry").first()
+    )
     assert kept["detail"] == "kept forever"
 
 
