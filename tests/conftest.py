@@ -18,12 +18,14 @@ import pytest
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
-RUN_DIR = Path(tempfile.gettempdir()) / f"portal-tests-{os.getuid()}" / f"{BACKEND}-{WORKER}"
+# One folder and one PostgreSQL database per test process, so parallel runs never share them.
+RUN_ID = f"{WORKER}_{os.getpid()}"
+RUN_DIR = Path(tempfile.gettempdir()) / f"portal-tests-{os.getuid()}" / f"{BACKEND}-{RUN_ID}"
 shutil.rmtree(RUN_DIR, ignore_errors=True)
 RUN_DIR.mkdir(parents=True, exist_ok=True)
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
-PG_DB = f"portal_test_{WORKER}".replace("-", "_")
+PG_DB = f"portal_test_{RUN_ID}".replace("-", "_")
 
 os.environ["PORTAL_MODE"] = "test"
 os.environ["PORTAL_DATA_DIR"] = str(RUN_DIR)
@@ -40,6 +42,18 @@ else:  # pragma: no cover
     sys.exit(f"TEST_DATABASE must be sqlite or postgres, not {BACKEND!r}")
 
 from tests.services import IN_CI, reachable  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The xdist controller collects tests but runs none: give it the maintenance database, so
+    Piccolo's version check at import does not warn about this process's (never created) one."""
+    if (
+        BACKEND == "postgres"
+        and getattr(config.option, "numprocesses", None)
+        and not hasattr(config, "workerinput")
+    ):
+        os.environ["DATABASE_URL"] = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
+
 
 SQLITE_PATH = RUN_DIR / "test.db"
 SQLITE_TEMPLATE = RUN_DIR / "template.db"
@@ -78,6 +92,15 @@ async def database() -> AsyncIterator[None]:
     await jobs.drain()
     await jobs.close()
     await close_pool()
+    if BACKEND == "postgres":  # leave no database behind
+        import asyncpg
+
+        conn = await asyncpg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", database="postgres"
+        )
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        await conn.close()
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 async def _table_names() -> list[str]:

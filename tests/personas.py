@@ -3,13 +3,29 @@ partner B), vera (vendor admin), manny (channel manager of A), and helpers to ac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from portal.auth.constants import Role
-from portal.auth.sessions import start_session
-from tests.factories import Persona, make_partner, make_user
+
+if TYPE_CHECKING:
+    from tests.factories import Persona
+
+# The conftest imports this module before pytest_configure runs; anything that creates the
+# database engine (tables, services, factories) is imported inside the fixtures instead.
+
+
+async def make_partner(**overrides: Any) -> int:
+    from tests.factories import make_partner as factory
+
+    return await factory(**overrides)
+
+
+async def make_user(*args: Any, **kwargs: Any) -> Persona:
+    from tests.factories import make_user as factory
+
+    return await factory(*args, **kwargs)
 
 
 @pytest.fixture
@@ -61,6 +77,7 @@ async def manny(partner_a: int) -> Persona:
 
 async def sign_in(client: Any, persona: Persona) -> Any:
     """Give the client a session for the persona without the (slow) password round-trip."""
+    from portal.auth.sessions import start_session
     from portal.web import session_cookie_name
 
     token = await start_session(persona.id, "127.0.0.1", "pytest")

@@ -47,6 +47,26 @@ MATRIX = [
     # partner side
     row("GET", "/my-company", alice=200, bob=200, carol=200, vera=403, manny=403, anon=303),
     row("GET", "/my-company/users", alice=200, bob=403, carol=200, vera=403, manny=403, anon=303),
+    row(
+        "GET",
+        "/my-company/users/{bob}",
+        alice=200,
+        bob=403,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=303,
+    ),
+    row(
+        "GET",
+        "/my-company/users/{carol}",
+        alice=404,
+        bob=403,
+        carol=200,
+        vera=403,
+        manny=403,
+        anon=303,
+    ),
     # JSON API (cookie sessions are accepted for GET)
     row("GET", "/api/v1/me", alice=200, bob=200, carol=200, vera=200, manny=200, anon=401),
     row("GET", "/api/v1/partners", alice=403, bob=403, carol=403, vera=200, manny=200, anon=401),
@@ -78,7 +98,22 @@ async def test_permission_matrix(
         "manny": manny,
         "anon": None,
     }
-    url = path.format(a=partner_a, b=partner_b, bob=bob.id, carol=carol.id)
+    app_id = 0
+    if "{app}" in path:
+        from portal.partners.applications import submit_application
+
+        app_id = await submit_application(
+            {
+                "company_name": "Apply Co",
+                "kind": "dealer",
+                "province": "JS",
+                "contact_name": "Q",
+                "contact_email": "q@apply.test",
+            },
+            "10.1.1.1",
+            "en",
+        )
+    url = path.format(a=partner_a, b=partner_b, bob=bob.id, carol=carol.id, app=app_id)
     client = await as_user(personas[persona])
     response = await client.request(method, url)
     assert response.status_code == expected, f"{persona} {method} {url}: {response.status_code}"

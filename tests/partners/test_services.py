@@ -8,7 +8,7 @@ from portal.auth.constants import Role
 from portal.auth.tables import Invitation
 from portal.core.tables import AuditEntry, OutboundEmail
 from portal.lib.forms import FormError
-from portal.partners import services
+from portal.partners import applications, services
 from portal.partners.access import get_partner_for_user
 from portal.partners.schemas import PartnerFilters
 from portal.partners.tables import Partner, PartnerApplication, TierChange
@@ -129,8 +129,8 @@ async def test_update_colleague_refuses_vendor_roles(alice, bob):
 
 
 async def test_approve_creates_partner_history_and_invitation_mail(vera):
-    application_id = await services.submit_application(APPLICATION, "10.0.0.1", "zh_CN")
-    partner_id = await services.approve_application(
+    application_id = await applications.submit_application(APPLICATION, "10.0.0.1", "zh_CN")
+    partner_id = await applications.approve_application(
         vera.current, application_id, await tier_id("registered"), None
     )
     row = await PartnerApplication.select().where(PartnerApplication.id == application_id).first()
@@ -145,17 +145,17 @@ async def test_approve_creates_partner_history_and_invitation_mail(vera):
 
 
 async def test_approve_refuses_an_address_that_already_has_an_account(vera, alice):
-    application_id = await services.submit_application(
+    application_id = await applications.submit_application(
         {**APPLICATION, "contact_email": alice.email}, "10.0.0.1", "en"
     )
     with pytest.raises(FormError):
-        await services.approve_application(vera.current, application_id, await tier_id(), None)
+        await applications.approve_application(vera.current, application_id, await tier_id(), None)
     assert await Partner.count() == 1  # only partner A
 
 
 async def test_applications_are_limited_per_network(vera):
     for _ in range(5):
-        await services.submit_application(APPLICATION, "10.0.0.9", "en")
+        await applications.submit_application(APPLICATION, "10.0.0.9", "en")
     with pytest.raises(FormError):
-        await services.submit_application(APPLICATION, "10.0.0.9", "en")
-    assert await services.count_applications() == {"pending": 5, "approved": 0, "declined": 0}
+        await applications.submit_application(APPLICATION, "10.0.0.9", "en")
+    assert await applications.count_applications() == {"pending": 5, "approved": 0, "declined": 0}
