@@ -8,11 +8,12 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from portal.auth import services as auth_services
 from portal.lib.forms import FormError, read_form, struct_values
 from portal.lib.i18n import gettext as _
+from portal.lib.spreadsheets import XLSX_TYPE
 from portal.partners import access, services
 from portal.partners.pages_common import (
     FILTER_KEYS,
@@ -44,6 +45,25 @@ from portal.web import (
 )
 
 
+def _params(request: Request) -> dict[str, str]:
+    return {key: str(request.query_params.get(key) or "").strip() for key in FILTER_KEYS}
+
+
+def _filters(request: Request) -> PartnerFilters:
+    params = _params(request)
+    return PartnerFilters(
+        q=params["q"],
+        tier=params["tier"],
+        kind=params["kind"],
+        province=params["province"],
+        status=params["status"],
+        manager=_int(params["manager"]),
+        sort=params["sort"] or "name",
+        page=page_number(request.query_params.get("page")),
+        per_page=PER_PAGE,
+    )
+
+
 class PartnerConsole(Controller):
     """The vendor console's partner pages.
 
@@ -58,19 +78,8 @@ class PartnerConsole(Controller):
     @get("/", name="partners:list")
     async def index(self, request: Request) -> Template:
         user = current_user(request)
-        query = request.query_params
-        params = {key: str(query.get(key) or "").strip() for key in FILTER_KEYS}
-        filters = PartnerFilters(
-            q=params["q"],
-            tier=params["tier"],
-            kind=params["kind"],
-            province=params["province"],
-            status=params["status"],
-            manager=_int(params["manager"]),
-            sort=params["sort"] or "name",
-            page=page_number(query.get("page")),
-            per_page=PER_PAGE,
-        )
+        params = _params(request)
+        filters = _filters(request)
         rows, total = await services.list_partners(user, filters)
         return page(
             request,
@@ -82,6 +91,18 @@ class PartnerConsole(Controller):
             counts=await services.count_partners_by_status(user),
             filtered=any(v for k, v in params.items() if k != "sort"),
             **await _options(),
+        )
+
+    @get("/export.xlsx", name="partners:export")
+    async def export(self, request: Request) -> Response[bytes]:
+        """The filtered list as a spreadsheet (everything in the user's scope, not one page)."""
+        user = current_user(request)
+        data, _count = await services.partners_xlsx(user, _filters(request))
+        stamp = dt.datetime.now(get_settings().tz).strftime("%Y%m%d-%H%M")
+        return Response(
+            data,
+            media_type=XLSX_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="partners-{stamp}.xlsx"'},
         )
 
     @get("/new", name="partners:new", opt=VENDOR_ADMIN)

@@ -255,3 +255,36 @@ async def test_vera_revokes_an_open_invitation(as_user, vera, partner_a):
     assert (await post_form(client, url)).status_code == 303
     row = await Invitation.select(Invitation.revoked_at).first()
     assert row["revoked_at"] is not None
+
+
+async def test_vera_exports_the_filtered_partner_list_to_excel(as_user, vera, partner_a, partner_b):
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.core.tables import AuditEntry
+    from portal.partners.services import update_partner
+    from portal.partners.tables import Partner
+
+    # a name that a spreadsheet would run as a formula
+    row = await Partner.select().where(Partner.id == partner_b).first()
+    await update_partner(vera.current, row, {"name": "=HYPERLINK(\"http://x\")"})
+    client = await as_user(vera)
+    response = await client.get("/console/partners/export.xlsx", params={"kind": "distributor"})
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["'=HYPERLINK(\"http://x\")"]  # partner A is a dealer, filtered out
+    assert await AuditEntry.exists().where(AuditEntry.action == "partner.export")
+
+
+async def test_manny_exports_only_his_partners(as_user, manny, partner_a, partner_b):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = await as_user(manny)
+    response = await client.get("/console/partners/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 2  # header + partner A
