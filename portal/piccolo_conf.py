@@ -1,5 +1,6 @@
 """Piccolo's engine and app registry, taken from portal.settings."""
 
+import warnings
 from urllib.parse import unquote, urlparse
 
 from piccolo.conf.apps import AppRegistry
@@ -25,6 +26,9 @@ def _engine():  # type: ignore[no-untyped-def]
     }
     return PostgresEngine(config=config, log_queries=False)
 
+
+# SQLite's LIKE is already case-insensitive for ASCII; Piccolo warns on every ILIKE it rewrites.
+warnings.filterwarnings("ignore", message=".*SQLite doesn't support ILIKE")
 
 DB = _engine()
 

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.params import Body, FromPath
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
 
@@ -101,7 +101,7 @@ class AuthPages(Controller):
         return page(request, "home.html", cards=await cards_for(user))
 
     @get("/login", name="auth:login", opt=PUBLIC)
-    async def login_form(self, request: Request, next: str = "") -> Template | Redirect:
+    async def login_form(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:
         if maybe_user(request):
             return redirect(request, safe_next(next))
         return page(request, "auth/login.html", values={"next": next})
@@ -440,9 +440,7 @@ class AuthApi(Controller):
     @post(
         "/auth/tokens", name="api:tokens", opt={**PUBLIC}, status_code=HTTP_201_CREATED, security=[]
     )
-    async def create_token(
-        self, request: Request, data: Annotated[TokenRequest, Body()]
-    ) -> TokenResponse:
+    async def create_token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
         """Exchange e-mail and password for a bearer token (throttled like the sign-in page)."""
         ip = client_ip(request)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from piccolo.custom_types import Combinable
 
@@ -43,11 +43,11 @@ class AuditPages(Controller):
     async def index(
         self,
         request: Request,
-        action: str = "",
-        actor: str = "",
-        partner_id: str = "",
-        since: str = "",
-        until: str = "",
+        action: FromQuery[str] = "",
+        actor: FromQuery[str] = "",
+        partner_id: FromQuery[str] = "",
+        since: FromQuery[str] = "",
+        until: FromQuery[str] = "",
     ) -> Template:
         from portal.partners.tables import Partner
 
@@ -99,7 +99,9 @@ class EmailPages(Controller):
     opt = {"access": Access.VENDOR_ADMIN}
 
     @get("/", name="emails:list")
-    async def index(self, request: Request, status: str = "", q: str = "") -> Template:
+    async def index(
+        self, request: Request, status: FromQuery[str] = "", q: FromQuery[str] = ""
+    ) -> Template:
         number = page_number(request.query_params.get("page"))
         where: list[Combinable] = []
         if status in {"pending", "sent", "failed"}:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.exceptions import HTTPException, PermissionDeniedException
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from portal.auth.schemas import CurrentUser
@@ -101,13 +101,13 @@ class PartnerApi(Controller):
     async def index(
         self,
         request: Request,
-        q: str = "",
-        tier: str = "",
-        kind: str = "",
-        province: str = "",
-        status: str = "",
-        manager: int | None = None,
-        sort: str = "name",
+        q: FromQuery[str] = "",
+        tier: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        province: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        manager: FromQuery[int | None] = None,
+        sort: FromQuery[str] = "name",
         page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Parameter(ge=1, le=200)] = 25,
     ) -> PartnerListOut:
@@ -129,7 +129,7 @@ class PartnerApi(Controller):
         )
 
     @post("/", name="api:partners:create", opt=VENDOR_ADMIN, status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: PartnerCreateIn) -> PartnerOut:
+    async def create(self, request: Request, data: JSONBody[PartnerCreateIn]) -> PartnerOut:
         """Create an active partner (vendor admins). `tier` is a tier code such as "gold"."""
         user = current_user(request)
         values = msgspec.structs.asdict(data)
@@ -156,7 +156,7 @@ class PartnerApi(Controller):
 
     @patch("/{partner_id:int}", name="api:partners:update", opt=USER)
     async def update(
-        self, request: Request, partner_id: FromPath[int], data: PartnerPatchIn
+        self, request: Request, partner_id: FromPath[int], data: JSONBody[PartnerPatchIn]
     ) -> PartnerOut:
         """Change the fields present (vendor staff; channel managers only address and contact).
         A tier change needs `tier_reason`; `status` is "active" or "suspended"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth import services as auth_services
@@ -86,7 +86,7 @@ class ApplicationConsole(Controller):
     opt = VENDOR
 
     @get("/", name="applications:list")
-    async def index(self, request: Request, status: str = "pending") -> Template:
+    async def index(self, request: Request, status: FromQuery[str] = "pending") -> Template:
         number = page_number(request.query_params.get("page"))
         chosen = status if status in set(ApplicationStatus) else ""
         rows, total = await applications.list_applications(chosen, number, PER_PAGE)
