@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -145,6 +145,17 @@ async def clean_database(database: None) -> AsyncIterator[None]:
     shutil.rmtree(get_settings().outbox_dir, ignore_errors=True)
     yield
     await jobs.drain()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Tests that call services directly read messages in English; pages choose the language per
+    request (user preference, then Accept-Language), which the view tests cover in both languages."""
+    from portal.lib.i18n import current_locale
+
+    token = current_locale.set("en")
+    yield
+    current_locale.reset(token)
 
 
 @pytest.fixture(scope="session")

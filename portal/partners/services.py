@@ -319,7 +319,8 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
                 to_tier=data["tier_id"],
                 changed_by_id=actor.id if actor else None,
                 changed_by_name=actor.name if actor else "",
-                reason=data.get("tier_reason") or _("Initial tier"),
+                reason=data.get("tier_reason")
+                or "",  # empty: shown as "Initial tier" in the reader's language
                 changed_at=moment,
             )
         )
