@@ -165,6 +165,11 @@ def worker() -> None:
     run_worker(WorkerSettings)  # type: ignore[arg-type]
 
 
+from portal.orders.cli import import_group  # noqa: E402  (`portal import products|prices|stock`)
+
+main.add_command(import_group)
+
+
 def _cli_entry(args: Any = None) -> None:  # pragma: no cover
     main(args)
 

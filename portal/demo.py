@@ -348,9 +348,13 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
                 )
                 created["applications"] += 1
             bar.advance(task)
+    from portal.orders.demo import load_orders_demo
+
+    created.update(await load_orders_demo())  # catalog, prices, stock, orders in every status
     if progress:
         print(
             f"Demo data ready: {created['partners']} partners, {created['users']} users, "
-            f"{created['applications']} applications added. Every password is {DEMO_PASSWORD}."
+            f"{created['applications']} applications, {created['products']} products, "
+            f"{created['orders']} orders added. Every password is {DEMO_PASSWORD}."
         )
     return created

@@ -24,9 +24,10 @@ CardSource = Callable[[CurrentUser], Awaitable[list[Card]]]
 
 
 def sources() -> list[CardSource]:
+    from portal.orders.services import home_cards as order_cards
     from portal.partners.services import home_cards as partner_cards
 
-    return [partner_cards]
+    return [partner_cards, order_cards]
 
 
 async def cards_for(user: CurrentUser) -> list[Card]:

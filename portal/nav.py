@@ -23,10 +23,14 @@ NAV: list[NavItem] = [
     # vendor console
     NavItem(N_("Partners"), "/console/partners", Access.VENDOR),
     NavItem(N_("Applications"), "/console/applications", Access.VENDOR),
+    NavItem(N_("Orders"), "/console/orders", Access.VENDOR),
+    NavItem(N_("Catalog & stock"), "/console/catalog", Access.VENDOR),
     NavItem(N_("Vendor staff"), "/console/staff", Access.VENDOR_ADMIN, "admin"),
     NavItem(N_("Audit log"), "/console/audit", Access.VENDOR_ADMIN, "admin"),
     NavItem(N_("Outgoing e-mail"), "/console/emails", Access.VENDOR_ADMIN, "admin"),
     # partner side
+    NavItem(N_("Prices & stock"), "/catalog", Access.PARTNER_PURCHASING),
+    NavItem(N_("Orders"), "/orders", Access.PARTNER_PURCHASING),
     NavItem(N_("My company"), "/my-company", Access.PARTNER),
     NavItem(N_("Colleagues"), "/my-company/users", Access.PARTNER_ADMIN),
 ]

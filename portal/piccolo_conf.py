@@ -37,5 +37,6 @@ APP_REGISTRY = AppRegistry(
         "portal.auth.piccolo_app",
         "portal.partners.piccolo_app",
         "portal.core.piccolo_app",
+        "portal.orders.piccolo_app",
     ]
 )

@@ -8,13 +8,15 @@ from litestar.types import ControllerRouterHandler
 def page_routes() -> list[ControllerRouterHandler]:
     from portal.auth import controllers as auth
     from portal.core import controllers as core
+    from portal.orders import controllers as orders
     from portal.partners import controllers as partners
 
-    return [*auth.PAGES, *partners.PAGES, *core.PAGES]
+    return [*auth.PAGES, *partners.PAGES, *core.PAGES, *orders.PAGES]
 
 
 def api_routes() -> list[ControllerRouterHandler]:
     from portal.auth import controllers as auth
+    from portal.orders import controllers as orders
     from portal.partners import controllers as partners
 
-    return [*auth.API, *partners.API]
+    return [*auth.API, *partners.API, *orders.API]

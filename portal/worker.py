@@ -20,6 +20,7 @@ from arq.connections import RedisSettings
 from portal.auth import sessions
 from portal.db import close_pool, start_pool
 from portal.lib import email, jobs
+from portal.orders.jobs import notify_order_event, sweep_order_notifications
 from portal.settings import get_settings
 
 log = logging.getLogger("portal.worker")
@@ -55,11 +56,18 @@ async def prune_auth(ctx: dict[str, Any]) -> None:
     await sessions.prune_attempts()
 
 
-JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [deliver_email, sweep_outbox, prune_auth]
+JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
+    deliver_email,
+    sweep_outbox,
+    prune_auth,
+    notify_order_event,
+    sweep_order_notifications,
+]
 
 # (job, minutes) for the in-process scheduler; the arq cron table below mirrors it.
 SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | None]] = [
     (sweep_outbox, None, None),  # every minute
+    (sweep_order_notifications, None, None),  # every minute
     (prune_auth, {17}, {3}),  # 03:17 UTC daily
 ]
 
@@ -80,6 +88,7 @@ class WorkerSettings:
     cron_jobs = [
         cron(sweep_outbox, second=5, run_at_startup=True, unique=True),
         cron(prune_auth, hour={3}, minute={17}, unique=True),
+        cron(sweep_order_notifications, second=35, unique=True),
     ]
     on_startup = _startup
     on_shutdown = _shutdown

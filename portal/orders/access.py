@@ -1,0 +1,37 @@
+"""The tenant door for orders: the only way a handler or job reaches an order row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.auth.schemas import CurrentUser
+from portal.orders.tables import Order
+from portal.tenancy import NotFound, partner_scope
+
+ORDER_COLUMNS = (
+    *Order.all_columns(exclude=[Order.request_hash]),
+    Order.partner.name.as_alias("partner_name"),
+    Order.partner.code.as_alias("partner_code"),
+    Order.partner.locale.as_alias("partner_locale"),
+    Order.partner.currency.as_alias("partner_currency"),
+    Order.partner.credit_limit_amount.as_alias("credit_limit_amount"),
+    Order.partner.channel_manager_id.as_alias("channel_manager_id"),
+    Order.submitted_by.name.as_alias("submitted_by_name"),
+    Order.submitted_by.email.as_alias("submitted_by_email"),
+)
+
+
+async def get_order_for_user(user: CurrentUser, order_id: int) -> dict[str, Any]:
+    """The order with its partner and submitter names, if `user` may see it; NotFound otherwise.
+
+    Vendor admins see every order, channel managers their assigned partners' orders, partner
+    users only their own partner's orders (so another partner's id answers 404, not 403).
+    """
+    row = await (
+        Order.select(*ORDER_COLUMNS)
+        .where((Order.id == order_id) & partner_scope(user, Order.partner))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row

@@ -1,0 +1,518 @@
+"""The catalog: categories, products, warehouses and stock levels (vendor verbs), and the prices &
+stock listing partners search (their net price, its reason and availability per product)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.columns import Column
+
+from portal.auth.schemas import CurrentUser
+from portal.core import audit
+from portal.db import write_transaction
+from portal.lib.clock import now
+from portal.lib.forms import FormError
+from portal.lib.i18n import current_locale
+from portal.lib.i18n import gettext as _
+from portal.orders import stock
+from portal.orders.constants import Availability, MovementKind, StockDisplay
+from portal.orders.prices import PartnerPricing, load_pricing, require_vendor_admin
+from portal.orders.schemas import CatalogFilters
+from portal.orders.tables import Category, Product, StockLevel, StockMovement, Warehouse
+from portal.tenancy import NotFound
+
+PRODUCT_EDITABLE = (
+    "sku",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "category_id",
+    "unit",
+    "list_price_amount",
+    "min_order_quantity",
+    "pack_size",
+    "is_active",
+    "image_url",
+    "stock_display",
+    "restock_on",
+)
+
+
+def localized(row: dict[str, Any], prefix: str = "") -> str:
+    """The Chinese or English name of a row, falling back to the other one."""
+    zh, en = row.get(f"{prefix}name_zh") or "", row.get(f"{prefix}name_en") or ""
+    return (zh or en) if current_locale.get().startswith("zh") else (en or zh)
+
+
+# ---- categories and warehouses ---------------------------------------------------------------
+
+
+async def list_categories() -> list[dict[str, Any]]:
+    """Every category in display order, with its name in the current language."""
+    rows = await Category.select().order_by(Category.position).order_by(Category.code)
+    for row in rows:
+        row["name"] = localized(row)
+    return rows
+
+
+async def save_category(actor: CurrentUser, category_id: int | None, data: dict[str, Any]) -> int:
+    """Create or rename a category; raises FormError for a code already in use."""
+    require_vendor_admin(actor)
+    clash = Category.exists().where(Category.code == data["code"])
+    if category_id is not None:
+        clash = clash.where(Category.id != category_id)
+    if await clash:
+        raise FormError({"code": _("Another category has this code.")})
+    async with write_transaction():
+        if category_id is None:
+            rows = await Category.insert(Category(**data)).returning(Category.id)
+            category_id = int(rows[0]["id"])
+        else:
+            updated = (
+                await Category.update({k: v for k, v in data.items()})
+                .where(Category.id == category_id)
+                .returning(Category.id)
+            )
+            if not updated:
+                raise NotFound
+        await audit.record(
+            "category.save",
+            actor=actor,
+            target_type="category",
+            target_id=category_id,
+            after=data,
+        )
+    return category_id
+
+
+async def list_warehouses(include_inactive: bool = True) -> list[dict[str, Any]]:
+    """Warehouses by code (active ones only, if asked)."""
+    query = Warehouse.select().order_by(Warehouse.code)
+    if not include_inactive:
+        query = query.where(Warehouse.is_active == True)  # noqa: E712
+    return await query
+
+
+async def warehouse_by_code(code: str) -> dict[str, Any] | None:
+    """The warehouse with this code (case-insensitive), or None."""
+    return await Warehouse.select().where(Warehouse.code == code.strip().upper()).first()
+
+
+async def save_warehouse(actor: CurrentUser, warehouse_id: int | None, data: dict[str, Any]) -> int:
+    """Create or change a warehouse (codes are upper case); FormError for a taken code."""
+    require_vendor_admin(actor)
+    data = {**data, "code": data["code"].strip().upper()}
+    clash = Warehouse.exists().where(Warehouse.code == data["code"])
+    if warehouse_id is not None:
+        clash = clash.where(Warehouse.id != warehouse_id)
+    if await clash:
+        raise FormError({"code": _("Another warehouse has this code.")})
+    async with write_transaction():
+        if warehouse_id is None:
+            rows = await Warehouse.insert(Warehouse(**data, created_at=now())).returning(
+                Warehouse.id
+            )
+            warehouse_id = int(rows[0]["id"])
+        else:
+            updated = (
+                await Warehouse.update({k: v for k, v in data.items()})
+                .where(Warehouse.id == warehouse_id)
+                .returning(Warehouse.id)
+            )
+            if not updated:
+                raise NotFound
+        await audit.record(
+            "warehouse.save",
+            actor=actor,
+            target_type="warehouse",
+            target_id=warehouse_id,
+            after=data,
+        )
+    return warehouse_id
+
+
+# ---- products --------------------------------------------------------------------------------
+
+
+async def get_product(product_id: int) -> dict[str, Any]:
+    """A product with its category; NotFound when there is none."""
+    row = (
+        await Product.select(
+            *Product.all_columns(),
+            Product.category.code,
+            Product.category.name_zh,
+            Product.category.name_en,
+        )
+        .where(Product.id == product_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    row["name"] = localized(row)
+    return row
+
+
+async def get_product_by_sku(sku: str, active_only: bool = False) -> dict[str, Any]:
+    """The product with this SKU; NotFound when there is none (or it is inactive, if asked)."""
+    query = Product.select(Product.id).where(Product.sku == sku.strip())
+    if active_only:
+        query = query.where(Product.is_active == True)  # noqa: E712
+    row = await query.first()
+    if row is None:
+        raise NotFound
+    return await get_product(row["id"])
+
+
+async def products_by_sku(skus: list[str]) -> dict[str, dict[str, Any]]:
+    """SKU -> product row for the SKUs that exist (one query)."""
+    if not skus:
+        return {}
+    rows = await Product.select().where(Product.sku.is_in(sorted(set(skus))))
+    return {r["sku"]: r for r in rows}
+
+
+async def validate_product(product_id: int | None, data: dict[str, Any]) -> None:
+    """Raise FormError naming every field that clashes or refers to nothing."""
+    errors: dict[str, str] = {}
+    clash = Product.exists().where(Product.sku == data["sku"])
+    if product_id is not None:
+        clash = clash.where(Product.id != product_id)
+    if await clash:
+        errors["sku"] = _("Another product has this SKU.")
+    category = data.get("category_id")
+    if category is not None and not await Category.exists().where(Category.id == category):
+        errors["category_id"] = _("Choose one of the options.")
+    if data.get("stock_display") not in set(StockDisplay):
+        errors["stock_display"] = _("Choose one of the options.")
+    if data["min_order_quantity"] % data["pack_size"]:
+        errors["min_order_quantity"] = _(
+            "The minimum quantity must be a multiple of the pack size."
+        )
+    if errors:
+        raise FormError(errors)
+
+
+def _columns(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k in PRODUCT_EDITABLE and k != "category_id"}
+    if "category_id" in data:
+        out["category"] = data["category_id"]
+    return out
+
+
+async def save_product(actor: CurrentUser, product_id: int | None, data: dict[str, Any]) -> int:
+    """Create or change a product (list price in minor units); FormError for bad input."""
+    require_vendor_admin(actor)
+    data = {**data, "sku": data["sku"].strip()}
+    await validate_product(product_id, data)
+    moment = now()
+    async with write_transaction():
+        if product_id is None:
+            rows = await Product.insert(
+                Product(**_columns(data), created_at=moment, updated_at=moment)
+            ).returning(Product.id)
+            product_id = int(rows[0]["id"])
+            await audit.record(
+                "product.create",
+                actor=actor,
+                target_type="product",
+                target_id=product_id,
+                after={k: data.get(k) for k in ("sku", "name_zh", "list_price_amount")},
+            )
+        else:
+            before = await get_product(product_id)
+            before["category_id"] = before["category"]
+            old, new = audit.changes(before, {k: data[k] for k in PRODUCT_EDITABLE if k in data})
+            changes: dict[Column | str, Any] = {k: v for k, v in _columns(data).items()}
+            changes[Product.updated_at] = moment
+            await Product.update(changes).where(Product.id == product_id)
+            if new:
+                await audit.record(
+                    "product.update",
+                    actor=actor,
+                    target_type="product",
+                    target_id=product_id,
+                    before=old,
+                    after=new,
+                )
+    return product_id
+
+
+# ---- stock -----------------------------------------------------------------------------------
+
+
+async def stock_for_product(product_id: int) -> list[dict[str, Any]]:
+    """One row per warehouse (zero where the product has no stock row yet)."""
+    levels = {
+        r["warehouse"]: r for r in await StockLevel.select().where(StockLevel.product == product_id)
+    }
+    out = []
+    for warehouse in await list_warehouses():
+        level = levels.get(warehouse["id"], {})
+        on_hand, reserved = level.get("on_hand", 0), level.get("reserved", 0)
+        out.append(
+            {
+                "warehouse_id": warehouse["id"],
+                "warehouse_code": warehouse["code"],
+                "warehouse_name": warehouse["name"],
+                "warehouse_active": warehouse["is_active"],
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "available": on_hand - reserved,
+                "safety_stock": level.get("safety_stock", 0),
+                "updated_at": level.get("updated_at"),
+            }
+        )
+    return out
+
+
+async def set_stock(
+    actor: CurrentUser,
+    product_id: int,
+    warehouse_id: int,
+    on_hand: int,
+    *,
+    safety_stock: int | None = None,
+    kind: MovementKind = MovementKind.ADJUSTMENT,
+    note: str = "",
+    audited: bool = True,
+) -> int:
+    """Set the counted on-hand quantity of a product in a warehouse, with a stock movement for
+    the difference. Returns the change. FormError when the count is below the reserved units."""
+    if not actor.is_vendor:
+        raise FormError({"": _("Only vendor staff can change stock.")})
+    if on_hand < 0:
+        raise FormError({"on_hand": _("Must be at least %(n)s.", n=0)})
+    if not await Warehouse.exists().where(Warehouse.id == warehouse_id):
+        raise FormError({"warehouse_id": _("Choose one of the options.")})
+    async with write_transaction():
+        result = await stock.set_on_hand(product_id, warehouse_id, on_hand, safety_stock)
+        if result is None:
+            reserved = (
+                await StockLevel.select(StockLevel.reserved)
+                .where((StockLevel.product == product_id) & (StockLevel.warehouse == warehouse_id))
+                .first()
+            )
+            raise FormError(
+                {
+                    "on_hand": _(
+                        "%(n)s units are reserved for open orders; on hand cannot be less.",
+                        n=reserved["reserved"] if reserved else 0,
+                    )
+                }
+            )
+        before, after, _reserved = result
+        if after != before:
+            await StockMovement.insert(
+                StockMovement(
+                    product=product_id,
+                    warehouse=warehouse_id,
+                    quantity=after - before,
+                    on_hand_after=after,
+                    kind=kind,
+                    note=note[:300],
+                    actor_id=actor.id,
+                    actor_name=actor.name,
+                    at=now(),
+                )
+            )
+        if audited and (after != before or safety_stock is not None):
+            await audit.record(
+                f"stock.{kind.value}",
+                actor=actor,
+                target_type="product",
+                target_id=product_id,
+                before={"on_hand": before},
+                after={"on_hand": after, "safety_stock": safety_stock},
+                detail=note[:300],
+            )
+    return after - before
+
+
+async def levels_for(product_ids: list[int]) -> dict[int, dict[int, dict[str, Any]]]:
+    """product id -> warehouse id -> stock level row, for a page of products."""
+    out: dict[int, dict[int, dict[str, Any]]] = {}
+    if not product_ids:
+        return out
+    for row in await StockLevel.select().where(StockLevel.product.is_in(product_ids)):
+        row["available"] = row["on_hand"] - row["reserved"]
+        out.setdefault(row["product"], {})[row["warehouse"]] = row
+    return out
+
+
+async def list_movements(product_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest stock movements of a product, newest first."""
+    return (
+        await StockMovement.select(*StockMovement.all_columns(), StockMovement.warehouse.code)
+        .where(StockMovement.product == product_id)
+        .order_by(StockMovement.id, ascending=False)
+        .limit(limit)
+    )
+
+
+# ---- the prices & stock listing ----------------------------------------------------------------
+#
+# The listing is the page partners use most (5,000 SKUs, measured in bench/orders_pages.py), so it
+# is two plain SQL statements rather than ORM queries: the count, and one page of products with
+# their category and stock sums (correlated sub-selects, evaluated for the 50 rows shown). Only a
+# filter or sort on availability joins the per-product stock aggregate for every product.
+
+STOCK_AGGREGATE = (
+    "(SELECT sl.product, SUM(sl.on_hand) AS on_hand, SUM(sl.reserved) AS reserved,"
+    " SUM(sl.safety_stock) AS safety FROM stock_level sl JOIN warehouse w ON w.id = sl.warehouse"
+    " WHERE w.is_active = TRUE GROUP BY sl.product)"
+)
+ROW_STOCK = (
+    "(SELECT COALESCE(SUM(sl.{column}), 0) FROM stock_level sl JOIN warehouse w"
+    " ON w.id = sl.warehouse WHERE sl.product = p.id AND w.is_active = TRUE)"
+)
+# sort -> [(expression, direction)]; "name" is the name column of the current language.
+SORTS: dict[str, list[tuple[str, str]]] = {
+    "sku": [("p.sku", "")],
+    "name": [("name", ""), ("p.sku", "")],
+    "price": [("p.list_price_amount", ""), ("p.sku", "")],
+    "-price": [("p.list_price_amount", "DESC"), ("p.sku", "")],
+    "availability": [("COALESCE(s.on_hand - s.reserved, 0)", "DESC"), ("p.sku", "")],
+}
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ taken literally (ESCAPE '\\')."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """Raw SQLite rows carry dates as text; PostgreSQL gives date objects."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _catalog_sql(filters: CatalogFilters) -> tuple[str, list[tuple[str, str]], list[Any]]:
+    """(FROM ... WHERE ..., sort keys, arguments) for the listing and its count."""
+    where = ["1 = 1"]
+    args: list[Any] = []
+    if not filters.include_inactive:
+        where.append("p.is_active = TRUE")
+    if filters.q.strip():
+        where.append(
+            "(LOWER(p.sku) LIKE {} ESCAPE '\\' OR LOWER(p.name_zh) LIKE {} ESCAPE '\\'"
+            " OR LOWER(p.name_en) LIKE {} ESCAPE '\\')"
+        )
+        args += [like_pattern(filters.q)] * 3
+    if filters.category:
+        where.append("c.code = {}")
+        args.append(filters.category)
+    joins = "LEFT JOIN category c ON c.id = p.category"
+    available = "COALESCE(s.on_hand - s.reserved, 0)"
+    if filters.availability in set(Availability) or filters.sort == "availability":
+        joins += f" LEFT JOIN {STOCK_AGGREGATE} s ON s.product = p.id"
+        if filters.availability == Availability.OUT:
+            where.append(f"{available} <= 0")
+        elif filters.availability == Availability.LOW:
+            where.append(f"{available} > 0 AND {available} <= COALESCE(s.safety, 0)")
+        elif filters.availability == Availability.IN_STOCK:
+            where.append(f"{available} > COALESCE(s.safety, 0)")
+    name = "p.name_zh" if current_locale.get().startswith("zh") else "p.name_en"
+    keys = [
+        (name if expression == "name" else expression, direction)
+        for expression, direction in SORTS.get(filters.sort, SORTS["sku"])
+    ]
+    return f"FROM product p {joins} WHERE {' AND '.join(where)}", keys, args
+
+
+def describe_item(
+    row: dict[str, Any], totals: tuple[int, int, int], pricing: PartnerPricing, vendor: bool
+) -> dict[str, Any]:
+    """A product as the listing shows it: names, stock band, and the viewer's price."""
+    on_hand, reserved, safety = totals
+    available = on_hand - reserved
+    row["name"] = localized(row)
+    row["category_name"] = localized(row, "category.") if row.get("category.code") else ""
+    row["on_hand"], row["reserved"], row["safety_stock"] = on_hand, reserved, safety
+    row["available"] = available
+    row["availability"] = stock.band(available, safety)
+    row["show_quantity"] = vendor or row["stock_display"] == StockDisplay.EXACT
+    quote = pricing.quote(row["id"], row["list_price_amount"], row["min_order_quantity"])
+    row["quote"] = quote
+    row["net_price_amount"] = None if vendor else quote.unit_amount
+    row["price_rule"] = None if vendor else quote.rule.value
+    row["price_reason"] = "" if vendor else pricing.reason(quote)
+    return row
+
+
+async def list_catalog(
+    user: CurrentUser, filters: CatalogFilters
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of products with the viewer's price and availability, and the total count.
+
+    Partner users see active products with their own net price (at the minimum quantity) and
+    the rule behind it; vendor staff see list prices and exact quantities.
+    """
+    vendor = user.is_vendor
+    if not vendor:
+        filters.include_inactive = False
+    source, keys, args = _catalog_sql(filters)
+    per_page = min(max(filters.per_page, 1), 200)
+    counted = await Product.raw(f"SELECT COUNT(*) AS n {source}", *args)
+    total = int(counted[0]["n"])
+    # The inner query picks the page (sort keys only); the outer one adds names and the stock
+    # sums for those 50 rows alone, so a sort over 5,000 products never computes 5,000 sums.
+    inner_keys = ", ".join(f"{expression} AS k{n}" for n, (expression, _d) in enumerate(keys))
+    inner_order = ", ".join(f"{expression} {direction}" for expression, direction in keys)
+    outer_order = ", ".join(f"pg.k{n} {direction}" for n, (_e, direction) in enumerate(keys))
+    stock_sums = ", ".join(
+        f"{ROW_STOCK.format(column=column)} AS stock_{column}"
+        for column in ("on_hand", "reserved", "safety_stock")
+    )
+    rows = await Product.raw(
+        "SELECT p.id, p.sku, p.name_zh, p.name_en, p.unit, p.list_price_amount, p.currency,"  # noqa: S608 (constants and {} placeholders only)
+        " p.min_order_quantity, p.pack_size, p.is_active, p.image_url, p.stock_display,"
+        " p.restock_on, p.category, c.code AS category_code, c.name_zh AS category_name_zh,"
+        f" c.name_en AS category_name_en, {stock_sums}"
+        f" FROM (SELECT p.id AS page_id, {inner_keys} {source} ORDER BY {inner_order}"
+        " LIMIT {} OFFSET {}) pg JOIN product p ON p.id = pg.page_id"
+        f" LEFT JOIN category c ON c.id = p.category ORDER BY {outer_order}",
+        *args,
+        per_page,
+        (max(filters.page, 1) - 1) * per_page,
+    )
+    pricing = await load_pricing(None if vendor else user.partner_id, [r["id"] for r in rows])
+    items = []
+    for row in rows:
+        row["is_active"] = bool(row["is_active"])
+        row["restock_on"] = _as_date(row["restock_on"])
+        for key in ("code", "name_zh", "name_en"):
+            row[f"category.{key}"] = row.pop(f"category_{key}")
+        totals = (
+            int(row.pop("stock_on_hand")),
+            int(row.pop("stock_reserved")),
+            int(row.pop("stock_safety_stock")),
+        )
+        items.append(describe_item(row, totals, pricing, vendor))
+    return items, total
+
+
+async def catalog_item(user: CurrentUser, sku: str) -> dict[str, Any]:
+    """One product as list_catalog shows it, plus its volume breaks with the resulting prices.
+    NotFound for unknown SKUs (and inactive ones, for partner users)."""
+    vendor = user.is_vendor
+    product = await get_product_by_sku(sku, active_only=not vendor)
+    totals = await stock.totals([product["id"]])
+    pricing = await load_pricing(None if vendor else user.partner_id, [product["id"]])
+    item = describe_item(product, totals.get(product["id"], (0, 0, 0)), pricing, vendor)
+    breaks = []
+    for b in sorted(pricing.breaks_for(product["id"]), key=lambda b: b.min_quantity):
+        quote = pricing.quote(product["id"], product["list_price_amount"], b.min_quantity)
+        breaks.append(
+            {
+                "min_quantity": b.min_quantity,
+                "discount_bp": b.discount_bp,
+                "unit_amount": None if vendor else quote.unit_amount,
+                "reason": "" if vendor else pricing.reason(quote),
+            }
+        )
+    item["breaks"] = breaks
+    return item

@@ -1,0 +1,594 @@
+"""Imports of products, prices and stock levels from CSV or XLSX (console and `portal import`).
+
+Every row is validated first and every bad row reported with its line number and reason; nothing
+is written until the whole file is clean, and then everything is written in one transaction (so a
+failure half-way leaves nothing behind). Spreadsheets are read with openpyxl, which uses
+defusedxml (a dependency) against XML bombs; files are capped in size and rows.
+
+Columns (first row; names are case-insensitive, Chinese headers accepted where listed):
+- products: sku, name_zh, name_en, category (code), unit, list_price (yuan), min_order_quantity,
+  pack_size, active (yes/no), stock_display (exact/bands), restock_on (YYYY-MM-DD),
+  description_zh, description_en, image_url. Existing SKUs are updated, new ones created.
+- prices: sku, price (yuan), and either price_list (code: an explicit price in that tier list) or
+  partner (partner code: a contract price, with optional valid_from, valid_until).
+- stock: sku, warehouse (code), on_hand, safety_stock (optional): counted quantities.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.columns import Column
+
+from portal.auth.schemas import CurrentUser
+from portal.core import audit
+from portal.db import write_transaction
+from portal.lib.clock import now
+from portal.lib.i18n import gettext as _
+from portal.lib.money import AmountError, parse_amount
+from portal.orders import stock
+from portal.orders.constants import MAX_LINE_QUANTITY, MovementKind, StockDisplay
+from portal.orders.schemas import SKU_PATTERN
+from portal.orders.tables import (
+    Category,
+    ContractPrice,
+    PriceList,
+    PriceListItem,
+    Product,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+from portal.partners.tables import Partner
+
+KINDS = ("products", "prices", "stock")
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_REPORTED = 200  # errors listed; the count says how many more
+XLSX_MAGIC = b"PK\x03\x04"
+
+# Accepted header spellings -> column name.
+ALIASES = {
+    "sku": "sku",
+    "料号": "sku",
+    "编码": "sku",
+    "name_zh": "name_zh",
+    "name": "name_zh",
+    "名称": "name_zh",
+    "中文名称": "name_zh",
+    "name_en": "name_en",
+    "英文名称": "name_en",
+    "category": "category",
+    "类别": "category",
+    "分类": "category",
+    "unit": "unit",
+    "单位": "unit",
+    "list_price": "list_price",
+    "价格": "list_price",
+    "目录价": "list_price",
+    "min_order_quantity": "min_order_quantity",
+    "min_qty": "min_order_quantity",
+    "最小起订量": "min_order_quantity",
+    "pack_size": "pack_size",
+    "包装数量": "pack_size",
+    "active": "active",
+    "启用": "active",
+    "stock_display": "stock_display",
+    "restock_on": "restock_on",
+    "预计到货": "restock_on",
+    "description_zh": "description_zh",
+    "description_en": "description_en",
+    "image_url": "image_url",
+    "price": "price",
+    "单价": "price",
+    "price_list": "price_list",
+    "价格表": "price_list",
+    "partner": "partner",
+    "伙伴": "partner",
+    "valid_from": "valid_from",
+    "valid_until": "valid_until",
+    "warehouse": "warehouse",
+    "仓库": "warehouse",
+    "on_hand": "on_hand",
+    "库存": "on_hand",
+    "safety_stock": "safety_stock",
+    "安全库存": "safety_stock",
+}
+REQUIRED = {
+    "products": ("sku", "name_zh", "list_price"),
+    "prices": ("sku", "price"),
+    "stock": ("sku", "warehouse", "on_hand"),
+}
+TRUE = {"1", "yes", "y", "true", "是", "启用", "on"}
+FALSE = {"0", "no", "n", "false", "否", "停用", "off"}
+
+
+class FileRefused(Exception):
+    """The file cannot be read at all (format, size, header); the message says why."""
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    """What a run found or did: errors (nothing written) or counts of written rows."""
+
+    kind: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    created: int = 0
+    updated: int = 0
+    written: bool = False
+
+    def add(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(RowError(line, message))
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column: text}) for every non-empty data row; raises FileRefused."""
+    if len(data) > MAX_BYTES:
+        raise FileRefused(_("The file is larger than %(n)s MB.", n=MAX_BYTES // 1024 // 1024))
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        if not data.startswith(XLSX_MAGIC):
+            raise FileRefused(_("This is not an Excel (.xlsx) file."))
+        table = _xlsx_table(data)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        table = _csv_table(data)
+    else:
+        raise FileRefused(_("Upload a .csv or .xlsx file."))
+    if not table:
+        raise FileRefused(_("The file is empty."))
+    header = [ALIASES.get(_cell(h).lower().replace(" ", "_"), _cell(h).lower()) for h in table[0]]
+    rows = []
+    for number, raw in enumerate(table[1:], start=2):
+        values = [_cell(v) for v in raw]
+        if not any(values):
+            continue
+        rows.append(
+            (number, {h: values[i] if i < len(values) else "" for i, h in enumerate(header) if h})
+        )
+        if len(rows) > MAX_ROWS:
+            raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
+    return rows
+
+
+def _xlsx_table(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise FileRefused(_("The Excel file could not be read.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append(list(row))
+            if len(table) > MAX_ROWS + 1:
+                raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
+        return table
+    finally:
+        workbook.close()
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRefused(_("The CSV file is not UTF-8 or GB18030 text."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+# ---- validation ----------------------------------------------------------------------------
+
+
+def _int(text: str, default: int | None = None, minimum: int = 0) -> int:
+    if text == "" and default is not None:
+        return default
+    value = int(text.replace(",", ""))
+    if value < minimum or value > MAX_LINE_QUANTITY * 100:
+        raise ValueError
+    return value
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _bool(text: str, default: bool = True) -> bool:
+    lowered = text.lower()
+    if lowered == "":
+        return default
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise ValueError
+
+
+async def validate(
+    kind: str, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[ImportResult, list[dict[str, Any]]]:
+    """Check every row; returns the result (with errors) and the clean rows ready to write."""
+    if kind not in KINDS:
+        raise FileRefused(_("Choose products, prices or stock."))
+    result = ImportResult(kind=kind, rows=len(rows))
+    present = set().union(*(r.keys() for _n, r in rows)) if rows else set()
+    missing = [c for c in REQUIRED[kind] if c not in present]
+    if missing:
+        raise FileRefused(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
+    checker = {"products": _check_product, "prices": _check_price, "stock": _check_stock}[kind]
+    refs = await _references(kind, rows)
+    clean: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for line, row in rows:
+        try:
+            item = checker(row, refs)
+        except _RowProblem as problem:
+            result.add(line, str(problem))
+            continue
+        key = item.pop("_key")
+        if key in seen:
+            result.add(line, _("Same as line %(n)s.", n=seen[key]))
+            continue
+        seen[key] = line
+        item["_line"] = line
+        clean.append(item)
+    return result, clean
+
+
+class _RowProblem(ValueError):
+    pass
+
+
+async def _references(kind: str, rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
+    skus = sorted({r.get("sku", "") for _n, r in rows if r.get("sku")})
+    refs: dict[str, Any] = {"products": {}}
+    for start in range(0, len(skus), 500):  # IN lists in chunks (SQLite variable limit)
+        chunk = skus[start : start + 500]
+        for p in await Product.select(Product.id, Product.sku).where(Product.sku.is_in(chunk)):
+            refs["products"][p["sku"]] = p["id"]
+    if kind == "products":
+        refs["categories"] = {
+            c["code"]: c["id"] for c in await Category.select(Category.id, Category.code)
+        }
+    if kind == "prices":
+        refs["price_lists"] = {
+            p["code"]: p["id"] for p in await PriceList.select(PriceList.id, PriceList.code)
+        }
+        refs["partners"] = {
+            p["code"]: p["id"] for p in await Partner.select(Partner.id, Partner.code)
+        }
+    if kind == "stock":
+        refs["warehouses"] = {
+            w["code"]: w["id"] for w in await Warehouse.select(Warehouse.id, Warehouse.code)
+        }
+        refs["reserved"] = {
+            (s["product"], s["warehouse"]): s["reserved"]
+            for s in await StockLevel.select(
+                StockLevel.product, StockLevel.warehouse, StockLevel.reserved
+            ).where(StockLevel.reserved > 0)
+        }
+    return refs
+
+
+def _money(text: str, column: str) -> int:
+    try:
+        return parse_amount(text)
+    except AmountError as exc:
+        raise _RowProblem(f"{column}: {_(str(exc))}") from None
+
+
+def _check_product(row: dict[str, str], refs: dict[str, Any]) -> dict[str, Any]:
+    sku = row.get("sku", "")
+    if not sku or len(sku) > 40 or not re.match(SKU_PATTERN, sku):
+        raise _RowProblem(_("sku: use at most 40 letters, digits, dots, dashes or underscores."))
+    if not row.get("name_zh"):
+        raise _RowProblem(_("name_zh: the Chinese name is required."))
+    category = row.get("category", "")
+    if category and category not in refs["categories"]:
+        raise _RowProblem(_("category: no category has the code %(code)s.", code=category))
+    try:
+        min_qty = _int(row.get("min_order_quantity", ""), 1, 1)
+        pack = _int(row.get("pack_size", ""), 1, 1)
+    except ValueError:
+        raise _RowProblem(
+            _("min_order_quantity and pack_size must be whole numbers from 1.")
+        ) from None
+    if min_qty % pack:
+        raise _RowProblem(_("min_order_quantity must be a multiple of pack_size."))
+    display = (row.get("stock_display") or StockDisplay.BANDS).lower()
+    if display not in set(StockDisplay):
+        raise _RowProblem(_("stock_display: write exact or bands."))
+    try:
+        active = _bool(row.get("active", ""))
+    except ValueError:
+        raise _RowProblem(_("active: write yes or no.")) from None
+    try:
+        restock = _date(row.get("restock_on", ""))
+    except ValueError:
+        raise _RowProblem(_("restock_on: write the date as YYYY-MM-DD.")) from None
+    return {
+        "_key": (sku,),
+        "id": refs["products"].get(sku),
+        "sku": sku,
+        "name_zh": row["name_zh"][:200],
+        "name_en": row.get("name_en", "")[:200],
+        "category": refs["categories"].get(category) if category else None,
+        "unit": (row.get("unit") or "pcs")[:20],
+        "list_price_amount": _money(row.get("list_price", ""), "list_price"),
+        "min_order_quantity": min_qty,
+        "pack_size": pack,
+        "is_active": active,
+        "stock_display": display,
+        "restock_on": restock,
+        "description_zh": row.get("description_zh", ""),
+        "description_en": row.get("description_en", ""),
+        "image_url": row.get("image_url", "")[:500],
+    }
+
+
+def _check_price(row: dict[str, str], refs: dict[str, Any]) -> dict[str, Any]:
+    sku = row.get("sku", "")
+    product_id = refs["products"].get(sku)
+    if product_id is None:
+        raise _RowProblem(_("sku: no product has the SKU %(sku)s.", sku=sku))
+    amount = _money(row.get("price", ""), "price")
+    price_list, partner = row.get("price_list", ""), row.get("partner", "")
+    if bool(price_list) == bool(partner):
+        raise _RowProblem(_("Fill in either price_list or partner, not both."))
+    try:
+        valid_from, valid_until = (
+            _date(row.get("valid_from", "")),
+            _date(row.get("valid_until", "")),
+        )
+    except ValueError:
+        raise _RowProblem(_("valid_from and valid_until: write dates as YYYY-MM-DD.")) from None
+    if valid_from and valid_until and valid_until < valid_from:
+        raise _RowProblem(_("valid_until is before valid_from."))
+    if price_list:
+        list_id = refs["price_lists"].get(price_list)
+        if list_id is None:
+            raise _RowProblem(
+                _("price_list: no price list has the code %(code)s.", code=price_list)
+            )
+        return {
+            "_key": ("list", list_id, product_id),
+            "price_list": list_id,
+            "product": product_id,
+            "price_amount": amount,
+        }
+    partner_id = refs["partners"].get(partner)
+    if partner_id is None:
+        raise _RowProblem(_("partner: no partner has the code %(code)s.", code=partner))
+    return {
+        "_key": ("contract", partner_id, product_id, valid_from, valid_until),
+        "partner": partner_id,
+        "product": product_id,
+        "price_amount": amount,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def _check_stock(row: dict[str, str], refs: dict[str, Any]) -> dict[str, Any]:
+    sku = row.get("sku", "")
+    product_id = refs["products"].get(sku)
+    if product_id is None:
+        raise _RowProblem(_("sku: no product has the SKU %(sku)s.", sku=sku))
+    code = row.get("warehouse", "").upper()
+    warehouse_id = refs["warehouses"].get(code)
+    if warehouse_id is None:
+        raise _RowProblem(_("warehouse: no warehouse has the code %(code)s.", code=code))
+    try:
+        on_hand = _int(row.get("on_hand", ""))
+        safety = _int(row.get("safety_stock", ""), -1, 0) if row.get("safety_stock") else None
+    except ValueError:
+        raise _RowProblem(_("on_hand and safety_stock must be whole numbers from 0.")) from None
+    reserved = refs["reserved"].get((product_id, warehouse_id), 0)
+    if on_hand < reserved:
+        raise _RowProblem(
+            _(
+                "on_hand: %(n)s units are reserved for open orders; on hand cannot be less.",
+                n=reserved,
+            )
+        )
+    return {
+        "_key": (product_id, warehouse_id),
+        "product": product_id,
+        "warehouse": warehouse_id,
+        "on_hand": on_hand,
+        "safety_stock": safety,
+    }
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+Progress = Callable[[int], None]
+
+
+async def run_import(
+    actor: CurrentUser | None,
+    kind: str,
+    filename: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, validate and (when every row is clean and not dry_run) write a file.
+    Raises FileRefused when the file itself is unusable. `actor` None: the CLI (no user)."""
+    if actor is not None and not actor.is_vendor_admin:
+        raise FileRefused(_("Only a vendor administrator can do this."))
+    rows = read_rows(filename, data)
+    result, clean = await validate(kind, rows)
+    if result.error_count or dry_run:
+        return result
+    return await write_clean(actor, filename, result, clean, progress)
+
+
+async def write_clean(
+    actor: CurrentUser | None,
+    filename: str,
+    result: ImportResult,
+    clean: list[dict[str, Any]],
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write validated rows in one transaction (all or nothing) with one audit entry."""
+    assert not result.error_count, "write_clean needs a file without errors"
+    writer = {"products": _write_products, "prices": _write_prices, "stock": _write_stock}[
+        result.kind
+    ]
+    async with write_transaction():
+        await writer(actor, clean, result, progress or (lambda n: None))
+        await audit.record(
+            f"import.{result.kind}",
+            actor=actor,
+            actor_email="cli" if actor is None else "",
+            target_type="import",
+            target_id=filename[:40],
+            after={"rows": result.rows, "created": result.created, "updated": result.updated},
+        )
+    result.written = True
+    return result
+
+
+async def _write_products(
+    actor: CurrentUser | None, rows: list[dict[str, Any]], result: ImportResult, progress: Progress
+) -> None:
+    moment = now()
+    for row in rows:
+        row.pop("_line")
+        product_id = row.pop("id")
+        if product_id is None:
+            await Product.insert(Product(**row, created_at=moment, updated_at=moment))
+            result.created += 1
+        else:
+            changes: dict[Column | str, Any] = {k: v for k, v in row.items()}
+            changes["updated_at"] = moment
+            await Product.update(changes).where(Product.id == product_id)
+            result.updated += 1
+        progress(1)
+
+
+async def _write_prices(
+    actor: CurrentUser | None, rows: list[dict[str, Any]], result: ImportResult, progress: Progress
+) -> None:
+    moment = now()
+    for row in rows:
+        row.pop("_line")
+        if "price_list" in row:
+            existing = (
+                await PriceListItem.select(PriceListItem.id)
+                .where(
+                    (PriceListItem.price_list == row["price_list"])
+                    & (PriceListItem.product == row["product"])
+                )
+                .first()
+            )
+            if existing:
+                await PriceListItem.update({PriceListItem.price_amount: row["price_amount"]}).where(
+                    PriceListItem.id == existing["id"]
+                )
+                result.updated += 1
+            else:
+                await PriceListItem.insert(PriceListItem(**row))
+                result.created += 1
+        else:
+            same = ContractPrice.select(ContractPrice.id).where(
+                (ContractPrice.partner == row["partner"])
+                & (ContractPrice.product == row["product"])
+            )
+            for column in ("valid_from", "valid_until"):
+                value = row[column]
+                col = getattr(ContractPrice, column)
+                same = same.where(col.is_null() if value is None else col == value)
+            existing = await same.first()
+            if existing:
+                await ContractPrice.update({ContractPrice.price_amount: row["price_amount"]}).where(
+                    ContractPrice.id == existing["id"]
+                )
+                result.updated += 1
+            else:
+                await ContractPrice.insert(
+                    ContractPrice(
+                        **row,
+                        note=_("Imported"),
+                        created_by_id=actor.id if actor else None,
+                        created_at=moment,
+                    )
+                )
+                result.created += 1
+        progress(1)
+
+
+async def _write_stock(
+    actor: CurrentUser | None, rows: list[dict[str, Any]], result: ImportResult, progress: Progress
+) -> None:
+    moment = now()
+    for row in rows:
+        line = row.pop("_line")
+        changed = await stock.set_on_hand(
+            row["product"], row["warehouse"], row["on_hand"], row["safety_stock"]
+        )
+        if changed is None:  # an order reserved more since validation: refuse the whole file
+            raise FileRefused(
+                _(
+                    "Line %(line)s: more units were reserved meanwhile; nothing was imported.",
+                    line=line,
+                )
+            )
+        before, after, _reserved = changed
+        if after != before:
+            await StockMovement.insert(
+                StockMovement(
+                    product=row["product"],
+                    warehouse=row["warehouse"],
+                    quantity=after - before,
+                    on_hand_after=after,
+                    kind=MovementKind.IMPORT,
+                    note=_("Import"),
+                    actor_id=actor.id if actor else None,
+                    actor_name=actor.name if actor else "cli",
+                    at=moment,
+                )
+            )
+            result.updated += 1
+        progress(1)

@@ -1,0 +1,22 @@
+"""Order jobs: the status e-mail of one order event, and the sweeper that catches lost ones.
+Both are idempotent (the event row holds a lease and the notified mark)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.lib import jobs
+from portal.orders import emails
+
+
+async def notify_order_event(ctx: dict[str, Any], event_id: int) -> int | None:
+    """Queue the submitter's e-mail about one order event (enqueued after the step's commit)."""
+    return await emails.notify_event(event_id)
+
+
+async def sweep_order_notifications(ctx: dict[str, Any]) -> int:
+    """Re-enqueue order events whose e-mail was never queued (a worker died after the commit)."""
+    stale = await emails.stale_event_ids()
+    for event_id in stale:
+        await jobs.enqueue("notify_order_event", event_id, job_id=f"order-event:{event_id}:sweep")
+    return len(stale)

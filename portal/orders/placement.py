@@ -1,0 +1,573 @@
+"""Ordering: the cart, the quick-order paste box, re-order, and place_order, which reserves stock
+for every line and checks the credit limit in one transaction, or refuses with a message per line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from portal.auth.constants import Permission
+from portal.auth.schemas import CurrentUser
+from portal.core import audit
+from portal.db import write_transaction
+from portal.lib.clock import now
+from portal.lib.forms import FormError
+from portal.lib.i18n import format_money
+from portal.lib.i18n import gettext as _
+from portal.orders import credit, stock
+from portal.orders.catalog import localized, products_by_sku
+from portal.orders.constants import (
+    MAX_CART_ITEMS,
+    MAX_LINE_QUANTITY,
+    MAX_ORDER_LINES,
+    ORDER_NUMBER_PREFIX,
+    EventKind,
+    OrderStatus,
+    StockDisplay,
+)
+from portal.orders.emails import enqueue_notification
+from portal.orders.prices import load_pricing
+from portal.orders.tables import CartItem, Order, OrderAllocation, OrderEvent, OrderLine
+from portal.settings import get_settings
+
+T = TypeVar("T")
+RETRIES = 4
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """Why one requested line cannot be ordered (line_no counts from 1, as the user wrote it)."""
+
+    line_no: int
+    sku: str
+    message: str
+
+
+class OrderRefused(FormError):
+    """place_order refuses the whole order. `conflict`: the request was valid but stock or
+    credit does not allow it now (API 409); otherwise the request itself is wrong (API 422)."""
+
+    def __init__(
+        self, message: str, lines: list[LineProblem] | None = None, conflict: bool = False
+    ):
+        self.message = message
+        self.lines = lines or []
+        self.conflict = conflict
+        errors = {"": message}
+        errors.update({f"line.{p.line_no}": p.message for p in self.lines})
+        super().__init__(errors)
+
+
+@dataclass
+class Placed:
+    order_id: int
+    number: str
+    replayed: bool = False  # the idempotency key had already created this order
+    event_id: int | None = None  # the "submitted" event, notified after the commit
+
+
+def _retryable(exc: BaseException) -> bool:
+    """PostgreSQL deadlock (40P01) or serialization failure (40001, CockroachDB): run again."""
+    return getattr(exc, "sqlstate", None) in {"40P01", "40001"}
+
+
+async def in_transaction(work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` in a write transaction, again from the start when PostgreSQL reports a
+    deadlock or a serialization failure (the transaction was rolled back, nothing is half done)."""
+    for attempt in range(RETRIES):
+        try:
+            async with write_transaction():
+                return await work()
+        except Exception as exc:
+            if attempt + 1 < RETRIES and _retryable(exc):
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+def _unique_violation(exc: BaseException, constraint: str) -> bool:
+    if getattr(exc, "sqlstate", None) == "23505":
+        return getattr(exc, "constraint_name", "") == constraint
+    return type(exc).__name__ == "IntegrityError" and "UNIQUE" in str(exc)
+
+
+def require_purchaser(actor: CurrentUser) -> int:
+    """The actor's partner id; FormError unless the actor may order for a partner."""
+    if not actor.has(Permission.PURCHASING) or actor.partner_id is None:
+        raise FormError({"": _("You need the purchasing permission to order.")})
+    return actor.partner_id
+
+
+# ---- quick order ---------------------------------------------------------------------------
+
+QUICK_LINE = re.compile(
+    r"^(?P<sku>[A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(?:[,;:\t ]+|\s*[x*]\s*)(?P<qty>\d+)$"
+)
+
+
+def parse_quick_order(text: str) -> tuple[list[tuple[int, LineRequest]], list[LineProblem]]:
+    """'SKU quantity' lines pasted from e-mail or Excel (tabs, commas, 'x', full-width digits).
+    Returns ([(line number, request)], [problems]); blank lines are skipped."""
+    parsed: list[tuple[int, LineRequest]] = []
+    problems: list[LineProblem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", raw).strip().replace("×", "x")
+        if not line:
+            continue
+        match = QUICK_LINE.match(line)
+        if not match:
+            problems.append(
+                LineProblem(number, line[:40], _("Write a SKU and a quantity, such as “AB-100 5”."))
+            )
+            continue
+        quantity = int(match["qty"])
+        if not 1 <= quantity <= MAX_LINE_QUANTITY:
+            problems.append(
+                LineProblem(
+                    number,
+                    match["sku"],
+                    _("Enter a quantity from 1 to %(n)s.", n=MAX_LINE_QUANTITY),
+                )
+            )
+            continue
+        parsed.append((number, LineRequest(match["sku"], quantity)))
+    return parsed, problems
+
+
+# ---- the cart ------------------------------------------------------------------------------
+
+
+async def add_to_cart(actor: CurrentUser, sku: str, quantity: int) -> None:
+    """Add units of an active product to the actor's cart (added to what is there)."""
+    await add_lines_to_cart(actor, [(1, LineRequest(sku, quantity))])
+
+
+async def add_lines_to_cart(
+    actor: CurrentUser, lines: list[tuple[int, LineRequest]]
+) -> list[LineProblem]:
+    """Add several lines (quick order, re-order); unknown or inactive SKUs come back as problems
+    and the others are added."""
+    require_purchaser(actor)
+    products = await products_by_sku([r.sku for _n, r in lines])
+    problems: list[LineProblem] = []
+    wanted: dict[int, int] = {}
+    for number, request in lines:
+        product = products.get(request.sku)
+        if product is None or not product["is_active"]:
+            problems.append(LineProblem(number, request.sku, _("No product has this SKU.")))
+            continue
+        wanted[product["id"]] = wanted.get(product["id"], 0) + request.quantity
+    if not wanted:
+        return problems
+    async with write_transaction():
+        existing = {
+            r["product"]: r
+            for r in await CartItem.select(CartItem.id, CartItem.product, CartItem.quantity).where(
+                CartItem.user == actor.id
+            )
+        }
+        if len(set(existing) | set(wanted)) > MAX_CART_ITEMS:
+            raise FormError({"": _("A cart holds at most %(n)s products.", n=MAX_CART_ITEMS)})
+        for product_id, quantity in wanted.items():
+            if product_id in existing:
+                total = min(existing[product_id]["quantity"] + quantity, MAX_LINE_QUANTITY)
+                await CartItem.update({CartItem.quantity: total}).where(
+                    CartItem.id == existing[product_id]["id"]
+                )
+            else:
+                await CartItem.insert(
+                    CartItem(user=actor.id, product=product_id, quantity=quantity, added_at=now())
+                )
+    return problems
+
+
+async def set_cart_quantities(actor: CurrentUser, quantities: dict[int, int]) -> None:
+    """Change quantities of products in the cart; 0 removes the product."""
+    require_purchaser(actor)
+    async with write_transaction():
+        for product_id, quantity in quantities.items():
+            where = (CartItem.user == actor.id) & (CartItem.product == product_id)
+            if quantity <= 0:
+                await CartItem.delete().where(where)
+            else:
+                await CartItem.update({CartItem.quantity: min(quantity, MAX_LINE_QUANTITY)}).where(
+                    where
+                )
+
+
+async def clear_cart(actor: CurrentUser) -> None:
+    """Empty the actor's cart."""
+    await CartItem.delete().where(CartItem.user == actor.id)
+
+
+async def cart_count(user_id: int) -> int:
+    """How many products are in a user's cart."""
+    return await CartItem.count().where(CartItem.user == user_id)
+
+
+async def cart_requests(actor: CurrentUser) -> list[LineRequest]:
+    """The cart as order line requests, in the order the products were added."""
+    rows = (
+        await CartItem.select(CartItem.product.sku, CartItem.quantity)
+        .where(CartItem.user == actor.id)
+        .order_by(CartItem.id)
+    )
+    return [LineRequest(r["product.sku"], r["quantity"]) for r in rows]
+
+
+def line_warnings(product: dict[str, Any], quantity: int, available: int) -> list[str]:
+    """What stands between this line and a successful order, in the user's words."""
+    warnings = []
+    if not product["is_active"]:
+        warnings.append(_("This product can no longer be ordered."))
+    if quantity < product["min_order_quantity"]:
+        warnings.append(_("The minimum order quantity is %(n)s.", n=product["min_order_quantity"]))
+    pack = product["pack_size"]
+    if pack > 1 and quantity % pack:
+        lower, upper = quantity - quantity % pack, quantity - quantity % pack + pack
+        warnings.append(
+            _(
+                "Order in packs of %(pack)s (for example %(lower)s or %(upper)s).",
+                pack=pack,
+                lower=lower or pack,
+                upper=upper,
+            )
+        )
+    if available < quantity:
+        warnings.append(stock_message(product, available))
+    return warnings
+
+
+def stock_message(product: dict[str, Any], available: int) -> str:
+    """Why a line cannot have its quantity, without revealing quantities the vendor shows as bands."""
+    if available <= 0:
+        return _("Out of stock.")
+    if product["stock_display"] == StockDisplay.EXACT:
+        return _("Only %(n)s available.", n=available)
+    return _("Not enough in stock for this quantity.")
+
+
+async def cart_view(actor: CurrentUser) -> dict[str, Any]:
+    """The cart with each line's net price at its quantity, the reason, warnings and totals."""
+    partner_id = require_purchaser(actor)
+    items = (
+        await CartItem.select(
+            CartItem.quantity,
+            CartItem.product.id,
+            CartItem.product.sku,
+            CartItem.product.name_zh,
+            CartItem.product.name_en,
+            CartItem.product.unit,
+            CartItem.product.list_price_amount,
+            CartItem.product.currency,
+            CartItem.product.min_order_quantity,
+            CartItem.product.pack_size,
+            CartItem.product.is_active,
+            CartItem.product.stock_display,
+            CartItem.product.restock_on,
+        )
+        .where(CartItem.user == actor.id)
+        .order_by(CartItem.id)
+    )
+    ids = [i["product.id"] for i in items]
+    totals = await stock.totals(ids)
+    pricing = await load_pricing(partner_id, ids)
+    lines = []
+    total = 0
+    for item in items:
+        product = {k.removeprefix("product."): v for k, v in item.items()}
+        quantity = item["quantity"]
+        on_hand, reserved, safety = totals.get(product["id"], (0, 0, 0))
+        quote = pricing.quote(product["id"], product["list_price_amount"], quantity)
+        amount = quote.line_amount(quantity)
+        total += amount
+        lines.append(
+            {
+                **product,
+                "name": localized(product),
+                "quantity": quantity,
+                "quote": quote,
+                "unit_amount": quote.unit_amount,
+                "line_amount": amount,
+                "reason": pricing.reason(quote),
+                "availability": stock.band(on_hand - reserved, safety),
+                "available": on_hand - reserved,
+                "warnings": line_warnings(product, quantity, on_hand - reserved),
+            }
+        )
+    context = await credit.context(partner_id)
+    return {
+        "lines": lines,
+        "total_amount": total,
+        "currency": lines[0]["currency"] if lines else context["currency"],
+        "credit": context,
+        "over_credit": total > context["available_amount"],
+        "has_warnings": any(line["warnings"] for line in lines),
+    }
+
+
+async def reorder(actor: CurrentUser, order: dict[str, Any]) -> list[LineProblem]:
+    """Put the lines of a past order (from access.get_order_for_user) into the cart again."""
+    lines = (
+        await OrderLine.select(OrderLine.line_no, OrderLine.sku, OrderLine.quantity)
+        .where(OrderLine.order == order["id"])
+        .order_by(OrderLine.line_no)
+    )
+    return await add_lines_to_cart(
+        actor, [(r["line_no"], LineRequest(r["sku"], r["quantity"])) for r in lines]
+    )
+
+
+# ---- placing an order ----------------------------------------------------------------------
+
+
+def request_fingerprint(
+    lines: list[LineRequest], note: str, delivery_address: str, end_customer_name: str
+) -> str:
+    """What an API request asked for, so a reused Idempotency-Key with other content is refused."""
+    body = {
+        "lines": [[r.sku, r.quantity] for r in lines],
+        "note": note,
+        "delivery_address": delivery_address,
+        "end_customer_name": end_customer_name,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+async def _existing(partner_id: int, key: str) -> dict[str, Any] | None:
+    return (
+        await Order.select(Order.id, Order.number, Order.request_hash)
+        .where((Order.partner == partner_id) & (Order.idempotency_key == key))
+        .first()
+    )
+
+
+def _replay(existing: dict[str, Any], request_hash: str | None) -> Placed:
+    if request_hash is not None and existing["request_hash"] != request_hash:
+        raise OrderRefused(
+            _("This Idempotency-Key was already used for a different order."), conflict=False
+        )
+    return Placed(existing["id"], existing["number"], replayed=True)
+
+
+async def _validate(
+    lines: list[LineRequest],
+) -> tuple[list[tuple[int, LineRequest, dict[str, Any]]], list[LineProblem]]:
+    if not lines:
+        raise OrderRefused(_("The order has no lines."))
+    if len(lines) > MAX_ORDER_LINES:
+        raise OrderRefused(_("An order has at most %(n)s lines.", n=MAX_ORDER_LINES))
+    products = await products_by_sku([r.sku for r in lines])
+    valid: list[tuple[int, LineRequest, dict[str, Any]]] = []
+    problems: list[LineProblem] = []
+    seen: dict[str, int] = {}
+    for number, request in enumerate(lines, start=1):
+        product = products.get(request.sku)
+        if request.sku in seen:
+            problems.append(
+                LineProblem(
+                    number,
+                    request.sku,
+                    _("This SKU is already on line %(n)s.", n=seen[request.sku]),
+                )
+            )
+            continue
+        seen[request.sku] = number
+        if product is None or not product["is_active"]:
+            problems.append(LineProblem(number, request.sku, _("No product has this SKU.")))
+            continue
+        if not 1 <= request.quantity <= MAX_LINE_QUANTITY:
+            problems.append(
+                LineProblem(
+                    number, request.sku, _("Enter a quantity from 1 to %(n)s.", n=MAX_LINE_QUANTITY)
+                )
+            )
+            continue
+        rules = [w for w in line_warnings(product, request.quantity, MAX_LINE_QUANTITY)]
+        if rules:
+            problems.append(LineProblem(number, request.sku, " ".join(rules)))
+            continue
+        valid.append((number, request, product))
+    return valid, problems
+
+
+async def place_order(
+    actor: CurrentUser,
+    lines: list[LineRequest],
+    *,
+    note: str = "",
+    delivery_address: str = "",
+    end_customer_name: str = "",
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+    from_cart: bool = False,
+) -> Placed:
+    """Place an order for the actor's partner: every line's stock is reserved and the credit
+    limit checked in one transaction, or nothing happens and OrderRefused lists each problem.
+
+    With an idempotency key (form token or Idempotency-Key header) a repeat returns the order
+    the first request created (`replayed`), so a double click or a retried request makes one
+    order. `request_hash` (API) must match the first request's. `from_cart` empties the cart.
+    """
+    partner_id = require_purchaser(actor)
+    key = (idempotency_key or "").strip()[:100] or None
+    if key:
+        existing = await _existing(partner_id, key)
+        if existing:
+            return _replay(existing, request_hash)
+    valid, problems = await _validate(lines)
+    if problems:
+        raise OrderRefused(_("The order cannot be placed; see the lines below."), problems)
+    pricing = await load_pricing(partner_id, [p["id"] for _n, _r, p in valid])
+    priced = []
+    for number, request, product in valid:
+        quote = pricing.quote(product["id"], product["list_price_amount"], request.quantity)
+        priced.append((number, request, product, quote))
+    total = sum(q.line_amount(r.quantity) for _n, r, _p, q in priced)
+    currency = valid[0][2]["currency"]
+    moment = now()
+
+    async def work() -> Placed:
+        # A twin request with the same key that committed first makes this insert fail on the
+        # unique (partner, idempotency_key) index; the handler below answers with its order.
+        header = await Order.insert(
+            Order(
+                number=f"new-{uuid.uuid4().hex[:24]}",  # replaced by the real number below
+                partner=partner_id,
+                submitted_by=actor.id,
+                status=OrderStatus.SUBMITTED,
+                currency=currency,
+                total_amount=total,
+                line_count=len(priced),
+                tier_code=pricing.tier_code,
+                note=note.strip(),
+                delivery_address=delivery_address.strip(),
+                end_customer_name=end_customer_name.strip(),
+                idempotency_key=key,
+                request_hash=request_hash or "",
+                submitted_at=moment,
+                updated_at=moment,
+            )
+        ).returning(Order.id)
+        order_id = int(header[0]["id"])
+        number = f"{ORDER_NUMBER_PREFIX}-{moment.astimezone(get_settings().tz):%Y}-{order_id:06d}"
+        await Order.update({Order.number: number}).where(Order.id == order_id)
+        # Reserve in product order, so two orders lock stock rows in the same order (no deadlock).
+        shortages: list[LineProblem] = []
+        allocations: dict[int, list[tuple[int, int]]] = {}
+        for number_, request, product, _quote in sorted(priced, key=lambda p: p[2]["id"]):
+            taken, shortfall = await stock.reserve(product["id"], request.quantity)
+            if shortfall:
+                shortages.append(
+                    LineProblem(
+                        number_, request.sku, stock_message(product, request.quantity - shortfall)
+                    )
+                )
+            allocations[number_] = taken
+        if shortages:
+            raise OrderRefused(
+                _("Not enough stock for some lines; nothing was ordered."),
+                sorted(shortages, key=lambda p: p.line_no),
+                conflict=True,
+            )
+        if not await credit.take(partner_id, total):
+            context = await credit.context(partner_id)
+            raise OrderRefused(
+                _(
+                    "This order (%(total)s) exceeds your available credit of %(available)s "
+                    "(credit limit %(limit)s, open orders %(open)s).",
+                    total=format_money(total, currency),
+                    available=format_money(context["available_amount"], currency),
+                    limit=format_money(context["limit_amount"], currency),
+                    open=format_money(context["open_amount"], currency),
+                ),
+                conflict=True,
+            )
+        for line_no, (number_, request, product, quote) in enumerate(priced, start=1):
+            rows = await OrderLine.insert(
+                OrderLine(
+                    order=order_id,
+                    line_no=line_no,
+                    product=product["id"],
+                    sku=product["sku"],
+                    name_zh=product["name_zh"],
+                    name_en=product["name_en"],
+                    unit=product["unit"],
+                    quantity=request.quantity,
+                    shipped_quantity=0,
+                    list_price_amount=quote.list_amount,
+                    unit_price_amount=quote.unit_amount,
+                    line_amount=quote.line_amount(request.quantity),
+                    price_rule=quote.rule,
+                    tier_code=quote.tier_code or pricing.tier_code,
+                    price_discount_bp=quote.discount_bp,
+                    rule_valid_until=quote.valid_until,
+                    break_min_quantity=quote.break_min_quantity,
+                    break_discount_bp=quote.break_discount_bp,
+                )
+            ).returning(OrderLine.id)
+            line_id = int(rows[0]["id"])
+            await OrderAllocation.insert(
+                *[
+                    OrderAllocation(
+                        order_line=line_id,
+                        product=product["id"],
+                        warehouse=warehouse_id,
+                        quantity=units,
+                        shipped_quantity=0,
+                        released_quantity=0,
+                    )
+                    for warehouse_id, units in allocations[number_]
+                ]
+            )
+        event = await OrderEvent.insert(
+            OrderEvent(
+                order=order_id,
+                kind=EventKind.SUBMITTED,
+                from_status="",
+                to_status=OrderStatus.SUBMITTED,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                actor_is_vendor=False,
+                at=moment,
+            )
+        ).returning(OrderEvent.id)
+        await audit.record(
+            "order.place",
+            actor=actor,
+            partner_id=partner_id,
+            target_type="order",
+            target_id=order_id,
+            after={"number": number, "total_amount": total, "lines": len(priced)},
+        )
+        if from_cart:
+            await CartItem.delete().where(
+                (CartItem.user == actor.id)
+                & CartItem.product.is_in([p["id"] for _n, _r, p, _q in priced])
+            )
+        return Placed(order_id, number, event_id=int(event[0]["id"]))
+
+    try:
+        placed = await in_transaction(work)
+    except Exception as exc:
+        if key and _unique_violation(exc, "partner_order_idempotency"):
+            # A twin request with the same key committed first (PostgreSQL): answer with it.
+            existing = await _existing(partner_id, key)
+            if existing:
+                return _replay(existing, request_hash)
+        raise
+    await enqueue_notification(placed.event_id)
+    return placed

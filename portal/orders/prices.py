@@ -1,0 +1,500 @@
+"""Price lists per tier, contract prices, volume breaks: the vendor's verbs, and the loader that
+gathers, in a few queries, every rule a partner's prices depend on (portal.orders.pricing does
+the maths)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from piccolo.columns import Column
+
+from portal.auth.schemas import CurrentUser
+from portal.core import audit
+from portal.db import write_transaction
+from portal.lib.clock import now
+from portal.lib.forms import FormError
+from portal.lib.i18n import current_locale
+from portal.lib.i18n import gettext as _
+from portal.orders import pricing
+from portal.orders.constants import BASIS_POINTS
+from portal.orders.tables import ContractPrice, PriceList, PriceListItem, Product, QuantityBreak
+from portal.partners.tables import Partner, Tier
+from portal.settings import get_settings
+from portal.tenancy import NotFound
+
+
+def today() -> dt.date:
+    """The vendor's calendar day (validity dates are in the portal's time zone)."""
+    return now().astimezone(get_settings().tz).date()
+
+
+def parse_percent(text: str | None) -> int:
+    """'18' or '2.5' (percent) -> basis points; raises FormError-ready ValueError text."""
+    cleaned = (text or "").strip().replace("%", "").replace("％", "")
+    try:
+        value = Decimal(cleaned or "0")
+    except InvalidOperation:
+        raise ValueError(_("Enter a percentage such as 18 or 2.5.")) from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValueError(_("Enter a percentage between 0 and 100."))
+    bp = value * 100
+    if bp != bp.to_integral_value():
+        raise ValueError(_("Use at most two decimal places."))
+    return int(bp)
+
+
+def bp_to_text(bp: int | None) -> str:
+    """1850 -> '18.5' for form fields."""
+    if bp is None:
+        return ""
+    return f"{(Decimal(bp) / 100).normalize():f}"
+
+
+@dataclass
+class PartnerPricing:
+    """Every price rule for one partner (or none for vendor staff), loaded once per request."""
+
+    partner_id: int | None = None
+    tier_code: str = ""
+    tier_name_zh: str = ""
+    tier_name_en: str = ""
+    price_list: dict[str, Any] | None = None
+    items: dict[int, int] = field(default_factory=dict)
+    contracts: dict[int, pricing.Contract] = field(default_factory=dict)
+    breaks: list[pricing.Break] = field(default_factory=list)
+
+    @property
+    def tier_name(self) -> str:
+        zh = current_locale.get().startswith("zh")
+        return (self.tier_name_zh if zh else self.tier_name_en) or self.tier_code
+
+    def breaks_for(self, product_id: int) -> list[pricing.Break]:
+        return [b for b in self.breaks if b.product_id in (None, product_id)]
+
+    def tier_list_for(self, product_id: int) -> pricing.TierList | None:
+        if self.price_list is None:
+            return None
+        return pricing.TierList(
+            id=self.price_list["id"],
+            tier_code=self.tier_code,
+            discount_bp=self.price_list["discount_bp"],
+            valid_from=self.price_list["valid_from"],
+            valid_until=self.price_list["valid_until"],
+            item_amount=self.items.get(product_id),
+        )
+
+    def quote(self, product_id: int, list_amount: int, quantity: int = 1) -> pricing.Quote:
+        """The partner's net unit price for `quantity` units (list price for vendor staff)."""
+        if self.partner_id is None:
+            return pricing.Quote(
+                unit_amount=list_amount, list_amount=list_amount, rule=pricing.PriceRule.LIST
+            )
+        return pricing.net_price(
+            list_amount,
+            quantity,
+            tier_list=self.tier_list_for(product_id),
+            contract=self.contracts.get(product_id),
+            breaks=self.breaks_for(product_id),
+        )
+
+    def reason(self, quote: pricing.Quote) -> str:
+        return pricing.quote_reason(quote, self.tier_name)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """Raw SQLite rows carry dates as text; PostgreSQL gives date objects."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+async def load_pricing(
+    partner_id: int | None, product_ids: list[int] | None = None, on: dt.date | None = None
+) -> PartnerPricing:
+    """The rules in force on `on` (today) for `partner_id` and the products (None: all).
+
+    Two statements whatever the page size (the prices page runs this on every view): the
+    partner's tier with its active price lists, then the explicit prices, contract prices and
+    volume breaks of the products in one UNION ALL."""
+    if partner_id is None:
+        return PartnerPricing()
+    on = on or today()
+    heads = await PriceList.raw(
+        "SELECT t.code, t.name_zh, t.name_en, pl.id, pl.discount_bp, pl.valid_from,"
+        " pl.valid_until FROM partner p JOIN tier t ON t.id = p.tier"
+        " LEFT JOIN price_list pl ON pl.tier = p.tier AND pl.is_active = TRUE WHERE p.id = {}",
+        partner_id,
+    )
+    if not heads:
+        raise NotFound
+    result = PartnerPricing(
+        partner_id=partner_id,
+        tier_code=heads[0]["code"],
+        tier_name_zh=heads[0]["name_zh"],
+        tier_name_en=heads[0]["name_en"],
+    )
+    lists = [
+        {**h, "valid_from": _as_date(h["valid_from"]), "valid_until": _as_date(h["valid_until"])}
+        for h in heads
+        if h["id"] is not None
+    ]
+    result.price_list = pricing.choose_latest(lists, on)
+    if product_ids is not None and not product_ids:
+        return result
+    # Only "{}" placeholders are put into the SQL text; every value is a bound argument.
+    ids = list(product_ids or ())
+    marks = ", ".join("{}" for _ in ids)
+    for_products = (
+        (lambda column: f" AND {column} IN ({marks})")
+        if product_ids is not None
+        else (lambda _c: "")
+    )
+    parts = [
+        "SELECT 'contract' AS kind, cp.id, cp.product, cp.price_amount AS amount, cp.valid_from,"  # noqa: S608
+        " cp.valid_until, 0 AS min_quantity, 0 AS discount_bp FROM contract_price cp"
+        " WHERE cp.partner = {}" + for_products("cp.product"),
+        "SELECT 'break', qb.id, qb.product, 0, qb.valid_from, qb.valid_until, qb.min_quantity,"  # noqa: S608
+        " qb.discount_bp FROM quantity_break qb WHERE "
+        + (
+            f"qb.product IS NULL OR qb.product IN ({marks})" if product_ids is not None else "1 = 1"
+        ),
+    ]
+    args: list[Any] = [partner_id, *ids, *ids]
+    if result.price_list is not None:
+        parts.append(
+            "SELECT 'item', i.id, i.product, i.price_amount, NULL, NULL, 0, 0"  # noqa: S608
+            " FROM price_list_item i WHERE i.price_list = {}" + for_products("i.product")
+        )
+        args += [result.price_list["id"], *ids]
+    contracts: dict[int, list[dict[str, Any]]] = {}
+    for row in await PriceList.raw(" UNION ALL ".join(parts), *args):
+        valid_from, valid_until = _as_date(row["valid_from"]), _as_date(row["valid_until"])
+        if row["kind"] == "item":
+            result.items[row["product"]] = row["amount"]
+        elif row["kind"] == "contract":
+            contracts.setdefault(row["product"], []).append(
+                {**row, "valid_from": valid_from, "valid_until": valid_until}
+            )
+        elif pricing.in_force(valid_from, valid_until, on):
+            result.breaks.append(
+                pricing.Break(row["min_quantity"], row["discount_bp"], row["product"])
+            )
+    for product_id, rows in contracts.items():
+        chosen = pricing.choose_latest(rows, on)
+        if chosen is not None:
+            result.contracts[product_id] = pricing.Contract(
+                id=chosen["id"],
+                price_amount=chosen["amount"],
+                valid_from=chosen["valid_from"],
+                valid_until=chosen["valid_until"],
+            )
+    return result
+
+
+# ---- vendor verbs --------------------------------------------------------------------------
+
+
+def require_vendor_admin(actor: CurrentUser) -> None:
+    """FormError unless the actor is a vendor admin (catalog and price changes)."""
+    if not actor.is_vendor_admin:
+        raise FormError({"": _("Only a vendor administrator can do this.")})
+
+
+def _check_dates(valid_from: dt.date | None, valid_until: dt.date | None) -> None:
+    if valid_from and valid_until and valid_until < valid_from:
+        raise FormError({"valid_until": _("The end date is before the start date.")})
+
+
+async def product_id_for_sku(sku: str, field_name: str = "sku") -> int:
+    """The id of the product with this SKU; FormError on `field_name` when there is none."""
+    row = await Product.select(Product.id).where(Product.sku == sku.strip()).first()
+    if row is None:
+        raise FormError({field_name: _("No product has the SKU %(sku)s.", sku=sku.strip())})
+    return int(row["id"])
+
+
+async def list_price_lists() -> list[dict[str, Any]]:
+    """Price lists by tier with their explicit-price count and whether they are in force today."""
+    rows = (
+        await PriceList.select(
+            *PriceList.all_columns(),
+            PriceList.tier.code,
+            PriceList.tier.name_zh,
+            PriceList.tier.name_en,
+            PriceList.tier.rank,
+        )
+        .order_by(PriceList.tier.rank)
+        .order_by(PriceList.valid_from, ascending=False)
+    )
+    counts: dict[int, int] = {}
+    for r in await PriceListItem.select(PriceListItem.price_list):
+        counts[r["price_list"]] = counts.get(r["price_list"], 0) + 1
+    on = today()
+    for row in rows:
+        row["item_count"] = counts.get(row["id"], 0)
+        row["in_force"] = row["is_active"] and pricing.in_force(
+            row["valid_from"], row["valid_until"], on
+        )
+    return rows
+
+
+async def get_price_list(price_list_id: int) -> dict[str, Any]:
+    """A price list with its tier; NotFound when there is none."""
+    row = (
+        await PriceList.select(
+            *PriceList.all_columns(),
+            PriceList.tier.code,
+            PriceList.tier.name_zh,
+            PriceList.tier.name_en,
+        )
+        .where(PriceList.id == price_list_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def list_price_list_items(price_list_id: int) -> list[dict[str, Any]]:
+    """The explicit prices of a price list, by SKU."""
+    return (
+        await PriceListItem.select(
+            PriceListItem.id,
+            PriceListItem.price_amount,
+            PriceListItem.product.sku,
+            PriceListItem.product.name_zh,
+            PriceListItem.product.name_en,
+            PriceListItem.product.list_price_amount,
+        )
+        .where(PriceListItem.price_list == price_list_id)
+        .order_by(PriceListItem.product.sku)
+    )
+
+
+async def save_price_list(
+    actor: CurrentUser, price_list_id: int | None, data: dict[str, Any]
+) -> int:
+    """Create or change a tier price list; raises FormError for a taken code or bad dates."""
+    require_vendor_admin(actor)
+    _check_dates(data.get("valid_from"), data.get("valid_until"))
+    if not await Tier.exists().where(Tier.id == data["tier_id"]):
+        raise FormError({"tier_id": _("Choose one of the options.")})
+    clash = PriceList.exists().where(PriceList.code == data["code"])
+    if price_list_id is not None:
+        clash = clash.where(PriceList.id != price_list_id)
+    if await clash:
+        raise FormError({"code": _("Another price list has this code.")})
+    values: dict[Column | str, Any] = {
+        PriceList.code: data["code"],
+        PriceList.name: data["name"],
+        PriceList.tier: data["tier_id"],
+        PriceList.discount_bp: data["discount_bp"],
+        PriceList.valid_from: data.get("valid_from"),
+        PriceList.valid_until: data.get("valid_until"),
+        PriceList.is_active: bool(data.get("is_active")),
+        PriceList.updated_at: now(),
+    }
+    async with write_transaction():
+        if price_list_id is None:
+            rows = await PriceList.insert(
+                PriceList({**values, PriceList.created_at: now()})  # type: ignore[dict-item]
+            ).returning(PriceList.id)
+            price_list_id = int(rows[0]["id"])
+            action = "price_list.create"
+        else:
+            await PriceList.update(values).where(PriceList.id == price_list_id)
+            action = "price_list.update"
+        await audit.record(
+            action,
+            actor=actor,
+            target_type="price_list",
+            target_id=price_list_id,
+            after={k: v for k, v in data.items() if k != "discount"},
+        )
+    return price_list_id
+
+
+async def set_price_list_item(
+    actor: CurrentUser, price_list_id: int, sku: str, price_amount: int
+) -> None:
+    """Give a SKU an explicit price in a price list (replacing any earlier one)."""
+    require_vendor_admin(actor)
+    await get_price_list(price_list_id)
+    product_id = await product_id_for_sku(sku)
+    async with write_transaction():
+        await PriceListItem.insert(
+            PriceListItem(price_list=price_list_id, product=product_id, price_amount=price_amount)
+        ).on_conflict(
+            target=(PriceListItem.price_list, PriceListItem.product),
+            action="DO UPDATE",
+            values=[PriceListItem.price_amount],
+        )
+        await audit.record(
+            "price_list.item_set",
+            actor=actor,
+            target_type="price_list",
+            target_id=price_list_id,
+            after={"sku": sku, "price_amount": price_amount},
+        )
+
+
+async def delete_price_list_item(actor: CurrentUser, price_list_id: int, item_id: int) -> None:
+    """Remove an explicit price from a price list; NotFound when it is not there."""
+    require_vendor_admin(actor)
+    async with write_transaction():
+        deleted = (
+            await PriceListItem.delete()
+            .where((PriceListItem.id == item_id) & (PriceListItem.price_list == price_list_id))
+            .returning(PriceListItem.id)
+        )
+        if not deleted:
+            raise NotFound
+        await audit.record(
+            "price_list.item_delete",
+            actor=actor,
+            target_type="price_list",
+            target_id=price_list_id,
+            detail=str(item_id),
+        )
+
+
+async def list_contract_prices(partner_id: int | None = None) -> list[dict[str, Any]]:
+    """Contract prices (of one partner, if given) with whether each is in force today."""
+    query = (
+        ContractPrice.select(
+            *ContractPrice.all_columns(),
+            ContractPrice.partner.name,
+            ContractPrice.partner.code,
+            ContractPrice.product.sku,
+            ContractPrice.product.name_zh,
+            ContractPrice.product.name_en,
+            ContractPrice.product.list_price_amount,
+        )
+        .order_by(ContractPrice.partner.name)
+        .order_by(ContractPrice.product.sku)
+    )
+    if partner_id:
+        query = query.where(ContractPrice.partner == partner_id)
+    rows = await query
+    on = today()
+    for row in rows:
+        row["in_force"] = pricing.in_force(row["valid_from"], row["valid_until"], on)
+    return rows
+
+
+async def add_contract_price(actor: CurrentUser, data: dict[str, Any]) -> int:
+    """A partner's contract price for a SKU with optional validity dates."""
+    require_vendor_admin(actor)
+    _check_dates(data.get("valid_from"), data.get("valid_until"))
+    if not await Partner.exists().where(Partner.id == data["partner_id"]):
+        raise FormError({"partner_id": _("Choose one of the options.")})
+    product_id = await product_id_for_sku(data["sku"])
+    async with write_transaction():
+        rows = await ContractPrice.insert(
+            ContractPrice(
+                partner=data["partner_id"],
+                product=product_id,
+                price_amount=data["price_amount"],
+                valid_from=data.get("valid_from"),
+                valid_until=data.get("valid_until"),
+                note=data.get("note", ""),
+                created_by_id=actor.id,
+                created_at=now(),
+            )
+        ).returning(ContractPrice.id)
+        contract_id = int(rows[0]["id"])
+        await audit.record(
+            "contract_price.create",
+            actor=actor,
+            partner_id=data["partner_id"],
+            target_type="contract_price",
+            target_id=contract_id,
+            after={k: data.get(k) for k in ("sku", "price_amount", "valid_from", "valid_until")},
+        )
+    return contract_id
+
+
+async def delete_contract_price(actor: CurrentUser, contract_id: int) -> None:
+    """Remove a contract price; NotFound when there is none."""
+    require_vendor_admin(actor)
+    async with write_transaction():
+        rows = (
+            await ContractPrice.delete()
+            .where(ContractPrice.id == contract_id)
+            .returning(ContractPrice.partner, ContractPrice.price_amount)
+        )
+        if not rows:
+            raise NotFound
+        await audit.record(
+            "contract_price.delete",
+            actor=actor,
+            partner_id=rows[0]["partner"],
+            target_type="contract_price",
+            target_id=contract_id,
+            before={"price_amount": rows[0]["price_amount"]},
+        )
+
+
+async def list_quantity_breaks() -> list[dict[str, Any]]:
+    """Every volume break, by SKU (blank: every product) and threshold."""
+    return (
+        await QuantityBreak.select(
+            *QuantityBreak.all_columns(),
+            QuantityBreak.product.sku,
+            QuantityBreak.product.name_zh,
+            QuantityBreak.product.name_en,
+        )
+        .order_by(QuantityBreak.product.sku)
+        .order_by(QuantityBreak.min_quantity)
+    )
+
+
+async def add_quantity_break(actor: CurrentUser, data: dict[str, Any]) -> int:
+    """A volume break for one SKU (or every product when the SKU is blank)."""
+    require_vendor_admin(actor)
+    _check_dates(data.get("valid_from"), data.get("valid_until"))
+    if not 0 < data["discount_bp"] < BASIS_POINTS:
+        raise FormError({"discount": _("Enter a percentage between 0 and 100.")})
+    product_id = await product_id_for_sku(data["sku"]) if data.get("sku") else None
+    async with write_transaction():
+        rows = await QuantityBreak.insert(
+            QuantityBreak(
+                product=product_id,
+                min_quantity=data["min_quantity"],
+                discount_bp=data["discount_bp"],
+                valid_from=data.get("valid_from"),
+                valid_until=data.get("valid_until"),
+                created_at=now(),
+            )
+        ).returning(QuantityBreak.id)
+        break_id = int(rows[0]["id"])
+        await audit.record(
+            "quantity_break.create",
+            actor=actor,
+            target_type="quantity_break",
+            target_id=break_id,
+            after={k: data.get(k) for k in ("sku", "min_quantity", "discount_bp")},
+        )
+    return break_id
+
+
+async def delete_quantity_break(actor: CurrentUser, break_id: int) -> None:
+    """Remove a volume break; NotFound when there is none."""
+    require_vendor_admin(actor)
+    async with write_transaction():
+        rows = (
+            await QuantityBreak.delete()
+            .where(QuantityBreak.id == break_id)
+            .returning(QuantityBreak.id)
+        )
+        if not rows:
+            raise NotFound
+        await audit.record(
+            "quantity_break.delete",
+            actor=actor,
+            target_type="quantity_break",
+            target_id=break_id,
+        )
