@@ -116,7 +116,8 @@ def create_app(run_scheduler: bool = True) -> Litestar:
         },
         before_send=[_security_headers],
         lifespan=[_lifespan],
-        request_max_body_size=25 * 1024 * 1024,
+        # uploads up to UPLOAD_MAX_MB plus the multipart envelope and form fields
+        request_max_body_size=(settings.upload_max_mb + 2) * 1024 * 1024,
         debug=False,
     )
     app.state.run_scheduler = run_scheduler

@@ -20,9 +20,27 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode(clean, doseq=True) if clean else "?"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PortalEnvironment(Environment):
+    """Jinja's `row.name` tries getattr() first and only then row["name"]; for the dict rows that
+    Piccolo returns, that raises and catches an AttributeError per lookup (about 1,000 on a 50-row
+    table, a third of the page's render time). Look dict keys up directly instead. Same results:
+    dict methods (`counts.values()`) still win, a missing key is still undefined."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
+    env = PortalEnvironment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         extensions=["jinja2.ext.i18n"],
