@@ -1,0 +1,106 @@
+"""The notification centre (the bell): one row per user and event, read/unread.
+
+`notify` is the door for every domain (campaigns, feedback, orders, cases); it is idempotent on
+(user, ref) through a unique index, so a job that runs twice never rings twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from portal.communications.tables import Notification
+from portal.lib.clock import now
+
+PER_PAGE = 30
+
+
+async def notify(
+    user_ids: Sequence[int], *, kind: str, title_en: str, title_zh: str, link: str, ref: str
+) -> int:
+    """One in-portal notification per user; returns how many were new (repeats are ignored)."""
+    ids = list(dict.fromkeys(int(u) for u in user_ids))
+    if not ids:
+        return 0
+    moment = now()
+    inserted = 0
+    for start in range(0, len(ids), 500):  # keeps each statement well under SQLite's limits
+        rows = [
+            Notification(
+                user=uid,
+                kind=kind[:20],
+                title_en=title_en[:300],
+                title_zh=(title_zh or title_en)[:300],
+                link=link[:500],
+                dedup_key=ref[:120],
+                created_at=moment,
+            )
+            for uid in ids[start : start + 500]
+        ]
+        result = (
+            await Notification.insert(*rows)
+            .on_conflict(action="DO NOTHING")
+            .returning(Notification.id)
+        )
+        inserted += len(result)
+    return inserted
+
+
+async def unread_count(user_id: int) -> int:
+    """Unread entries of one user (one indexed COUNT; shown on every page)."""
+    return await Notification.count().where(
+        (Notification.user == user_id) & Notification.read_at.is_null()
+    )
+
+
+async def list_notifications(
+    user_id: int, *, unread_only: bool = False, page: int = 1, per_page: int = PER_PAGE
+) -> tuple[list[dict[str, Any]], int]:
+    """A user's notifications, newest first, with the total for paging."""
+    where: Any = Notification.user == user_id
+    if unread_only:
+        where = where & Notification.read_at.is_null()
+    total = await Notification.count().where(where)
+    rows = (
+        await Notification.select()
+        .where(where)
+        .order_by(Notification.id, ascending=False)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return rows, total
+
+
+async def open_notification(user_id: int, notification_id: int) -> str | None:
+    """Mark one of the user's notifications read and return its link; None if not theirs."""
+    row = (
+        await Notification.select(Notification.link, Notification.read_at)
+        .where((Notification.id == notification_id) & (Notification.user == user_id))
+        .first()
+    )
+    if row is None:
+        return None
+    if row["read_at"] is None:
+        await Notification.update({Notification.read_at: now()}).where(
+            Notification.id == notification_id
+        )
+    return str(row["link"] or "")
+
+
+async def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    changed = (
+        await Notification.update({Notification.read_at: now()})
+        .where((Notification.user == user_id) & Notification.read_at.is_null())
+        .returning(Notification.id)
+    )
+    return len(changed)
+
+
+async def mark_read_by_ref(user_id: int, ref: str) -> None:
+    """Opening the thing itself (a campaign, a survey) also clears its bell entry."""
+    await Notification.update({Notification.read_at: now()}).where(
+        (Notification.user == user_id)
+        & (Notification.dedup_key == ref)
+        & Notification.read_at.is_null()
+    )

@@ -1,0 +1,437 @@
+"""Uploaded files: type checked by content, stored under server-made keys, read back for downloads.
+
+One module for every domain's files. The backend is a local folder (`STORAGE_DIR`, default
+./data/files) or, when `S3_BUCKET` is set, an S3-compatible bucket spoken to with SigV4 over httpx,
+so several app servers share the same files. `store_upload` refuses (UploadRejected, with a message
+in the user's language) empty files, files over the cap and files whose bytes do not match an
+allowed kind and the name's extension; a refused upload writes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import io
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from portal.lib.i18n import gettext as _
+from portal.settings import get_settings
+
+
+class UploadRejected(Exception):
+    """An upload is refused; `message` is user-facing, in the current language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file kept by the storage backend; `filename` is the sanitised original name (metadata)."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    content_type: str
+    extensions: tuple[str, ...]
+    label: str
+
+
+KINDS: dict[str, Kind] = {
+    "pdf": Kind("application/pdf", (".pdf",), "PDF"),
+    "png": Kind("image/png", (".png",), "PNG"),
+    "jpeg": Kind("image/jpeg", (".jpg", ".jpeg"), "JPEG"),
+    "gif": Kind("image/gif", (".gif",), "GIF"),
+    "webp": Kind("image/webp", (".webp",), "WebP"),
+    "mp4": Kind("video/mp4", (".mp4", ".m4v"), "MP4"),
+    "pptx": Kind(
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (".pptx",),
+        "PowerPoint",
+    ),
+    "docx": Kind(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+        "Word",
+    ),
+    "xlsx": Kind(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), "Excel"
+    ),
+    "zip": Kind("application/zip", (".zip",), "ZIP"),
+    "txt": Kind("text/plain", (".txt",), "Text"),
+    "csv": Kind("text/csv", (".csv",), "CSV"),
+}
+IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})
+_BY_CONTENT_TYPE = {kind.content_type: name for name, kind in KINDS.items()}
+
+# The main part each OOXML format must declare in [Content_Types].xml.
+_OOXML_MAIN = {
+    "docx": b"wordprocessingml.document.main+xml",
+    "xlsx": b"spreadsheetml.sheet.main+xml",
+    "pptx": b"presentationml.presentation.main+xml",
+}
+
+
+def kind_of(content_type: str) -> str | None:
+    """The KINDS name for a content type, or None."""
+    return _BY_CONTENT_TYPE.get(content_type)
+
+
+def _extension(filename: str) -> str:
+    return os.path.splitext(filename)[1].lower()
+
+
+def _ooxml_kind(data: bytes) -> str | None:
+    """docx/xlsx/pptx when the zip declares the matching main part; 'zip' for any other zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:
+                types = archive.read("[Content_Types].xml")[:200_000]
+            except KeyError:
+                return "zip"
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+        return None
+    for name, marker in _OOXML_MAIN.items():
+        if marker in types:
+            return name
+    return "zip"
+
+
+def _is_text(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the sample's end is fine
+        if exc.start < len(sample) - 4 or len(data) <= len(sample):
+            return False
+    return True
+
+
+def _kind_by_magic(data: bytes, extension: str) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:8] == b"ftyp":
+        return "mp4"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _ooxml_kind(data)
+    if _is_text(data):
+        return "csv" if extension == ".csv" else "txt"
+    return None
+
+
+def sniff(data: bytes, filename: str) -> str | None:
+    """The content type the bytes prove, when the filename's extension agrees; else None."""
+    extension = _extension(filename)
+    name = _kind_by_magic(data, extension)
+    if name is None or extension not in KINDS[name].extensions:
+        return None
+    return KINDS[name].content_type
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def sanitise_filename(filename: str) -> str:
+    """The original name without any path, control or reserved characters; at most 150 chars."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" ._")
+    if not name:
+        return "file"
+    stem, ext = os.path.splitext(name)
+    if len(name) > 150:
+        name = stem[: 150 - len(ext)] + ext
+    return name
+
+
+def max_upload_bytes() -> int:
+    return get_settings().upload_max_mb * 1024 * 1024
+
+
+def allowed_label(allowed: Collection[str]) -> str:
+    """'PDF, PNG, Word' for messages and the accept hint."""
+    return ", ".join(kind.label for name, kind in KINDS.items() if name in allowed)
+
+
+def accept_attribute(allowed: Collection[str]) -> str:
+    """The <input type=file accept="..."> value for some kinds."""
+    return ",".join(
+        ext for name, kind in KINDS.items() if name in allowed for ext in kind.extensions
+    )
+
+
+def check_upload(
+    data: bytes, filename: str, *, allowed: Collection[str], max_bytes: int | None = None
+) -> str:
+    """The content type of an acceptable upload; raises UploadRejected otherwise."""
+    cap = max_bytes if max_bytes is not None else max_upload_bytes()
+    if not data:
+        raise UploadRejected(_("The file %(name)s is empty.", name=filename or "?"))
+    if len(data) > cap:
+        raise UploadRejected(
+            _(
+                "The file %(name)s is larger than the limit of %(mb)s MB.",
+                name=filename,
+                mb=_format_mb(cap),
+            )
+        )
+    content_type = sniff(data, filename)
+    if content_type is None or kind_of(content_type) not in allowed:
+        raise UploadRejected(
+            _(
+                "The file %(name)s is not an accepted type (accepted: %(kinds)s), or its content "
+                "does not match its name.",
+                name=filename or "?",
+                kinds=allowed_label(allowed),
+            )
+        )
+    return content_type
+
+
+def _format_mb(n_bytes: int) -> str:
+    mb = n_bytes / (1024 * 1024)
+    return f"{mb:.0f}" if mb >= 1 else f"{mb:.2f}"
+
+
+def new_key(prefix: str, today: dt.date | None = None) -> str:
+    """A server-made key "<prefix>/<yyyy>/<mm>/<random>"; never derived from the user's name."""
+    day = today or dt.date.today()
+    clean = "/".join(p for p in re.sub(r"[^a-z0-9/_-]", "", prefix.lower()).split("/") if p)
+    return f"{clean or 'files'}/{day:%Y}/{day:%m}/{secrets.token_urlsafe(24)}"
+
+
+async def store_upload(
+    data: bytes,
+    filename: str,
+    *,
+    prefix: str,
+    allowed: Collection[str],
+    max_bytes: int | None = None,
+) -> StoredFile:
+    """Check and keep an upload; raises UploadRejected (and writes nothing) when it is refused."""
+    content_type = check_upload(data, filename, allowed=allowed, max_bytes=max_bytes)
+    stored = StoredFile(
+        key=new_key(prefix),
+        filename=sanitise_filename(filename),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    await backend().put(stored.key, data, content_type)
+    return stored
+
+
+async def read_file(key: str) -> bytes:
+    """The bytes under a key; raises FileNotFoundError when there is no such file."""
+    return await backend().get(_checked_key(key))
+
+
+async def delete_file(key: str) -> None:
+    """Remove a file; a missing file is not an error (deleting twice is safe)."""
+    await backend().delete(_checked_key(key))
+
+
+def download_headers(
+    stored_filename: str, content_type: str, *, inline: bool = False
+) -> dict[str, str]:
+    """Headers for sending a stored file: attachment (or inline preview) with an RFC 5987 name."""
+    name = sanitise_filename(stored_filename)
+    ascii_name = (
+        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "")
+    )
+    ext = os.path.splitext(name)[1]
+    if not ascii_name or ascii_name == ext or not os.path.splitext(ascii_name)[0].strip():
+        ascii_name = f"download{ext.encode('ascii', 'ignore').decode()}"
+    disposition = "inline" if inline else "attachment"
+    return {
+        "Content-Disposition": (
+            f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
+
+
+_KEY_RE = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*/[0-9]{4}/[0-9]{2}/[A-Za-z0-9_-]+$")
+
+
+def _checked_key(key: str) -> str:
+    """Keys come from our own rows, but a path must never escape the storage folder."""
+    if not _KEY_RE.match(key):
+        raise FileNotFoundError(key)
+    return key
+
+
+class LocalBackend:
+    """Files under a folder; writes go through a temporary name and a rename (no half files)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(self._put, key, data)
+
+    def _put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._path(key).read_bytes)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, True)
+
+
+class S3Backend:
+    """An S3-compatible bucket (AWS, MinIO, Ceph ...): path-style requests signed with SigV4."""
+
+    def __init__(
+        self,
+        bucket: str,
+        endpoint_url: str | None,
+        region: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        virtual_hosted: bool | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.endpoint = (endpoint_url or f"https://s3.{region}.amazonaws.com").rstrip("/")
+        # AWS itself wants bucket.s3.region.amazonaws.com; MinIO & co. are addressed path-style
+        self.virtual_hosted = endpoint_url is None if virtual_hosted is None else virtual_hosted
+        self.region = region
+        self.access_key = access_key
+        self.secret_key = secret_key
+
+    def _url(self, key: str) -> tuple[str, str]:
+        quoted = quote(key, safe="/-_.~")
+        if self.virtual_hosted:
+            scheme, host = self.endpoint.split("://", 1)
+            path = "/" + quoted
+            return f"{scheme}://{self.bucket}.{host}{path}", path
+        path = "/" + quote(self.bucket, safe="")
+        if key:
+            path += "/" + quoted
+        return self.endpoint + path, path
+
+    def sign(
+        self,
+        method: str,
+        key: str,
+        body: bytes = b"",
+        extra: dict[str, str] | None = None,
+        when: dt.datetime | None = None,
+    ) -> tuple[str, dict[str, str]]:
+        """(url, headers) for one request, signed with AWS Signature Version 4."""
+        url, path = self._url(key)
+        moment = when or dt.datetime.now(dt.UTC)
+        amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
+        day = moment.strftime("%Y%m%d")
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        payload_hash = hashlib.sha256(body).hexdigest()
+        headers = {
+            "host": host,
+            "x-amz-content-sha256": payload_hash,
+            "x-amz-date": amz_date,
+            **{k.lower(): v for k, v in (extra or {}).items()},
+        }
+        signed = sorted(headers)
+        canonical = "\n".join(
+            [
+                method,
+                path,
+                "",
+                "".join(f"{h}:{headers[h].strip()}\n" for h in signed),
+                ";".join(signed),
+                payload_hash,
+            ]
+        )
+        scope = f"{day}/{self.region}/s3/aws4_request"
+        to_sign = "\n".join(
+            [
+                "AWS4-HMAC-SHA256",
+                amz_date,
+                scope,
+                hashlib.sha256(canonical.encode()).hexdigest(),
+            ]
+        )
+        signing_key = f"AWS4{self.secret_key}".encode()
+        for part in (day, self.region, "s3", "aws4_request"):
+            signing_key = hmac.new(signing_key, part.encode(), hashlib.sha256).digest()
+        signature = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
+        headers["authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={self.access_key}/{scope}, "
+            f"SignedHeaders={';'.join(signed)}, Signature={signature}"
+        )
+        del headers["host"]  # httpx sets it from the URL
+        return url, headers
+
+    async def _request(self, method: str, key: str, body: bytes = b"", **extra: str) -> bytes:
+        import httpx
+
+        url, headers = self.sign(method, key, body, extra)
+        async with httpx.AsyncClient(timeout=60) as client:
+            response = await client.request(method, url, content=body, headers=headers)
+        if method == "GET" and response.status_code == 404:
+            raise FileNotFoundError(key)
+        if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
+            raise OSError(f"S3 {method} {key}: HTTP {response.status_code} {response.text[:300]}")
+        return response.content
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await self._request("PUT", key, data, **{"content-type": content_type})
+
+    async def get(self, key: str) -> bytes:
+        return await self._request("GET", key)
+
+    async def delete(self, key: str) -> None:
+        await self._request("DELETE", key)
+
+
+def backend() -> LocalBackend | S3Backend:
+    """The configured backend (read from the settings on each call, so tests may override)."""
+    settings = get_settings()
+    if settings.s3_bucket:
+        return S3Backend(
+            settings.s3_bucket,
+            settings.s3_endpoint_url,
+            settings.s3_region,
+            settings.s3_access_key_id,
+            settings.s3_secret_access_key,
+        )
+    return LocalBackend(settings.storage_dir)

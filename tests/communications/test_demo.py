@@ -1,0 +1,28 @@
+"""The demo: a current campaign with a real PDF for partner A's tier, a past one, and an open
+survey that some users answered; loading it twice adds nothing."""
+
+from __future__ import annotations
+
+from portal.communications.demo import load_communications_demo
+from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest, FeedbackResponse
+from portal.demo import load_demo
+from portal.lib import storage
+
+
+async def test_the_demo_has_campaigns_with_material_and_a_partly_answered_survey():
+    await load_demo()
+    again = await load_communications_demo()
+
+    assert again == {"campaigns": 0, "feedback_requests": 0, "feedback_answers": 0}
+    rows = await Campaign.select(Campaign.status, Campaign.ends_on, Campaign.reached_partners)
+    assert len(rows) == 2 and all(r["status"] == "published" for r in rows)
+    assert all(r["reached_partners"] > 0 for r in rows)
+    pdf = await CampaignFile.select().where(CampaignFile.content_type == "application/pdf").first()
+    assert (await storage.read_file(pdf["storage_key"])).startswith(b"%PDF-")
+    survey = (
+        await FeedbackRequest.select()
+        .where(FeedbackRequest.series == "partner-satisfaction")
+        .first()
+    )
+    assert survey["status"] == "open"
+    assert 0 < await FeedbackResponse.count().where(FeedbackResponse.request == survey["id"])

@@ -1,0 +1,191 @@
+"""portal.lib.storage: type by content, size cap, nothing written on refusal, safe headers, S3."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from portal.lib import storage
+from portal.lib.storage import UploadRejected, download_headers, sniff, store_upload
+from portal.settings import get_settings, override
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def ooxml(main: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types><Override PartName="/x" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.{main}"/></Types>',
+        )
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def empty_storage() -> None:
+    shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
+
+
+def stored_files() -> list[Path]:
+    root = get_settings().storage_dir
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_sniff_recognises_kinds_by_their_bytes() -> None:
+    assert sniff(PDF, "a.pdf") == "application/pdf"
+    assert sniff(PNG, "a.PNG") == "image/png"
+    assert sniff(b"\xff\xd8\xff\xe0rest", "photo.jpg") == "image/jpeg"
+    assert sniff(b"GIF89a....", "a.gif") == "image/gif"
+    assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a.webp") == "image/webp"
+    assert sniff(b"\x00\x00\x00\x18ftypmp42", "clip.mp4") == "video/mp4"
+    assert sniff("名称,数量\n".encode(), "list.csv") == "text/csv"
+    assert sniff(b"hello", "notes.txt") == "text/plain"
+
+
+def test_sniff_tells_office_files_from_plain_zips() -> None:
+    docx = ooxml("wordprocessingml.document.main+xml")
+    assert sniff(
+        docx,
+        "offer.docx",
+    ).endswith("wordprocessingml.document")
+    assert sniff(ooxml("spreadsheetml.sheet.main+xml"), "p.xlsx").endswith("sheet")
+    assert sniff(ooxml("presentationml.presentation.main+xml"), "k.pptx").endswith("presentation")
+    assert sniff(docx, "offer.xlsx") is None
+    assert sniff(docx, "offer.zip") is None  # a docx is not accepted as a plain zip
+    assert sniff(b"PK\x03\x04garbage", "x.docx") is None
+
+
+def test_sniff_refuses_a_name_that_lies_about_the_content() -> None:
+    assert sniff(b"MZ\x90\x00binary", "brochure.pdf") is None
+    assert sniff(PDF, "brochure.png") is None
+    assert sniff(b"<html><script>", "page.html") is None
+    assert sniff(PNG, "noextension") is None
+
+
+async def test_store_upload_keeps_the_file_under_a_server_made_key() -> None:
+    stored = await store_upload(PDF, "../../etc/价格表.pdf", prefix="campaigns", allowed={"pdf"})
+    assert stored.key.startswith("campaigns/")
+    assert "价格表" not in stored.key and ".." not in stored.key
+    assert stored.filename == "价格表.pdf"
+    assert stored.content_type == "application/pdf"
+    assert stored.size == len(PDF)
+    assert await storage.read_file(stored.key) == PDF
+
+
+async def test_a_file_over_the_cap_is_refused_and_nothing_is_written() -> None:
+    with pytest.raises(UploadRejected) as caught:
+        await store_upload(PDF, "big.pdf", prefix="x", allowed={"pdf"}, max_bytes=10)
+    assert "larger than the limit" in caught.value.message
+    assert stored_files() == []
+
+
+async def test_the_upload_cap_setting_applies_by_default() -> None:
+    with override(upload_max_mb=1), pytest.raises(UploadRejected):
+        await store_upload(b"%PDF-" + b"0" * (1024 * 1024), "big.pdf", prefix="x", allowed={"pdf"})
+
+
+async def test_an_empty_file_or_a_refused_type_gets_a_clear_message() -> None:
+    with pytest.raises(UploadRejected, match="empty"):
+        await store_upload(b"", "a.pdf", prefix="x", allowed={"pdf"})
+    with pytest.raises(UploadRejected, match="not an accepted type") as caught:
+        await store_upload(PNG, "a.png", prefix="x", allowed={"pdf", "docx"})
+    assert "PDF, Word" in caught.value.message
+    assert stored_files() == []
+
+
+async def test_the_rejection_message_follows_the_user_language() -> None:
+    from portal.lib.i18n import use_locale
+
+    with use_locale("zh_CN"), pytest.raises(UploadRejected) as caught:
+        await store_upload(b"", "a.pdf", prefix="x", allowed={"pdf"})
+    assert "a.pdf" in caught.value.message
+
+
+async def test_delete_file_removes_it_and_is_safe_twice() -> None:
+    stored = await store_upload(PNG, "logo.png", prefix="x", allowed={"png"})
+    await storage.delete_file(stored.key)
+    await storage.delete_file(stored.key)
+    with pytest.raises(FileNotFoundError):
+        await storage.read_file(stored.key)
+
+
+async def test_a_key_cannot_escape_the_storage_folder() -> None:
+    with pytest.raises(FileNotFoundError):
+        await storage.read_file("../../settings/2026/01/x")
+
+
+def test_download_headers_force_an_attachment_with_the_chinese_name() -> None:
+    headers = download_headers("产品手册 2026.pdf", "application/pdf")
+    disposition = headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''%E4%BA%A7%E5%93%81%E6%89%8B%E5%86%8C%202026.pdf" in disposition
+    assert 'filename="' in disposition
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_download_headers_strip_quotes_and_newlines_from_names() -> None:
+    disposition = download_headers('a"b\r\nc.pdf', "application/pdf")["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition
+    assert 'filename="a_b_c.pdf"' in disposition
+
+
+def test_s3_signature_matches_the_aws_reference_example() -> None:
+    # the GET example of the AWS SigV4 documentation (examplebucket/test.txt, 2013-05-24)
+    import datetime as dt
+
+    backend = storage.S3Backend(
+        "examplebucket",
+        "https://s3.amazonaws.com",
+        "us-east-1",
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        virtual_hosted=True,
+    )
+    url, headers = backend.sign(
+        "GET",
+        "test.txt",
+        when=dt.datetime(2013, 5, 24, tzinfo=dt.UTC),
+        extra={"range": "bytes=0-9"},
+    )
+    assert url == "https://examplebucket.s3.amazonaws.com/test.txt"
+    assert headers["x-amz-date"] == "20130524T000000Z"
+    assert headers["authorization"].startswith(
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
+    )
+
+
+S3_ENDPOINT = os.environ.get("TEST_S3_ENDPOINT", "http://127.0.0.1:9199")
+
+
+async def test_files_round_trip_through_a_real_s3_compatible_server() -> None:
+    import httpx
+
+    from tests.services import reachable
+
+    host, port = S3_ENDPOINT.split("://")[1].split(":")
+    if not reachable(host, int(port)):
+        pytest.skip(
+            f"S3-compatible server (e.g. `moto_server -p {port}`) not reachable at {S3_ENDPOINT}"
+        )
+    creds = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
+    with override(s3_bucket="portal-test", s3_endpoint_url=S3_ENDPOINT, **creds):
+        backend = storage.backend()
+        url, headers = backend.sign("PUT", "")
+        async with httpx.AsyncClient() as client:  # create the bucket (idempotent on moto/MinIO)
+            await client.put(url, headers=headers)
+        stored = await store_upload(PDF, "手册.pdf", prefix="campaigns", allowed={"pdf"})
+        assert await storage.read_file(stored.key) == PDF
+        await storage.delete_file(stored.key)
+        with pytest.raises(FileNotFoundError):
+            await storage.read_file(stored.key)
+    assert stored_files() == []
