@@ -1,0 +1,77 @@
+"""The tenant door for customers: `customer_scope` (lists) and `get_customer_for_user` (one row).
+
+Customer data belongs to the partner. Partner users reach their own partner's customers, and a
+member only those they own when the partner admin chose "members see only their own". Vendor
+staff reach only customers the partner shared by attaching them to an order (later a support
+case), within their partner scope; everything else answers NotFound, like an id that does not
+exist.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from portal.auth.schemas import CurrentUser
+from portal.customers.tables import Customer
+from portal.tenancy import NotFound, partner_scope
+
+
+def _shared_sql() -> str:
+    """Shared = attached to one of the partner's orders, or to one of its support cases (when
+    the support domain is installed)."""
+    sql = (
+        'EXISTS (SELECT 1 FROM partner_order o WHERE o.end_customer_id = "customer"."id"'
+        ' AND o.partner = "customer"."partner")'
+    )
+    if importlib.util.find_spec("portal.support.tables") is not None:
+        sql += (
+            ' OR EXISTS (SELECT 1 FROM support_case sc WHERE sc.end_customer_id = "customer"."id"'
+            ' AND sc.partner = "customer"."partner")'
+        )
+    return f"({sql})"  # parenthesised: WhereRaw is pasted as is next to the other conditions
+
+
+SHARED = WhereRaw(_shared_sql())
+
+
+def members_rule(user: CurrentUser) -> Any:
+    """A member sees a customer they own, or any when the partner lets members see all."""
+    return WhereRaw(
+        # parenthesised: WhereRaw is pasted as is next to the other conditions
+        '("customer"."owner" = {} OR NOT EXISTS (SELECT 1 FROM customer_settings s'
+        " WHERE s.partner = {} AND s.members_see_all = {}))",
+        user.id,
+        user.partner_id,
+        False,
+    )
+
+
+def customer_scope(user: CurrentUser) -> list[Any]:
+    """Where-conditions limiting Customer rows to what `user` may see (one place for the rule)."""
+    if user.is_partner and user.partner_id is not None:
+        where: list[Any] = [Customer.partner == user.partner_id]
+        if not user.is_partner_admin:
+            where.append(members_rule(user))
+        return where
+    if user.is_vendor:
+        return [partner_scope(user, Customer.partner), SHARED]
+    return [WhereRaw("1 = 0")]
+
+
+async def get_customer_for_user(user: CurrentUser, customer_id: int) -> dict[str, Any]:
+    """The customer row with its owner's name, if `user` may see it; NotFound otherwise."""
+    row = await (
+        Customer.select(
+            *Customer.all_columns(),
+            Customer.owner.name.as_alias("owner_name"),
+            Customer.partner.name.as_alias("partner_name"),
+        )
+        .where(Customer.id == customer_id, *customer_scope(user))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row

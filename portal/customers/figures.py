@@ -1,0 +1,126 @@
+"""Per-partner customer activity figures for the performance scorecards and the vendor console.
+
+Read-only, a fixed number of aggregate queries (five) whatever the number of partners, no
+personal data. Days are the portal's local days (settings.timezone); `end` is exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.customers.tables import Customer
+from portal.db import is_sqlite
+from portal.settings import get_settings
+
+
+@dataclass
+class CustomerActivity:
+    """One partner's customer work in a period (zeros when nothing happened)."""
+
+    customers_total: int = 0  # customers at the end of the period
+    customers_new: int = 0  # created in the period
+    customers_active: int = 0  # with a contact or an order in the period
+    interactions: int = 0  # contacts logged (by contact time)
+    interactions_by_channel: dict[str, int] = field(default_factory=dict)
+    followups_due: int = 0  # follow-ups due in the period
+    followups_done_on_time: int = 0  # of those, done on or before the due day
+    active_users: int = 0  # partner users who logged at least one contact
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.followups_done_on_time / self.followups_due if self.followups_due else None
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = get_settings().tz
+    return (
+        dt.datetime.combine(start, dt.time(), tz).astimezone(dt.UTC),
+        dt.datetime.combine(end, dt.time(), tz).astimezone(dt.UTC),
+    )
+
+
+def _partner_filter(column: str, partner_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    if partner_ids is None:
+        return "", []
+    ids = [int(p) for p in partner_ids]
+    return f" AND {column} IN ({', '.join('{}' for _ in ids)})", ids
+
+
+async def activity_figures(
+    partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
+) -> dict[int, CustomerActivity]:
+    """Customer activity per partner in [start, end); partners without any may be absent."""
+    if partner_ids is not None and not partner_ids:
+        return {}
+    since, until = _bounds(start, end)
+    out: dict[int, CustomerActivity] = {}
+
+    def get(partner: Any) -> CustomerActivity:
+        return out.setdefault(int(partner), CustomerActivity())
+
+    cond, ids = _partner_filter("partner", partner_ids)
+    for row in await Customer.raw(
+        "SELECT partner, COUNT(*) AS total,"  # noqa: S608
+        " SUM(CASE WHEN created_at >= {} THEN 1 ELSE 0 END) AS new"
+        " FROM customer WHERE created_at < {}" + cond + " GROUP BY partner",
+        since,
+        until,
+        *ids,
+    ):
+        figures = get(row["partner"])
+        figures.customers_total = int(row["total"] or 0)
+        figures.customers_new = int(row["new"] or 0)
+    for row in await Customer.raw(
+        "SELECT partner, channel, COUNT(*) AS n FROM customer_interaction"  # noqa: S608
+        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " GROUP BY partner, channel",
+        since,
+        until,
+        *ids,
+    ):
+        figures = get(row["partner"])
+        figures.interactions += int(row["n"])
+        figures.interactions_by_channel[row["channel"]] = int(row["n"])
+    for row in await Customer.raw(
+        'SELECT partner, COUNT(DISTINCT "user") AS users FROM customer_interaction'  # noqa: S608
+        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " GROUP BY partner",
+        since,
+        until,
+        *ids,
+    ):
+        get(row["partner"]).active_users = int(row["users"] or 0)
+    done_day = "date(followup_done_at)" if is_sqlite() else "CAST(followup_done_at AS DATE)"
+    for row in await Customer.raw(
+        "SELECT partner, COUNT(*) AS due,"  # noqa: S608
+        f" SUM(CASE WHEN followup_done_at IS NOT NULL AND {done_day} <= followup_on"
+        " THEN 1 ELSE 0 END) AS on_time"
+        " FROM customer_interaction WHERE followup_on >= {} AND followup_on < {}"
+        + cond
+        + " GROUP BY partner",
+        start,
+        end,
+        *ids,
+    ):
+        figures = get(row["partner"])
+        figures.followups_due = int(row["due"] or 0)
+        figures.followups_done_on_time = int(row["on_time"] or 0)
+    order_cond, _ids = _partner_filter("o.partner", partner_ids)
+    for row in await Customer.raw(
+        "SELECT partner, COUNT(*) AS n FROM ("  # noqa: S608
+        " SELECT partner, customer AS c FROM customer_interaction"
+        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " UNION"
+        " SELECT o.partner AS partner, o.end_customer_id AS c FROM partner_order o"
+        " WHERE o.end_customer_id IS NOT NULL AND o.submitted_at >= {} AND o.submitted_at < {}"
+        + order_cond
+        + ") active GROUP BY partner",
+        since,
+        until,
+        *ids,
+        since,
+        until,
+        *ids,
+    ):
+        get(row["partner"]).customers_active = int(row["n"] or 0)
+    return out
