@@ -1,0 +1,71 @@
+"""The tenant door for cases: the only way a handler or job reaches a case row.
+
+Partner users see their own partner's cases; vendor admins every case; channel managers the cases
+of their partners plus those assigned to them or to a team they belong to (routing may hand them
+any partner's case). Anything else answers NotFound, so another partner's id looks like no case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from portal.auth.schemas import CurrentUser
+from portal.support.tables import KbArticle, SupportCase, SupportTeamMember
+from portal.tenancy import NotFound, partner_scope
+
+CASE_COLUMNS = (
+    *SupportCase.all_columns(exclude=[SupportCase.reply_token]),
+    SupportCase.partner.name.as_alias("partner_name"),
+    SupportCase.partner.code.as_alias("partner_code"),
+    SupportCase.partner.locale.as_alias("partner_locale"),
+    SupportCase.partner.province.as_alias("partner_province"),
+    SupportCase.partner.channel_manager_id.as_alias("channel_manager_id"),
+    SupportCase.requester.name.as_alias("requester_name"),
+    SupportCase.requester.email.as_alias("requester_email"),
+    SupportCase.team.name.as_alias("team_name"),
+)
+
+
+def case_scope(user: CurrentUser) -> Any:
+    """The condition limiting support_case rows to what `user` may see."""
+    if user.is_channel_manager:
+        teams = SupportTeamMember.select(SupportTeamMember.team).where(
+            SupportTeamMember.user_id == user.id
+        )
+        return (
+            partner_scope(user, SupportCase.partner)
+            | (SupportCase.assignee_id == user.id)
+            | SupportCase.team.is_in(teams)  # type: ignore[arg-type]
+        )
+    return partner_scope(user, SupportCase.partner)
+
+
+async def get_case_for_user(user: CurrentUser, case_id: int) -> dict[str, Any]:
+    """The case with partner, requester and team names if `user` may see it; NotFound otherwise."""
+    row = await (
+        SupportCase.select(*CASE_COLUMNS)
+        .where((SupportCase.id == case_id) & case_scope(user))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_article_for_user(user: CurrentUser, article_id: int) -> dict[str, Any]:
+    """An article: vendor staff see drafts too, everyone else only published ones."""
+    condition = (
+        WhereRaw("1 = 1") if user.is_vendor else (KbArticle.status == "published")  # type: ignore[operator]
+    )
+    row = await (
+        KbArticle.select(
+            *KbArticle.all_columns(), KbArticle.category.name_zh, KbArticle.category.name_en
+        )
+        .where((KbArticle.id == article_id) & condition)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row

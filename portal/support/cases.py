@@ -1,0 +1,723 @@
+"""Case verbs: open, reply (public or internal), assign, change status or priority, reopen.
+
+Each verb checks the transition, writes the case, its message and its events in one write
+transaction with an audit entry, and enqueues the notification jobs after the commit. SLA
+deadlines are recomputed from created_at, the targets and the business minutes spent paused
+(waiting on the partner or resolved), so a pause moves every deadline by exactly its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from portal.auth.constants import PARTNER_ROLES, VENDOR_ROLES, Role
+from portal.auth.schemas import CurrentUser
+from portal.auth.tables import User
+from portal.core.audit import record
+from portal.db import write_transaction
+from portal.lib import jobs
+from portal.lib.clock import now
+from portal.lib.forms import FormError
+from portal.lib.i18n import gettext as _
+from portal.partners.tables import Partner
+from portal.settings import get_settings
+from portal.support import policy as policies
+from portal.support import sla
+from portal.support.access import get_case_for_user
+from portal.support.constants import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENTS,
+    RUNNING,
+    TRANSITIONS,
+    CaseStatus,
+    Channel,
+    EventKind,
+)
+from portal.support.routing import route
+from portal.support.schemas import CaseForm
+from portal.support.tables import CaseAttachment, CaseEvent, CaseMessage, SupportCase, SupportTeam
+from portal.tenancy import NotFound, partner_scope
+
+
+class StatusConflict(FormError):
+    """The case is not in a status that allows this step (shown as 409 on the API)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"": message})
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file from a form, the API or an e-mail, before it is checked and stored."""
+
+    filename: str
+    data: bytes
+
+
+def _actor_name(actor: CurrentUser) -> str:
+    return actor.name or actor.email
+
+
+async def _store(files: Sequence[Upload]) -> list[Any]:
+    """Check and store attachments before any row is written; FormError names the bad file."""
+    if not files:
+        return []
+    if len(files) > MAX_ATTACHMENTS:
+        raise FormError({"files": _("At most %(n)s files per message.", n=MAX_ATTACHMENTS)})
+    from portal.lib import storage
+
+    stored = []
+    for upload in files:
+        try:
+            stored.append(
+                await storage.store_upload(
+                    upload.data,
+                    upload.filename,
+                    prefix="cases",
+                    allowed=ATTACHMENT_TYPES,
+                    max_bytes=ATTACHMENT_MAX_BYTES,
+                )
+            )
+        except storage.UploadRejected as exc:
+            for done in stored:
+                await storage.delete_file(done.key)
+            raise FormError({"files": exc.message}) from None
+    return stored
+
+
+async def _save_attachments(
+    case_id: int, message_id: int | None, stored: list[Any], actor_id: int, internal: bool
+) -> None:
+    moment = now()
+    for f in stored:
+        await CaseAttachment.insert(
+            CaseAttachment(
+                support_case=case_id,
+                message=message_id,
+                key=f.key,
+                filename=f.filename,
+                content_type=f.content_type,
+                size=f.size,
+                sha256=f.sha256,
+                is_internal=internal,
+                uploaded_by_id=actor_id,
+                created_at=moment,
+            )
+        )
+
+
+async def _event(
+    case_id: int,
+    kind: EventKind,
+    actor: CurrentUser | None,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    detail: str = "",
+    internal: bool = False,
+    message_id: int | None = None,
+    notify: bool = True,
+    actor_name: str = "",
+) -> int:
+    moment = now()
+    rows = await CaseEvent.insert(
+        CaseEvent(
+            support_case=case_id,
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id if actor else None,
+            actor_name=_actor_name(actor) if actor else actor_name,
+            is_internal=internal,
+            detail=detail[:4000],
+            message=message_id,
+            at=moment,
+            notified_at=None if notify else moment,
+        )
+    ).returning(CaseEvent.id)
+    return int(rows[0]["id"])
+
+
+async def _notify(event_ids: Sequence[int]) -> None:
+    """After the commit: the e-mails (and bell notifications) of these steps."""
+    for event_id in event_ids:
+        await jobs.enqueue("notify_case_event", event_id, job_id=f"case-event:{event_id}")
+
+
+async def _next_number() -> str:
+    year = now().year
+    last = (
+        await SupportCase.select(SupportCase.number)
+        .where(SupportCase.number.like(f"CS-{year}-%"))
+        .order_by(SupportCase.id, ascending=False)
+        .first()
+    )
+    n = int(last["number"].rsplit("-", 1)[1]) + 1 if last else 1
+    return f"CS-{year}-{n:06d}"
+
+
+async def _check_order(actor: CurrentUser, order_id: int | None, partner_id: int) -> None:
+    if order_id is None:
+        return
+    from portal.orders.access import get_order_for_user
+
+    try:
+        order = await get_order_for_user(actor, order_id)
+    except NotFound:
+        raise FormError({"order_id": _("No such order.")}) from None
+    if int(order["partner"]) != partner_id:
+        raise FormError({"order_id": _("The order belongs to another partner.")})
+
+
+async def _check_customer(actor: CurrentUser, customer_id: int | None, partner_id: int) -> None:
+    if customer_id is None:
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("portal.customers.access") is None:
+        raise FormError({"end_customer_id": _("End customers are not available.")})
+    from portal.customers.access import get_customer_for_user
+
+    try:
+        customer = await get_customer_for_user(actor, customer_id)
+    except NotFound:
+        raise FormError({"end_customer_id": _("No such end customer.")}) from None
+    owner = customer.get("partner") or customer.get("partner_id")
+    if owner is not None and int(owner) != partner_id:
+        raise FormError({"end_customer_id": _("The end customer belongs to another partner.")})
+
+
+async def _requester(actor: CurrentUser, partner_id: int, requester_id: int | None) -> int:
+    """The partner user a case is for: the partner user who opens it, or for staff the chosen
+    contact (default: the partner's first admin)."""
+    if actor.is_partner:
+        return actor.id
+    query = User.select(User.id).where(
+        (User.partner == partner_id)
+        & (User.is_active == True)  # noqa: E712
+        & User.role.is_in(list(PARTNER_ROLES))
+    )
+    if requester_id is not None:
+        row = await query.where(User.id == requester_id).first()
+        if row is None:
+            raise FormError({"requester_id": _("Choose a user of this partner.")})
+        return int(row["id"])
+    row = await query.order_by(User.role).order_by(User.id).first()  # partner_admin sorts first
+    if row is None:
+        raise FormError({"partner_id": _("This partner has no active user to answer.")})
+    return int(row["id"])
+
+
+async def open_case(
+    actor: CurrentUser,
+    form: CaseForm,
+    *,
+    partner_id: int | None = None,
+    requester_id: int | None = None,
+    channel: Channel = Channel.PORTAL,
+    files: Sequence[Upload] = (),
+) -> int:
+    """A new case, routed and given its deadlines; returns its id.
+
+    Partner users open cases for their own partner (partner_id is ignored); vendor staff for a
+    partner in their scope, naming its contact user. Raises FormError for bad input."""
+    if actor.is_partner:
+        partner_id = actor.partner_id
+    elif not actor.is_vendor:
+        raise FormError({"": _("You do not have permission to do this.")})
+    if partner_id is None:
+        raise FormError({"partner_id": _("Choose a partner.")})
+    partner = await (
+        Partner.select(
+            Partner.id,
+            Partner.province,
+            Partner.tier,
+            Partner.tier.code,
+            Partner.channel_manager_id,
+        )
+        .where((Partner.id == partner_id) & partner_scope(actor, Partner.id))
+        .first()
+    )
+    if partner is None:
+        raise FormError({"partner_id": _("Choose a partner.")})
+    await _check_order(actor, form.order_id, partner_id)
+    await _check_customer(actor, form.end_customer_id, partner_id)
+    requester = await _requester(actor, partner_id, requester_id)
+    stored = await _store(files)
+
+    policy = await policies.load_policy()
+    fr_target, res_target = await policies.targets_for(form.priority, partner["tier"])
+    moment = now()
+    ladder = policies.deadlines(policy, moment, fr_target, res_target)
+    routed = await route(
+        {
+            "category": form.category,
+            "priority": form.priority,
+            "province": partner["province"],
+            "tier_id": partner["tier"],
+        },
+        partner["channel_manager_id"],
+    )
+    async with write_transaction():
+        number = await _next_number()
+        rows = await SupportCase.insert(
+            SupportCase(
+                number=number,
+                partner=partner_id,
+                opened_by=actor.id,
+                opened_by_vendor=actor.is_vendor,
+                requester=requester,
+                channel=channel,
+                category=form.category,
+                priority=form.priority,
+                status=CaseStatus.NEW,
+                subject=form.subject.strip(),
+                description=form.description.strip(),
+                order_id=form.order_id,
+                end_customer_id=form.end_customer_id,
+                team=routed.team_id,
+                assignee_id=routed.assignee_id,
+                reply_token=secrets.token_hex(10),
+                tier_code=partner["tier.code"] or "",
+                first_response_target=fr_target,
+                resolution_target=res_target,
+                created_at=moment,
+                updated_at=moment,
+                **ladder.as_columns(),  # type: ignore[arg-type]
+            )
+        ).returning(SupportCase.id)
+        case_id = int(rows[0]["id"])
+        await _save_attachments(case_id, None, stored, actor.id, internal=False)
+        events = [
+            await _event(case_id, EventKind.OPENED, actor, to_status=CaseStatus.NEW, detail=channel)
+        ]
+        if routed.assignee_id is not None or routed.team_id is not None:
+            events.append(
+                await _event(
+                    case_id,
+                    EventKind.ASSIGNED,
+                    None,
+                    detail=routed.reason,
+                    internal=True,
+                    actor_name="routing",
+                )
+            )
+        await record(
+            "support.case_opened",
+            actor=actor,
+            partner_id=partner_id,
+            target_type="support_case",
+            target_id=case_id,
+            after={
+                "number": number,
+                "category": form.category,
+                "priority": form.priority,
+                "assignee_id": routed.assignee_id,
+                "team_id": routed.team_id,
+                "route": routed.reason,
+                "channel": channel,
+            },
+        )
+    await _notify(events)
+    return case_id
+
+
+async def _load(actor: CurrentUser, case_id: int) -> dict[str, Any]:
+    return await get_case_for_user(actor, case_id)
+
+
+async def _resume_columns(case: dict[str, Any], moment: dt.datetime) -> dict[Any, Any]:
+    """Columns that restart the clock: the pause is added and the ladder moves accordingly."""
+    policy = await policies.load_policy()
+    paused = int(case["paused_minutes"])
+    if case["paused_at"] is not None:
+        paused += sla.business_minutes_between(policy.calendar, case["paused_at"], moment)
+    return _ladder_columns(policy, case, paused) | {
+        SupportCase.paused_at: None,
+        SupportCase.paused_minutes: paused,
+    }
+
+
+def _ladder_columns(policy: policies.Policy, case: dict[str, Any], paused: int) -> dict[Any, Any]:
+    """The six instants of the ladder: each threshold's share of its target, plus the pauses."""
+    cal, start = policy.calendar, case["created_at"]
+    fr, res = int(case["first_response_target"]), int(case["resolution_target"])
+
+    def at(target: int, percent: int) -> dt.datetime:
+        return sla.add_business_minutes(cal, start, max(1, target * percent // 100) + paused)
+
+    return {
+        SupportCase.fr_warn_at: at(fr, policy.warn_percent),
+        SupportCase.fr_due_at: at(fr, 100),
+        SupportCase.fr_second_at: at(fr, policy.second_breach_percent),
+        SupportCase.res_warn_at: at(res, policy.warn_percent),
+        SupportCase.res_due_at: at(res, 100),
+        SupportCase.res_second_at: at(res, policy.second_breach_percent),
+    }
+
+
+async def _set_status(case: dict[str, Any], to: CaseStatus, moment: dt.datetime) -> dict[Any, Any]:
+    """The column changes for a status change (pause, resume, resolution facts)."""
+    current = CaseStatus(case["status"])
+    if to not in TRANSITIONS[current]:
+        raise StatusConflict(_("This case cannot move from its current status to that one."))
+    values: dict[Any, Any] = {SupportCase.status: to, SupportCase.updated_at: moment}
+    running_before = current in RUNNING
+    running_after = to in RUNNING
+    if running_before and not running_after:
+        values[SupportCase.paused_at] = moment
+    if not running_before and running_after:
+        values |= await _resume_columns(case, moment)
+    if to == CaseStatus.RESOLVED or (to == CaseStatus.CLOSED and case["resolved_at"] is None):
+        policy = await policies.load_policy()
+        paused = int(case["paused_minutes"])
+        if not running_before and case["paused_at"] is not None:
+            paused += sla.business_minutes_between(policy.calendar, case["paused_at"], moment)
+        spent = sla.business_minutes_between(policy.calendar, case["created_at"], moment)
+        values[SupportCase.resolved_at] = moment
+        values[SupportCase.resolution_minutes] = max(spent - paused, 0)
+        values[SupportCase.resolved_within_sla] = (
+            case["res_due_at"] is None or moment <= case["res_due_at"]
+        )
+    if to == CaseStatus.CLOSED:
+        values[SupportCase.closed_at] = moment
+    if to == CaseStatus.OPEN and current in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        values[SupportCase.resolved_at] = None
+        values[SupportCase.resolution_minutes] = None
+        values[SupportCase.resolved_within_sla] = None
+        values[SupportCase.closed_at] = None
+        values[SupportCase.reopen_count] = SupportCase.reopen_count + 1
+    return values
+
+
+async def _write_status(case: dict[str, Any], values: dict[Any, Any]) -> None:
+    """Apply the change only if nobody moved the case meanwhile (conditional UPDATE)."""
+    changed = (
+        await SupportCase.update(values)
+        .where((SupportCase.id == case["id"]) & (SupportCase.status == case["status"]))
+        .returning(SupportCase.id)
+    )
+    if not changed:
+        raise StatusConflict(_("Someone else changed this case meanwhile; reload the page."))
+
+
+def reopen_deadline(case: dict[str, Any]) -> dt.datetime | None:
+    """Until when the partner may reopen a resolved or closed case."""
+    if case["resolved_at"] is None:
+        return None
+    return case["resolved_at"] + dt.timedelta(days=get_settings().support_reopen_days)
+
+
+def can_reopen(case: dict[str, Any], at: dt.datetime | None = None) -> bool:
+    until = reopen_deadline(case)
+    return (
+        case["status"] in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+        and until is not None
+        and (at or now()) <= until
+    )
+
+
+async def reply(
+    actor: CurrentUser,
+    case_id: int,
+    body: str,
+    *,
+    internal: bool = False,
+    then: str = "",
+    channel: Channel = Channel.PORTAL,
+    files: Sequence[Upload] = (),
+    email_message_id: str | None = None,
+) -> int:
+    """A public reply or (vendor staff) an internal note; returns the message id.
+
+    A vendor's first public reply is the first response; `then` may set the case waiting on the
+    partner or resolved. A partner's reply restarts a waiting case, and reopens a resolved or
+    closed one within the reopen window. NotFound outside the wall, FormError/StatusConflict."""
+    case = await _load(actor, case_id)
+    body = body.strip()
+    if not body:
+        raise FormError({"body": _("This field is required.")})
+    if actor.is_partner:
+        internal, then = False, ""
+    elif not actor.is_vendor:
+        raise NotFound
+    if internal:
+        then = ""
+    status = CaseStatus(case["status"])
+    reopening = False
+    if actor.is_partner and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        if not can_reopen(case):
+            raise StatusConflict(_("This case is closed; please open a new case."))
+        reopening = True
+    if not internal and actor.is_vendor and status == CaseStatus.CLOSED:
+        raise StatusConflict(_("This case is closed; reopen it before replying."))
+    if then and then not in (CaseStatus.WAITING, CaseStatus.RESOLVED, CaseStatus.OPEN):
+        raise FormError({"then": _("Choose one of the options.")})
+    stored = await _store(files)
+    moment = now()
+    events: list[int] = []
+    async with write_transaction():
+        rows = await CaseMessage.insert(
+            CaseMessage(
+                support_case=case_id,
+                author_id=actor.id,
+                author_name=_actor_name(actor),
+                author_is_vendor=actor.is_vendor,
+                is_internal=internal,
+                channel=channel,
+                body=body,
+                email_message_id=email_message_id,
+                created_at=moment,
+            )
+        ).returning(CaseMessage.id)
+        message_id = int(rows[0]["id"])
+        await _save_attachments(case_id, message_id, stored, actor.id, internal)
+        values: dict[Any, Any] = {SupportCase.updated_at: moment}
+        target: CaseStatus | None = None
+        if actor.is_vendor and not internal:
+            values[SupportCase.vendor_replies] = SupportCase.vendor_replies + 1
+            if case["first_responded_at"] is None:
+                policy = await policies.load_policy()
+                spent = sla.business_minutes_between(policy.calendar, case["created_at"], moment)
+                values[SupportCase.first_responded_at] = moment
+                values[SupportCase.first_response_minutes] = max(
+                    spent - int(case["paused_minutes"]), 0
+                )
+            target = CaseStatus(then) if then else None
+            if target is None and status == CaseStatus.NEW:
+                target = CaseStatus.OPEN
+        elif actor.is_partner and (status == CaseStatus.WAITING or reopening):
+            target = CaseStatus.OPEN
+        if target is not None and target != status:
+            values |= await _set_status(case, target, moment)
+        if len(values) > 1 or target is not None:
+            await _write_status(case, values)
+        kind = EventKind.NOTE if internal else EventKind.REPLY
+        events.append(
+            await _event(
+                case_id,
+                EventKind.REOPENED if reopening else kind,
+                actor,
+                from_status=status,
+                to_status=target or status,
+                internal=internal,
+                message_id=message_id,
+                notify=not internal,
+            )
+        )
+        await record(
+            "support.case_note" if internal else "support.case_reply",
+            actor=actor,
+            partner_id=case["partner"],
+            target_type="support_case",
+            target_id=case_id,
+            after={"message_id": message_id, "status": target or status, "channel": channel},
+        )
+    await _notify(events)
+    if target == CaseStatus.CLOSED:
+        await jobs.enqueue("request_case_csat", case_id, job_id=f"case-csat:{case_id}")
+    return message_id
+
+
+async def change_status(
+    actor: CurrentUser, case_id: int, to: CaseStatus | str, reason: str = ""
+) -> None:
+    """Vendor staff set any allowed status; partner users may only close a resolved case or
+    reopen within the window. StatusConflict when the move is not allowed."""
+    case = await _load(actor, case_id)
+    to = CaseStatus(to)
+    status = CaseStatus(case["status"])
+    if actor.is_partner:
+        allowed = (status == CaseStatus.RESOLVED and to == CaseStatus.CLOSED) or (
+            to == CaseStatus.OPEN and can_reopen(case)
+        )
+        if not allowed:
+            raise StatusConflict(_("You cannot change this case's status."))
+    elif not actor.is_vendor:
+        raise NotFound
+    moment = now()
+    async with write_transaction():
+        values = await _set_status(case, to, moment)
+        await _write_status(case, values)
+        reopened = to == CaseStatus.OPEN and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+        event = await _event(
+            case_id,
+            EventKind.REOPENED if reopened else EventKind.STATUS,
+            actor,
+            from_status=status,
+            to_status=to,
+            detail=reason,
+        )
+        await record(
+            "support.case_status",
+            actor=actor,
+            partner_id=case["partner"],
+            target_type="support_case",
+            target_id=case_id,
+            before={"status": status},
+            after={"status": to},
+            detail=reason,
+        )
+    await _notify([event])
+    if to == CaseStatus.CLOSED:
+        await jobs.enqueue("request_case_csat", case_id, job_id=f"case-csat:{case_id}")
+
+
+async def _check_assignee(assignee_id: int | None, team_id: int | None) -> None:
+    if assignee_id is not None:
+        ok = await User.exists().where(
+            (User.id == assignee_id)
+            & User.role.is_in(list(VENDOR_ROLES))
+            & (User.is_active == True)  # noqa: E712
+        )
+        if not ok:
+            raise FormError({"assignee_id": _("Choose an active member of the vendor staff.")})
+    if team_id is not None and not await SupportTeam.exists().where(SupportTeam.id == team_id):
+        raise FormError({"team_id": _("No such team.")})
+
+
+async def assign(
+    actor: CurrentUser, case_id: int, assignee_id: int | None, team_id: int | None = None
+) -> None:
+    """Vendor staff hand a case to a person and/or a team (a team alone: least open cases)."""
+    if not actor.is_vendor:
+        raise NotFound
+    case = await _load(actor, case_id)
+    await _check_assignee(assignee_id, team_id)
+    if assignee_id is None and team_id is not None:
+        from portal.support.routing import least_busy_member
+
+        assignee_id = await least_busy_member(team_id)
+    async with write_transaction():
+        await SupportCase.update(
+            {
+                SupportCase.assignee_id: assignee_id,
+                SupportCase.team: team_id,
+                SupportCase.updated_at: now(),
+            }
+        ).where(SupportCase.id == case_id)
+        event = await _event(
+            case_id,
+            EventKind.ASSIGNED,
+            actor,
+            internal=True,
+            detail="manual",
+            notify=assignee_id is not None and assignee_id != actor.id,
+        )
+        await record(
+            "support.case_assigned",
+            actor=actor,
+            partner_id=case["partner"],
+            target_type="support_case",
+            target_id=case_id,
+            before={"assignee_id": case["assignee_id"], "team_id": case["team"]},
+            after={"assignee_id": assignee_id, "team_id": team_id},
+        )
+    await _notify([event])
+
+
+async def bulk_assign(actor: CurrentUser, case_ids: Sequence[int], assignee_id: int) -> int:
+    """Assign several cases at once (those outside the actor's scope are skipped); the count."""
+    done = 0
+    for case_id in dict.fromkeys(case_ids):
+        try:
+            case = await _load(actor, case_id)
+        except NotFound:
+            continue
+        await assign(actor, case_id, assignee_id, case["team"])
+        done += 1
+    return done
+
+
+async def change_priority(actor: CurrentUser, case_id: int, priority: str) -> None:
+    """Vendor staff re-rate a case: the targets change and the deadlines follow."""
+    from portal.support.constants import CasePriority
+
+    if not actor.is_vendor:
+        raise NotFound
+    try:
+        priority = CasePriority(priority)
+    except ValueError:
+        raise FormError({"priority": _("Choose one of the options.")}) from None
+    case = await _load(actor, case_id)
+    tier = await Partner.select(Partner.tier).where(Partner.id == case["partner"]).first()
+    fr, res = await policies.targets_for(priority, tier["tier"] if tier else None)
+    policy = await policies.load_policy()
+    changed = {**case, "first_response_target": fr, "resolution_target": res}
+    values = _ladder_columns(policy, changed, int(case["paused_minutes"])) | {
+        SupportCase.priority: priority,
+        SupportCase.first_response_target: fr,
+        SupportCase.resolution_target: res,
+        SupportCase.updated_at: now(),
+    }
+    async with write_transaction():
+        await SupportCase.update(values).where(SupportCase.id == case_id)
+        await _event(
+            case_id,
+            EventKind.PRIORITY,
+            actor,
+            detail=f"{case['priority']} → {priority}",
+            notify=False,
+        )
+        await record(
+            "support.case_priority",
+            actor=actor,
+            partner_id=case["partner"],
+            target_type="support_case",
+            target_id=case_id,
+            before={"priority": case["priority"]},
+            after={"priority": priority},
+        )
+
+
+async def close_expired_resolutions(limit: int = 500) -> list[int]:
+    """Resolved cases whose reopen window passed become closed (set-based claim); their ids."""
+    cutoff = now() - dt.timedelta(days=get_settings().support_reopen_days)
+    rows = (
+        await SupportCase.select(SupportCase.id)
+        .where((SupportCase.status == CaseStatus.RESOLVED) & (SupportCase.resolved_at < cutoff))
+        .order_by(SupportCase.id)
+        .limit(limit)
+    )
+    ids = [int(r["id"]) for r in rows]
+    if not ids:
+        return []
+    moment = now()
+    async with write_transaction():
+        closed = (
+            await SupportCase.update(
+                {
+                    SupportCase.status: CaseStatus.CLOSED,
+                    SupportCase.closed_at: moment,
+                    SupportCase.updated_at: moment,
+                }
+            )
+            .where(SupportCase.id.is_in(ids) & (SupportCase.status == CaseStatus.RESOLVED))
+            .returning(SupportCase.id)
+        )
+        closed_ids = [int(r["id"]) for r in closed]
+        for case_id in closed_ids:
+            await _event(
+                case_id,
+                EventKind.STATUS,
+                None,
+                from_status=CaseStatus.RESOLVED,
+                to_status=CaseStatus.CLOSED,
+                detail="reopen window passed",
+                actor_name="system",
+                notify=False,
+            )
+    for case_id in closed_ids:
+        await jobs.enqueue("request_case_csat", case_id, job_id=f"case-csat:{case_id}")
+    return closed_ids
+
+
+def system_actor() -> CurrentUser:
+    """The actor of scheduled steps (audit entries name it)."""
+    return CurrentUser(id=0, email="system", name="system", role=Role.VENDOR_ADMIN)

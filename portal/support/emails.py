@@ -1,0 +1,341 @@
+"""Case e-mails, in the recipient's language, queued by jobs after the step's commit.
+
+A case event is claimed with a lease (conditional UPDATE), its e-mails are queued, and it is
+marked notified; `sweep_case_notifications` re-enqueues events and escalation steps whose
+notifier died. Case e-mails are delivered by `deliver_case_email`, which adds the case's
+Reply-To address (support+<token>@domain), so a partner can answer from the mail client; the
+case_email row also lets a reply that lost that address find its case through In-Reply-To.
+Internal notes and escalations never reach partners.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from typing import Any
+
+from portal.auth.constants import Role
+from portal.auth.tables import User
+from portal.core.tables import OutboundEmail
+from portal.lib import email, jobs
+from portal.lib.clock import now
+from portal.settings import get_settings
+from portal.support.constants import (
+    BREACH,
+    SECOND_BREACH,
+    EventKind,
+)
+from portal.support.tables import (
+    CaseEmail,
+    CaseEscalation,
+    CaseEvent,
+    CaseMessage,
+    SupportCase,
+    SupportTeam,
+)
+
+LEASE = dt.timedelta(minutes=2)
+STALE_AFTER = dt.timedelta(minutes=1)
+
+
+def reply_address(token: str) -> str:
+    """support+<token>@domain from SUPPORT_REPLY_ADDRESS, or "" when replies by e-mail are off."""
+    address = get_settings().support_reply_address
+    if not address or "@" not in address:
+        return ""
+    local, domain = address.rsplit("@", 1)
+    return f"{local}+{token}@{domain}"
+
+
+async def _users(ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    return await User.select(
+        User.id, User.email, User.name, User.locale, User.role, User.partner.locale
+    ).where(User.id.is_in(ids) & (User.is_active == True))  # noqa: E712
+
+
+def _locale(user: dict[str, Any]) -> str:
+    return user["locale"] or user.get("partner.locale") or get_settings().default_locale
+
+
+async def _case(case_id: int) -> dict[str, Any]:
+    row = await (
+        SupportCase.select(
+            *SupportCase.all_columns(),
+            SupportCase.partner.name.as_alias("partner_name"),
+            SupportCase.partner.channel_manager_id.as_alias("channel_manager_id"),
+        )
+        .where(SupportCase.id == case_id)
+        .first()
+    )
+    assert row is not None
+    return row
+
+
+def _link(case: dict[str, Any], vendor: bool) -> str:
+    base = get_settings().base_url
+    return f"{base}/console/cases/{case['id']}" if vendor else f"{base}/cases/{case['id']}"
+
+
+async def send_case_email(
+    case: dict[str, Any], user: dict[str, Any], name: str, context: dict[str, Any]
+) -> int:
+    """Queue one case e-mail to one user and enqueue its delivery; returns the e-mail id."""
+    vendor = user["role"] in (Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER)
+    full = {
+        "name": user["name"],
+        "number": case["number"],
+        "subject": case["subject"],
+        "partner_name": case["partner_name"],
+        "status": case["status"],
+        "priority": case["priority"],
+        "for_vendor": vendor,
+        "link": _link(case, vendor),
+        "by_email": bool(reply_address(case["reply_token"])) and not vendor,
+        **context,
+    }
+    email_id = await email.queue_email(user["email"], name, full, _locale(user))
+    await CaseEmail.insert(
+        CaseEmail(email_id=email_id, support_case=case["id"], recipient_id=user["id"])
+    )
+    await jobs.enqueue("deliver_case_email", email_id, job_id=f"email:{email_id}")
+    return email_id
+
+
+async def _claim(table: Any, row_id: int) -> bool:
+    moment = now()
+    claimed = (
+        await table.update({table.notify_lease_until: moment + LEASE})
+        .where(
+            (table.id == row_id)
+            & table.notified_at.is_null()
+            & (table.notify_lease_until.is_null() | (table.notify_lease_until < moment))
+        )
+        .returning(table.id)
+    )
+    return bool(claimed)
+
+
+async def _bell(
+    user_ids: list[int], case: dict[str, Any], title_en: str, title_zh: str, ref: str
+) -> None:
+    """The in-portal notification, once the communications domain provides it."""
+    if not user_ids or importlib.util.find_spec("portal.communications.services") is None:
+        return
+    communications = importlib.import_module("portal.communications.services")
+
+    notify = getattr(communications, "notify", None)
+    if notify is None:
+        return
+    await notify(
+        user_ids,
+        kind="case",
+        title_en=title_en,
+        title_zh=title_zh,
+        link=f"/cases/{case['id']}",
+        ref=ref,
+    )
+
+
+async def notify_event(event_id: int) -> list[int]:
+    """Queue the e-mails of one case event (idempotent); the e-mail ids."""
+    if not await _claim(CaseEvent, event_id):
+        return []
+    event = await CaseEvent.select().where(CaseEvent.id == event_id).first()
+    assert event is not None
+    case = await _case(event["support_case"])
+    message = None
+    if event["message"] is not None:
+        message = await CaseMessage.select().where(CaseMessage.id == event["message"]).first()
+    kind = event["kind"]
+    by_vendor = (
+        event["actor_id"] is not None
+        and event["actor_id"] != case["requester"]
+        and (
+            await User.exists().where(
+                (User.id == event["actor_id"])
+                & User.role.is_in([Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER])
+            )
+        )
+    )
+    assignee = case["assignee_id"] or case["channel_manager_id"]
+    ids: list[int] = []
+    to_partner: list[int] = []
+    if kind == EventKind.OPENED:
+        to_partner = [case["requester"]]
+        for user in await _users(to_partner):
+            ids.append(await send_case_email(case, user, "case_opened", {}))
+    elif kind == EventKind.ASSIGNED:
+        for user in await _users([case["assignee_id"]] if case["assignee_id"] else []):
+            ids.append(
+                await send_case_email(
+                    case, user, "case_assigned", {"description": case["description"]}
+                )
+            )
+    elif kind in (EventKind.REPLY, EventKind.REOPENED) and message is not None:
+        body = message["body"]
+        if message["author_is_vendor"]:
+            to_partner = [case["requester"]]
+            for user in await _users(to_partner):
+                ids.append(
+                    await send_case_email(
+                        case,
+                        user,
+                        "case_reply",
+                        {
+                            "author": message["author_name"],
+                            "body": body,
+                            "status": event["to_status"],
+                        },
+                    )
+                )
+        else:
+            for user in await _users([assignee] if assignee else []):
+                ids.append(
+                    await send_case_email(
+                        case,
+                        user,
+                        "case_reply",
+                        {
+                            "author": message["author_name"],
+                            "body": body,
+                            "status": event["to_status"],
+                        },
+                    )
+                )
+    elif kind in (EventKind.STATUS, EventKind.REOPENED):
+        targets = [case["requester"]] if by_vendor else ([assignee] if assignee else [])
+        if by_vendor:
+            to_partner = targets
+        for user in await _users(targets):
+            ids.append(
+                await send_case_email(
+                    case,
+                    user,
+                    "case_status",
+                    {"status": event["to_status"], "reason": event["detail"]},
+                )
+            )
+    if to_partner:
+        await _bell(
+            to_partner,
+            case,
+            f"Case {case['number']}: {case['subject']}",
+            f"支持工单 {case['number']}：{case['subject']}",
+            f"case-event:{event_id}",
+        )
+    await CaseEvent.update({CaseEvent.notified_at: now()}).where(CaseEvent.id == event_id)
+    return ids
+
+
+async def _vendor_admins() -> list[int]:
+    rows = await User.select(User.id).where(
+        (User.role == Role.VENDOR_ADMIN) & (User.is_active == True)  # noqa: E712
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def notify_escalation(escalation_id: int) -> list[int]:
+    """Queue the e-mails of one escalation step: the assignee is warned, a breach goes to the
+    team lead (or the vendor admins when the case has no team lead), a second breach to the
+    vendor admins. Idempotent (lease + notified mark)."""
+    if not await _claim(CaseEscalation, escalation_id):
+        return []
+    step = await CaseEscalation.select().where(CaseEscalation.id == escalation_id).first()
+    assert step is not None
+    case = await _case(step["support_case"])
+    level = int(step["level"])
+    recipients: list[int] = []
+    lead = None
+    if level < BREACH:
+        assignee = case["assignee_id"] or case["channel_manager_id"]
+        recipients = [assignee] if assignee else await _vendor_admins()
+    elif level == BREACH:
+        if case["team"] is not None:
+            team = (
+                await SupportTeam.select(SupportTeam.lead_id)
+                .where(SupportTeam.id == case["team"])
+                .first()
+            )
+            lead = team["lead_id"] if team else None
+        recipients = [lead] if lead else await _vendor_admins()
+        if case["assignee_id"] and case["assignee_id"] not in recipients:
+            recipients.append(case["assignee_id"])
+    elif level >= SECOND_BREACH:
+        recipients = await _vendor_admins()
+    ids = []
+    for user in await _users(sorted(set(recipients))):
+        ids.append(
+            await send_case_email(
+                case,
+                user,
+                "case_escalation",
+                {
+                    "deadline": step["deadline"],
+                    "level": level,
+                    "due_at": step["due_at"],
+                    "as_lead": lead is not None and user["id"] == lead,
+                },
+            )
+        )
+    await CaseEscalation.update({CaseEscalation.notified_at: now()}).where(
+        CaseEscalation.id == escalation_id
+    )
+    return ids
+
+
+async def deliver(email_id: int) -> bool:
+    """Send one case e-mail with the case's Reply-To (same lease and bookkeeping as
+    portal.lib.email.deliver); raises when sending failed so the job retries."""
+    row = await email.claim(email_id)
+    if row is None:
+        return False
+    link = (
+        await CaseEmail.select(CaseEmail.support_case.reply_token)
+        .where(CaseEmail.email_id == email_id)
+        .first()
+    )
+    try:
+        msg = email.build_message(row)
+        address = reply_address(link["support_case.reply_token"]) if link else ""
+        if address:
+            msg["Reply-To"] = address
+        await email.send_message(msg)
+    except Exception as exc:
+        attempts = int(row["attempts"])  # type: ignore[call-overload]
+        await OutboundEmail.update(
+            {
+                OutboundEmail.status: "failed" if attempts >= email.MAX_ATTEMPTS else "pending",
+                OutboundEmail.last_error: f"{type(exc).__name__}: {exc}"[:2000],
+                OutboundEmail.lease_until: None,
+                OutboundEmail.next_attempt_at: now() + email.backoff(attempts),
+            }
+        ).where(OutboundEmail.id == email_id)
+        raise
+    await OutboundEmail.update(
+        {
+            OutboundEmail.status: "sent",
+            OutboundEmail.sent_at: now(),
+            OutboundEmail.lease_until: None,
+            OutboundEmail.last_error: "",
+        }
+    ).where(OutboundEmail.id == email_id)
+    return True
+
+
+async def stale_event_ids(limit: int = 500) -> list[int]:
+    """Events older than a minute whose e-mails were never queued and nobody is queuing now."""
+    moment = now()
+    rows = (
+        await CaseEvent.select(CaseEvent.id)
+        .where(
+            CaseEvent.notified_at.is_null()
+            & (CaseEvent.at < moment - STALE_AFTER)
+            & (CaseEvent.notify_lease_until.is_null() | (CaseEvent.notify_lease_until < moment))
+        )
+        .order_by(CaseEvent.id)
+        .limit(limit)
+    )
+    return [int(r["id"]) for r in rows]

@@ -1,0 +1,228 @@
+"""Case figures per partner and period: set-based SQL, a fixed number of queries.
+
+`case_figures` is the interface the performance scorecards consume. The console adds a backlog
+trend (open cases at the end of each day or week) drawn as a server-made SVG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from portal.settings import get_settings
+from portal.support.tables import SupportCase
+
+
+@dataclass
+class CaseFigures:
+    """One partner's cases in [start, end). sla_breached counts cases resolved late plus cases
+    still unresolved whose resolution deadline fell in the period; compliance = met / (met +
+    breached)."""
+
+    cases_opened: int = 0
+    cases_resolved: int = 0
+    sla_met: int = 0
+    sla_breached: int = 0
+    first_response_minutes_avg: int | None = None
+    resolution_minutes_avg: int | None = None
+    csat_avg_x100: int | None = None
+    first_contact_resolved: int = 0
+    first_responses: int = 0
+    csat_answers: int = 0
+
+    @property
+    def sla_compliance(self) -> float | None:
+        judged = self.sla_met + self.sla_breached
+        return self.sla_met / judged if judged else None
+
+    @property
+    def first_contact_rate(self) -> float | None:
+        return self.first_contact_resolved / self.cases_resolved if self.cases_resolved else None
+
+
+def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Local calendar days (TIME_ZONE) as UTC instants."""
+    tz = get_settings().tz
+    return (
+        dt.datetime.combine(start, dt.time(), tz).astimezone(dt.UTC),
+        dt.datetime.combine(end, dt.time(), tz).astimezone(dt.UTC),
+    )
+
+
+def _partner_filter(partner_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    if partner_ids is None:
+        return "", []
+    ids = [int(p) for p in partner_ids]
+    return f" AND partner IN ({', '.join('{}' for _ in ids)})", ids
+
+
+def _avg(total: Any, count: Any) -> int | None:
+    return round(int(total) / int(count)) if count else None
+
+
+async def case_figures(
+    partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
+) -> dict[int, CaseFigures]:
+    """Figures per partner id; partners without cases in the period are absent (= zeros)."""
+    if partner_ids is not None and not partner_ids:
+        return {}
+    since, until = bounds(start, end)
+    extra, ids = _partner_filter(partner_ids)
+    r = "resolved_at >= {} AND resolved_at < {}"
+    sql = (
+        "SELECT partner,"  # noqa: S608 (constants and {} placeholders only)
+        " SUM(CASE WHEN created_at >= {} AND created_at < {} THEN 1 ELSE 0 END) AS opened,"
+        f" SUM(CASE WHEN {r} THEN 1 ELSE 0 END) AS resolved,"
+        f" SUM(CASE WHEN {r} AND resolved_within_sla = {{}} THEN 1 ELSE 0 END) AS met,"
+        f" SUM(CASE WHEN ({r} AND resolved_within_sla = {{}}) OR (resolved_at IS NULL"
+        " AND status IN ('new', 'open', 'waiting_on_partner') AND res_due_at >= {}"
+        " AND res_due_at < {}) THEN 1 ELSE 0 END) AS breached,"
+        " SUM(CASE WHEN first_responded_at >= {} AND first_responded_at < {}"
+        " THEN first_response_minutes ELSE 0 END) AS fr_total,"
+        " SUM(CASE WHEN first_responded_at >= {} AND first_responded_at < {}"
+        " THEN 1 ELSE 0 END) AS fr_count,"
+        f" SUM(CASE WHEN {r} THEN resolution_minutes ELSE 0 END) AS res_total,"
+        f" SUM(CASE WHEN {r} AND vendor_replies <= 1 AND reopen_count = 0"
+        " THEN 1 ELSE 0 END) AS fcr,"
+        " SUM(CASE WHEN closed_at >= {} AND closed_at < {} AND csat_score IS NOT NULL"
+        " THEN csat_score ELSE 0 END) AS csat_total,"
+        " SUM(CASE WHEN closed_at >= {} AND closed_at < {} AND csat_score IS NOT NULL"
+        " THEN 1 ELSE 0 END) AS csat_count"
+        " FROM support_case WHERE ((created_at >= {} AND created_at < {})"
+        " OR (resolved_at >= {} AND resolved_at < {})"
+        " OR (first_responded_at >= {} AND first_responded_at < {})"
+        " OR (closed_at >= {} AND closed_at < {})"
+        " OR (res_due_at >= {} AND res_due_at < {} AND resolved_at IS NULL))"
+        f"{extra} GROUP BY partner"
+    )
+    span = [since, until]
+    params: list[Any] = [
+        *span,  # opened
+        *span,  # resolved
+        *span,
+        True,  # met
+        *span,
+        False,
+        *span,  # breached
+        *span,
+        *span,  # first response
+        *span,  # resolution total
+        *span,  # fcr
+        *span,
+        *span,  # csat
+        *span,
+        *span,
+        *span,
+        *span,
+        *span,  # where
+        *ids,
+    ]
+    rows = await SupportCase.raw(sql, *params)
+    out: dict[int, CaseFigures] = {}
+    for row in rows:
+        resolved = int(row["resolved"] or 0)
+        out[int(row["partner"])] = CaseFigures(
+            cases_opened=int(row["opened"] or 0),
+            cases_resolved=resolved,
+            sla_met=int(row["met"] or 0),
+            sla_breached=int(row["breached"] or 0),
+            first_response_minutes_avg=_avg(row["fr_total"] or 0, row["fr_count"] or 0),
+            resolution_minutes_avg=_avg(row["res_total"] or 0, resolved),
+            csat_avg_x100=_avg(int(row["csat_total"] or 0) * 100, row["csat_count"] or 0),
+            first_contact_resolved=int(row["fcr"] or 0),
+            first_responses=int(row["fr_count"] or 0),
+            csat_answers=int(row["csat_count"] or 0),
+        )
+    return out
+
+
+def total(figures: dict[int, CaseFigures]) -> CaseFigures:
+    """All partners together (averages weighted by their counts)."""
+    out = CaseFigures()
+    fr_sum = res_sum = csat_sum = 0
+    for f in figures.values():
+        out.cases_opened += f.cases_opened
+        out.cases_resolved += f.cases_resolved
+        out.sla_met += f.sla_met
+        out.sla_breached += f.sla_breached
+        out.first_contact_resolved += f.first_contact_resolved
+        out.first_responses += f.first_responses
+        out.csat_answers += f.csat_answers
+        fr_sum += (f.first_response_minutes_avg or 0) * f.first_responses
+        res_sum += (f.resolution_minutes_avg or 0) * f.cases_resolved
+        csat_sum += (f.csat_avg_x100 or 0) * f.csat_answers
+    out.first_response_minutes_avg = _avg(fr_sum, out.first_responses)
+    out.resolution_minutes_avg = _avg(res_sum, out.cases_resolved)
+    out.csat_avg_x100 = _avg(csat_sum, out.csat_answers)
+    return out
+
+
+async def backlog_trend(
+    partner_ids: Sequence[int] | None, points: Sequence[dt.datetime]
+) -> list[int]:
+    """Open cases (opened, not yet resolved) at each instant, in one query."""
+    if not points:
+        return []
+    extra, ids = _partner_filter(partner_ids)
+    columns = ", ".join(
+        f"SUM(CASE WHEN created_at <= {{}} AND (resolved_at IS NULL OR resolved_at > {{}})"
+        f" AND (closed_at IS NULL OR closed_at > {{}}) THEN 1 ELSE 0 END) AS p{i}"
+        for i in range(len(points))
+    )
+    params: list[Any] = []
+    for point in points:
+        params.extend([point, point, point])
+    rows = await SupportCase.raw(
+        f"SELECT {columns} FROM support_case WHERE created_at <= {{}}{extra}",  # noqa: S608 (constants and {} placeholders only)
+        *params,
+        max(points),
+        *ids,
+    )
+    row = rows[0] if rows else {}
+    return [int(row.get(f"p{i}") or 0) for i in range(len(points))]
+
+
+def trend_svg(labels: Sequence[str], values: Sequence[int], title: str) -> str:
+    """A small line chart as inline SVG (no script; CJK-capable font named)."""
+    from html import escape
+
+    width, height, pad = 640, 200, 32
+    top = max(max(values, default=0), 1)
+    n = max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return pad + i * (width - 2 * pad) / n
+
+    def y(v: int) -> float:
+        return height - pad - v * (height - 2 * pad) / top
+
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="{escape(title)}" class="support-chart"'
+        ' font-family="Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"'
+        ' stroke="#cbd5e1"/>',
+        f'<text x="{pad - 6}" y="{y(top) + 4:.1f}" font-size="11" text-anchor="end"'
+        f' fill="#64748b">{top}</text>',
+        f'<text x="{pad - 6}" y="{height - pad + 4}" font-size="11" text-anchor="end"'
+        ' fill="#64748b">0</text>',
+        f'<polyline points="{points}" fill="none" stroke="#2459c7" stroke-width="2.5"/>',
+    ]
+    for i, v in enumerate(values):
+        parts.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="#2459c7">'
+            f"<title>{escape(labels[i])}: {v}</title></circle>"
+        )
+    step = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        if i % step == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - pad + 18}" font-size="11"'
+                f' text-anchor="middle" fill="#64748b">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
