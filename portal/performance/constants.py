@@ -1,0 +1,36 @@
+"""Delivery statuses of the monthly report, limits and defaults of the scorecard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from portal.lib.i18n import N_
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # the reconciler, the CLI or "send again" created or reset the row
+    SENDING = "sending"  # a job holds the lease and renders or sends (lease_until says how long)
+    SENT = "sent"  # every recipient got the e-mail (sent_at set)
+    FAILED = "failed"  # attempts ran out or there is nobody to send to (last_error says why)
+
+
+DELIVERY_LABELS = {
+    DeliveryStatus.PENDING: N_("Pending"),
+    DeliveryStatus.SENDING: N_("Sending"),
+    DeliveryStatus.SENT: N_("Sent"),
+    DeliveryStatus.FAILED: N_("Failed"),
+}
+DELIVERY_TONES = {
+    DeliveryStatus.PENDING: "pending",
+    DeliveryStatus.SENDING: "info",
+    DeliveryStatus.SENT: "success",
+    DeliveryStatus.FAILED: "danger",
+}
+
+LEASE = dt.timedelta(minutes=10)  # rendering + sending one report takes seconds; a dead worker
+MAX_ATTEMPTS = 8  # ... frees the row after the lease; attempts beyond this mark it failed
+MAX_RECIPIENTS = 10  # extra report recipients per partner
+MAX_NOTE_LENGTH = 4000
+TREND_PERIODS = 12
+HISTORY_MONTHS = 36  # rollups kept fresh by the nightly job

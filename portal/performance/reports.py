@@ -1,0 +1,396 @@
+"""Monthly PDF reports: render one partner's report, and deliver it exactly once.
+
+The database is the truth: one ReportDelivery row per (partner, month) under a unique index.
+`ensure_deliveries` creates missing rows (insert ... on conflict do nothing, so concurrent
+reconcilers and re-runs add nothing twice). `send_report` claims a row with a conditional UPDATE
+that takes a lease, renders the PDF once (kept as a file, so a retry sends the same document),
+e-mails every recipient not yet served with a deterministic Message-ID, records each accepted
+address in `sent_to`, then marks the row sent. SMTP down: the row returns to pending with the
+error and a back-off; a killed worker: the lease runs out and the row is claimable again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from portal.auth.constants import Role
+from portal.auth.tables import User
+from portal.core.audit import record
+from portal.lib import email, pdf
+from portal.lib.clock import now
+from portal.lib.i18n import gettext as _
+from portal.lib.i18n import normalise, use_locale
+from portal.partners.constants import PartnerStatus
+from portal.partners.tables import Partner
+from portal.performance import views
+from portal.performance.constants import LEASE, MAX_ATTEMPTS, DeliveryStatus
+from portal.performance.periods import Period, last_complete_month
+from portal.performance.tables import ReportDelivery, ReportRecipient
+from portal.settings import get_settings
+
+log = logging.getLogger("portal.performance.reports")
+TEMPLATE = "pdf/performance_report.html"
+
+
+class NothingToSend(Exception):
+    """The partner has no active admin and no extra recipient."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    locale: str
+
+
+def report_filename(partner: dict[str, Any], period: Period) -> str:
+    return f"performance-{period.code}-{partner['code']}.pdf"
+
+
+async def report_context(
+    partner_id: int, period: Period, *, cached: bool = False
+) -> dict[str, Any]:
+    """The PDF's context in the current locale (empty when the partner is not active)."""
+    card = await views.scorecard(partner_id, period, cached=cached)
+    if not card:
+        return {}
+    partner = await Partner.select().where(Partner.id == partner_id).first()
+    return {**card, "partner": partner, "generated_at": now()}
+
+
+async def render_report(
+    partner_id: int, period: Period, locale: str | None = None, *, cached: bool = False
+) -> bytes:
+    """The PDF bytes of one partner's report in its language (or `locale`)."""
+    partner = await Partner.select(Partner.locale).where(Partner.id == partner_id).first()
+    if partner is None:
+        raise LookupError(partner_id)
+    lang = normalise(locale or partner["locale"]) or get_settings().default_locale
+    with use_locale(lang):
+        context = await report_context(partner_id, period, cached=cached)
+    if not context:
+        raise LookupError(partner_id)
+    return await pdf.render_pdf(TEMPLATE, context, lang)
+
+
+async def report_html(partner_id: int, period: Period, locale: str) -> str:
+    """The report as HTML (tests, and the vendor's quick look)."""
+    with use_locale(locale):
+        context = await report_context(partner_id, period)
+    return pdf.render_html(TEMPLATE, context, locale) if context else ""
+
+
+def reports_dir() -> Path:
+    return get_settings().data_dir / "reports"
+
+
+def _store(key: str, data: bytes) -> None:
+    path = reports_dir() / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def stored_pdf(key: str) -> bytes | None:
+    if not key or ".." in key:
+        return None
+    try:
+        return (reports_dir() / key).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+async def ensure_deliveries(period: Period, partner_ids: list[int] | None = None) -> int:
+    """Create the missing delivery rows of a month for active partners; returns rows created."""
+    query = Partner.select(Partner.id, Partner.locale).where(Partner.status == PartnerStatus.ACTIVE)
+    if partner_ids is not None:
+        query = query.where(Partner.id.is_in(partner_ids or [0]))
+    partners = await query
+    existing = {
+        int(r["partner"])
+        for r in await ReportDelivery.select(ReportDelivery.partner).where(
+            ReportDelivery.period == period.code
+        )
+    }
+    moment = now()
+    rows = [
+        ReportDelivery(
+            partner=int(p["id"]),
+            period=period.code,
+            status=DeliveryStatus.PENDING,
+            locale=p["locale"] or "",
+            next_attempt_at=moment,
+            created_at=moment,
+            updated_at=moment,
+        )
+        for p in partners
+        if int(p["id"]) not in existing
+    ]
+    for start in range(0, len(rows), 500):
+        # a concurrent reconciler may have inserted some: the unique index keeps one each
+        await ReportDelivery.insert(*rows[start : start + 500]).on_conflict(action="DO NOTHING")
+    return len(rows)
+
+
+async def due_deliveries(period: Period | None = None, limit: int = 2000) -> list[dict[str, Any]]:
+    """Rows a sender should pick up: pending and past their back-off, or sending with an
+    expired lease (their worker died)."""
+    moment = now()
+    where = (
+        (ReportDelivery.status == DeliveryStatus.PENDING)
+        & (ReportDelivery.next_attempt_at.is_null() | (ReportDelivery.next_attempt_at <= moment))
+    ) | ((ReportDelivery.status == DeliveryStatus.SENDING) & (ReportDelivery.lease_until < moment))
+    query = ReportDelivery.select(
+        ReportDelivery.id, ReportDelivery.partner, ReportDelivery.period
+    ).where(where)
+    if period is not None:
+        query = query.where(ReportDelivery.period == period.code)
+    return await query.order_by(ReportDelivery.id).limit(limit)
+
+
+def job_id(period: str, partner_id: int, resend_count: int = 0) -> str:
+    """The fixed arq job id of one partner's report (resends get their own)."""
+    base = f"report:{period}:partner-{partner_id}"
+    return base if not resend_count else f"{base}:again-{resend_count}"
+
+
+async def claim(delivery_id: int) -> dict[str, Any] | None:
+    """Take the lease on a delivery; None when it is sent, failed or leased by a live sender."""
+    moment = now()
+    claimable = (ReportDelivery.status == DeliveryStatus.PENDING) | (
+        (ReportDelivery.status == DeliveryStatus.SENDING) & (ReportDelivery.lease_until < moment)
+    )
+    claimed = (
+        await ReportDelivery.update(
+            {
+                ReportDelivery.status: DeliveryStatus.SENDING,
+                ReportDelivery.lease_until: moment + LEASE,
+                ReportDelivery.attempts: ReportDelivery.attempts + 1,
+                ReportDelivery.updated_at: moment,
+            }
+        )
+        .where((ReportDelivery.id == delivery_id) & claimable)
+        .returning(ReportDelivery.id)
+    )
+    if not claimed:
+        return None
+    return await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
+
+
+async def recipients(partner_id: int, partner_locale: str) -> list[Recipient]:
+    """Active partner admins and the partner's extra report recipients, each address once."""
+    admins = await User.select(User.email, User.name, User.locale).where(
+        (User.partner == partner_id) & (User.role == Role.PARTNER_ADMIN) & (User.is_active == True)  # noqa: E712
+    )
+    extra = await ReportRecipient.select().where(ReportRecipient.partner == partner_id)
+    out: dict[str, Recipient] = {}
+    for row in [*admins, *extra]:
+        address = str(row["email"]).strip().lower()
+        if address and address not in out:
+            locale = normalise(row.get("locale")) or normalise(partner_locale) or "zh_CN"
+            out[address] = Recipient(address, row.get("name") or "", locale)
+    return list(out.values())
+
+
+def message_id(period: str, partner_id: int, resend_count: int, address: str) -> str:
+    """Deterministic: the same report to the same address always has the same Message-ID."""
+    domain = urlparse(get_settings().base_url).hostname or "portal.local"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:12]
+    return f"<report-{period}-partner-{partner_id}-{resend_count}-{digest}@{domain}>"
+
+
+async def send_report(delivery_id: int) -> str:
+    """Send one delivery. Returns 'sent', 'busy' (claimed elsewhere or done) or 'failed'
+    (nobody to send to); raises when SMTP failed (the row is pending again, with the error)."""
+    row = await claim(delivery_id)
+    if row is None:
+        return "busy"
+    partner_id = int(row["partner"])
+    period = Period.parse(row["period"])
+    try:
+        partner = await Partner.select().where(Partner.id == partner_id).first()
+        if partner is None:
+            raise NothingToSend("partner missing")
+        people = await recipients(partner_id, partner["locale"])
+        if not people:
+            raise NothingToSend("the partner has no active admin and no report recipient")
+        data = stored_pdf(row["pdf_key"])
+        if data is None:
+            data = await render_report(partner_id, period, cached=True)
+            key = f"{period.code}/partner-{partner_id}-{int(row['resend_count'])}.pdf"
+            _store(key, data)
+            await ReportDelivery.update(
+                {ReportDelivery.pdf_key: key, ReportDelivery.pdf_size: len(data)}
+            ).where(ReportDelivery.id == delivery_id)
+        done = {a for a in str(row["sent_to"] or "").split("\n") if a}
+        filename = report_filename(partner, period)
+        for person in people:
+            if person.email in done:
+                continue
+            await _mail(row, partner, period, person, data, filename)
+            done.add(person.email)
+            await ReportDelivery.update({ReportDelivery.sent_to: "\n".join(sorted(done))}).where(
+                ReportDelivery.id == delivery_id
+            )
+    except NothingToSend as exc:
+        await _finish(delivery_id, DeliveryStatus.FAILED, str(exc))
+        return "failed"
+    except Exception as exc:
+        attempts = int(row["attempts"])
+        status = DeliveryStatus.FAILED if attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING
+        await ReportDelivery.update(
+            {
+                ReportDelivery.status: status,
+                ReportDelivery.last_error: f"{type(exc).__name__}: {exc}"[:2000],
+                ReportDelivery.lease_until: None,
+                ReportDelivery.next_attempt_at: now() + email.backoff(attempts),
+                ReportDelivery.updated_at: now(),
+            }
+        ).where(ReportDelivery.id == delivery_id)
+        raise
+    await _finish(delivery_id, DeliveryStatus.SENT, "")
+    return "sent"
+
+
+async def _finish(delivery_id: int, status: DeliveryStatus, error: str) -> None:
+    moment = now()
+    values: dict[Any, Any] = {
+        ReportDelivery.status: status,
+        ReportDelivery.last_error: error,
+        ReportDelivery.lease_until: None,
+        ReportDelivery.updated_at: moment,
+    }
+    if status == DeliveryStatus.SENT:
+        values[ReportDelivery.sent_at] = moment
+    await ReportDelivery.update(values).where(ReportDelivery.id == delivery_id)
+
+
+async def _mail(
+    row: dict[str, Any],
+    partner: dict[str, Any],
+    period: Period,
+    person: Recipient,
+    data: bytes,
+    filename: str,
+) -> None:
+    with use_locale(person.locale):
+        context = {
+            "name": person.name,
+            "partner_name": partner["name"],
+            "period_label": period.label(),
+            "link": f"{get_settings().base_url}/performance/reports",
+        }
+    subject, text, html = email.render_email("report_monthly", context, person.locale)
+    message = email.build_message(
+        {
+            "to_address": person.email,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "message_id": message_id(
+                period.code, int(partner["id"]), int(row["resend_count"]), person.email
+            ),
+        },
+        attachments=[(filename, data, "application/pdf")],
+    )
+    await email.send_message(message)
+
+
+async def resend(actor: Any, delivery_id: int) -> dict[str, Any]:
+    """'Send again': the row goes back to pending for every recipient with a fresh PDF
+    (the note may have changed); audited. Raises LookupError for an unknown id."""
+    row = await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
+    if row is None:
+        raise LookupError(delivery_id)
+    moment = now()
+    count = int(row["resend_count"]) + 1
+    await ReportDelivery.update(
+        {
+            ReportDelivery.status: DeliveryStatus.PENDING,
+            ReportDelivery.resend_count: count,
+            ReportDelivery.sent_to: "",
+            ReportDelivery.pdf_key: "",
+            ReportDelivery.attempts: 0,
+            ReportDelivery.last_error: "",
+            ReportDelivery.lease_until: None,
+            ReportDelivery.next_attempt_at: moment,
+            ReportDelivery.updated_at: moment,
+        }
+    ).where(ReportDelivery.id == delivery_id)
+    await record(
+        "performance.report_resent",
+        actor=actor,
+        partner_id=int(row["partner"]),
+        target_type="report_delivery",
+        target_id=delivery_id,
+        before={"status": row["status"], "sent_at": row["sent_at"]},
+        after={"status": DeliveryStatus.PENDING, "resend_count": count},
+        detail=str(row["period"]),
+    )
+    return {**row, "resend_count": count}
+
+
+async def enqueue_due(period: Period | None = None) -> int:
+    """Queue a send job for every due delivery, with its fixed job id; returns how many."""
+    from portal.lib import jobs
+
+    due = await due_deliveries(period)
+    for row in due:
+        await jobs.enqueue(
+            "send_performance_report",
+            int(row["id"]),
+            job_id=job_id(str(row["period"]), int(row["partner"])),
+        )
+    return len(due)
+
+
+async def prepare_month(actor: Any, period: Period) -> int:
+    """The console's "send now": rollups of the month, missing rows, queued jobs; audited."""
+    from portal.performance import rollups
+
+    await rollups.refresh_rollups(period.months)
+    created = await ensure_deliveries(period)
+    queued = await enqueue_due(period)
+    await record(
+        "performance.reports_prepared",
+        actor=actor,
+        target_type="report_delivery",
+        detail=f"{period.code}: {created} rows created, {queued} queued",
+    )
+    return queued
+
+
+def scheduled_at(period: Period) -> dt.datetime:
+    """When the report of `period` is due: REPORT_SCHEDULE in the month after it, as UTC."""
+    from zoneinfo import ZoneInfo
+
+    day, hour, minute, zone = get_settings().report_schedule
+    following = period.end
+    local = dt.datetime(following.year, following.month, day, hour, minute, tzinfo=ZoneInfo(zone))
+    return local.astimezone(dt.UTC)
+
+
+def report_month(moment: dt.datetime | None = None) -> Period:
+    """The month whose report is due at `moment` (last month in the report time zone)."""
+    from zoneinfo import ZoneInfo
+
+    moment = moment or now()
+    zone = ZoneInfo(get_settings().report_schedule[3])
+    return last_complete_month(moment.astimezone(zone).date())
+
+
+def status_label(status: str) -> str:
+    from portal.performance.constants import DELIVERY_LABELS
+
+    try:
+        return _(DELIVERY_LABELS[DeliveryStatus(status)])
+    except ValueError:
+        return status

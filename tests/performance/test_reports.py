@@ -1,0 +1,345 @@
+"""Monthly PDF reports over real parts: aiosmtpd on loopback, pypdf on the attachment, a real
+arq worker against Redis; SMTP down mid-batch, killed workers and re-runs send nobody twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from portal.lib import jobs
+from portal.lib.i18n import format_money, use_locale
+from portal.performance import jobs as perf_jobs
+from portal.performance import reports
+from portal.performance.constants import DeliveryStatus
+from portal.performance.periods import Period
+from portal.performance.tables import ReportDelivery, ReportRecipient
+from portal.settings import get_settings, override
+from tests.performance.factories import make_sale, make_target, refresh
+from tests.personas import post_form
+
+OCT = Period.parse("2026-10")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+        )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, Controller, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override(smtp_url=f"smtp://127.0.0.1:{port}"):
+            yield inbox, controller, port
+    finally:
+        try:
+            controller.stop()
+        except AssertionError:
+            pass
+
+
+def _pdf_text(message: email.message.EmailMessage) -> str:
+    attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    reader = PdfReader(io.BytesIO(attachment.get_content()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+async def _sales(partner_a: int, partner_b: int) -> None:
+    await make_sale(partner_a, 456_789_12, dt.date(2026, 10, 8))
+    await make_sale(partner_b, 123_000_00, dt.date(2026, 10, 9))
+    await make_target(partner_a, "2026-10", 400_000_00)
+    await refresh("2026-10")
+
+
+async def test_the_report_arrives_with_a_pdf_naming_the_partner_and_the_console_revenue(
+    smtp, as_user, partner_a, partner_b, alice, vera
+):
+    inbox, _controller, _port = smtp
+    await _sales(partner_a, partner_b)
+    console = (
+        await (await as_user(vera)).get(f"/console/performance/partners/{partner_a}?period=2026-10")
+    ).text
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+
+    outcome = await reports.send_report(row["id"])
+
+    assert outcome == "sent" and len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == alice.email
+    text = _pdf_text(message)
+    with use_locale("zh_CN"):
+        revenue = format_money(456_789_12)
+    assert "华东智联科技有限公司" in text
+    assert revenue in text and "¥456,789.12" in console
+    assert "2026年10月" in text  # the partner's language: Chinese
+    stored = await ReportDelivery.select().first()
+    assert stored["status"] == "sent" and stored["sent_at"] is not None
+    assert stored["sent_to"] == alice.email
+
+
+async def test_extra_recipients_get_the_report_in_their_language(smtp, partner_a, partner_b, alice):
+    inbox, _controller, _port = smtp
+    await _sales(partner_a, partner_b)
+    await ReportRecipient.insert(
+        ReportRecipient(
+            partner=partner_a,
+            email="cfo@partner-a.test",
+            locale="en",
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    await reports.ensure_deliveries(OCT, [partner_a])
+
+    await reports.send_report((await ReportDelivery.select().first())["id"])
+
+    by_address = {m["To"]: m for m in inbox.messages}
+    assert set(by_address) == {alice.email, "cfo@partner-a.test"}
+    assert by_address["cfo@partner-a.test"]["Subject"].startswith("Performance report October 2026")
+    assert by_address[alice.email]["Message-ID"] != by_address["cfo@partner-a.test"]["Message-ID"]
+
+
+async def test_smtp_down_mid_batch_every_partner_still_gets_exactly_one_email(
+    smtp, partner_a, partner_b, alice, carol
+):
+    inbox, controller, port = smtp
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT)
+    rows = await ReportDelivery.select().order_by(ReportDelivery.id)
+    assert await reports.send_report(rows[0]["id"]) == "sent"
+    controller.stop()  # the server goes away mid-batch
+    with pytest.raises(OSError):
+        await reports.send_report(rows[1]["id"])
+    failed = await ReportDelivery.select().where(ReportDelivery.id == rows[1]["id"]).first()
+    assert failed["status"] == "pending" and failed["last_error"] and failed["attempts"] == 1
+
+    back = Controller(inbox, hostname="127.0.0.1", port=port)  # it comes back
+    back.start()
+    try:
+        await ReportDelivery.update(
+            {ReportDelivery.next_attempt_at: dt.datetime.now(dt.UTC)}, force=True
+        )
+        await perf_jobs.reconcile_performance_reports({})  # re-run of the whole month
+        await jobs.drain()
+        await perf_jobs.reconcile_performance_reports({})
+        await jobs.drain()
+    finally:
+        back.stop()
+
+    assert sorted(m["To"] for m in inbox.messages) == sorted([alice.email, carol.email])
+    assert {r["status"] for r in await ReportDelivery.select(ReportDelivery.status)} == {"sent"}
+
+
+async def test_a_worker_killed_mid_send_leaves_the_row_claimable_after_its_lease(
+    partner_a, partner_b, alice
+):
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    assert await reports.claim(row["id"]) is not None  # ... and the worker dies here
+
+    busy = await reports.send_report(row["id"])
+    await ReportDelivery.update(
+        {ReportDelivery.lease_until: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)},
+        force=True,
+    )
+    due = await reports.due_deliveries(OCT)
+    sent = await reports.send_report(row["id"])
+
+    assert busy == "busy" and [r["id"] for r in due] == [row["id"]] and sent == "sent"
+    assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 1
+
+
+async def test_a_half_sent_report_does_not_mail_the_first_recipient_again(
+    smtp, partner_a, partner_b, alice
+):
+    inbox, _controller, _port = smtp
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    # a previous attempt reached alice, then died before the second address
+    await ReportDelivery.update({ReportDelivery.sent_to: alice.email}, force=True)
+    await ReportRecipient.insert(
+        ReportRecipient(
+            partner=partner_a, email="ops@partner-a.test", created_at=dt.datetime.now(dt.UTC)
+        )
+    )
+
+    await reports.send_report(row["id"])
+
+    assert [m["To"] for m in inbox.messages] == ["ops@partner-a.test"]
+
+
+async def test_running_a_month_twice_sends_nothing_twice(smtp, partner_a, partner_b, alice, carol):
+    inbox, _controller, _port = smtp
+    await _sales(partner_a, partner_b)
+
+    for _run in range(2):
+        await reports.ensure_deliveries(OCT)
+        for row in await ReportDelivery.select(ReportDelivery.id):
+            await reports.send_report(row["id"])
+
+    assert len(inbox.messages) == 2
+    assert await ReportDelivery.count() == 2
+
+
+async def test_the_reconciler_waits_for_the_scheduled_time_then_catches_up(
+    partner_a, partner_b, alice, carol
+):
+    await _sales(partner_a, partner_b)
+    before = reports.scheduled_at(OCT) - dt.timedelta(minutes=1)
+    after = reports.scheduled_at(OCT) + dt.timedelta(days=3)  # the cron slot was missed
+
+    import portal.performance.jobs as module
+    import portal.performance.reports as reports_module
+
+    original = (module.now, reports_module.now)
+    try:
+        module.now = reports_module.now = lambda: before  # type: ignore[assignment]
+        early = await perf_jobs.reconcile_performance_reports({})
+        rows_early = await ReportDelivery.count()
+        module.now = reports_module.now = lambda: after  # type: ignore[assignment]
+        late = await perf_jobs.reconcile_performance_reports({})
+        await jobs.drain()
+    finally:
+        module.now, reports_module.now = original
+
+    assert (early, rows_early) == (0, 0)
+    assert late == 2
+    assert {r["period"] for r in await ReportDelivery.select(ReportDelivery.period)} == {"2026-10"}
+    assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 2
+
+
+async def test_the_default_schedule_is_eight_in_the_morning_shanghai_on_the_first():
+    assert reports.scheduled_at(OCT) == dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC)
+
+
+async def test_send_again_mails_every_recipient_once_more_and_is_audited(
+    smtp, as_user, partner_a, partner_b, alice, vera
+):
+    from portal.core.tables import AuditEntry
+
+    inbox, _controller, _port = smtp
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    await reports.send_report(row["id"])
+
+    response = await post_form(
+        await as_user(vera), f"/console/performance/deliveries/{row['id']}/resend"
+    )
+    await jobs.drain()
+
+    assert response.status_code == 303
+    assert [m["To"] for m in inbox.messages] == [alice.email, alice.email]
+    assert inbox.messages[0]["Message-ID"] != inbox.messages[1]["Message-ID"]
+    assert await AuditEntry.exists().where(AuditEntry.action == "performance.report_resent")
+
+
+async def test_a_partner_without_recipients_is_marked_failed_with_the_reason(partner_a, partner_b):
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_b])
+
+    outcome = await reports.send_report((await ReportDelivery.select().first())["id"])
+
+    row = await ReportDelivery.select().first()
+    assert outcome == "failed" and row["status"] == DeliveryStatus.FAILED
+    assert "no active admin" in row["last_error"]
+
+
+async def test_alice_downloads_the_pdf_that_was_emailed(as_user, partner_a, partner_b, alice):
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    await reports.send_report(row["id"])
+    stored = reports.stored_pdf((await ReportDelivery.select().first())["pdf_key"])
+
+    response = await (await as_user(alice)).get("/performance/reports/2026-10/pdf")
+
+    assert response.status_code == 200 and response.content == stored
+    assert "attachment" in response.headers["content-disposition"]
+
+
+async def test_the_arq_worker_sends_each_report_once_with_duplicate_jobs(
+    partner_a, partner_b, alice, carol
+):
+    from arq.connections import RedisSettings, create_pool
+    from arq.worker import Worker
+
+    from portal.worker import WorkerSettings
+    from tests.services import require_redis
+
+    url = require_redis()
+    redis = await create_pool(RedisSettings.from_dsn(url))
+    await redis.flushdb()
+    await redis.aclose()
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT)
+    with override(redis_url=url):
+        for row in await ReportDelivery.select():
+            for job in ("a", "b"):  # a duplicate job (another id) must not send twice
+                await jobs.enqueue(
+                    "send_performance_report", row["id"], job_id=f"{job}:{row['id']}"
+                )
+        worker = Worker(
+            functions=WorkerSettings.functions,
+            redis_settings=RedisSettings.from_dsn(url),
+            burst=True,
+            poll_delay=0.05,
+            handle_signals=False,
+        )
+        await worker.main()
+        await worker.close()
+        await jobs.close()
+
+    files = list(get_settings().outbox_dir.glob("*.eml"))
+    assert len(files) == 2
+    assert worker.jobs_failed == 0
+    assert {r["status"] for r in await ReportDelivery.select(ReportDelivery.status)} == {"sent"}
+
+
+async def test_vera_prepares_a_missed_month_from_the_console_and_it_is_audited(
+    as_user, partner_a, partner_b, alice, carol, vera
+):
+    from portal.core.tables import AuditEntry
+
+    await _sales(partner_a, partner_b)
+    client = await as_user(vera)
+
+    response = await post_form(
+        client, "/console/performance/deliveries/prepare", {"period": "2026-10"}
+    )
+    await jobs.drain()
+    future = await post_form(
+        client, "/console/performance/deliveries/prepare", {"period": "2099-01"}
+    )
+
+    assert response.status_code == 303 and future.status_code == 303
+    assert {r["status"] for r in await ReportDelivery.select(ReportDelivery.status)} == {"sent"}
+    assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 2
+    assert await AuditEntry.exists().where(AuditEntry.action == "performance.reports_prepared")
+    assert await ReportDelivery.count() == 2
