@@ -9,6 +9,16 @@ BENCHMARKS = [
     ["bench.orders_oversell", "--database", "both"],
     ["bench.orders_pages", "--database", "sqlite"],
     ["bench.orders_pages", "--database", "postgres"],
+    ["bench.customers_pages", "--database", "sqlite"],
+    ["bench.customers_import", "--database", "sqlite"],
+    ["bench.communications_publish", "--database", "both"],
+    ["bench.communications_results", "--database", "both"],
+    ["bench.performance_data", "--database", "postgres"],
+    ["bench.performance_leaderboard", "--database", "postgres"],
+    ["bench.performance_pdf", "--database", "postgres"],
+    ["bench.performance_batch", "--database", "postgres", "--partners", "100"],
+    ["bench.support_sla", "--database", "sqlite"],
+    ["bench.support_queue", "--database", "sqlite"],
     ["bench.serve_compare"],
 ]
 

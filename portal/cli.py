@@ -169,6 +169,18 @@ from portal.orders.cli import import_group  # noqa: E402  (`portal import produc
 
 main.add_command(import_group)
 
+from portal.customers.cli import import_customers  # noqa: E402  (`portal import customers`)
+
+import_group.add_command(import_customers)
+
+from portal.performance.cli import send_reports  # noqa: E402  (`portal send-reports`)
+
+main.add_command(send_reports)
+
+from portal.support.cli import support_group  # noqa: E402  (`portal support ingest-email|...`)
+
+main.add_command(support_group)
+
 
 def _cli_entry(args: Any = None) -> None:  # pragma: no cover
     main(args)

@@ -351,6 +351,20 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
     from portal.orders.demo import load_orders_demo
 
     created.update(await load_orders_demo())  # catalog, prices, stock, orders in every status
+    from portal.orders.demo_history import load_order_history_demo
+    from portal.performance.demo import load_performance_demo
+
+    created["orders"] += await load_order_history_demo()  # 24 months per demo partner
+    created.update(await load_performance_demo())  # targets, weights, notes, rollups
+    from portal.support.demo import load_support_demo
+
+    created.update(await load_support_demo())  # SLA settings, teams, articles, cases
+    from portal.customers.demo import load_customers_demo
+
+    created.update(await load_customers_demo())  # customers, contact logs, follow-ups, segments
+    from portal.communications.demo import load_communications_demo
+
+    created.update(await load_communications_demo())  # campaigns with material, a survey
     if progress:
         print(
             f"Demo data ready: {created['partners']} partners, {created['users']} users, "

@@ -24,10 +24,21 @@ CardSource = Callable[[CurrentUser], Awaitable[list[Card]]]
 
 
 def sources() -> list[CardSource]:
+    from portal.communications.services import home_cards as communication_cards
+    from portal.customers.services import home_cards as customer_cards
     from portal.orders.services import home_cards as order_cards
     from portal.partners.services import home_cards as partner_cards
+    from portal.performance.services import home_cards as performance_cards
+    from portal.support.services import home_cards as support_cards
 
-    return [partner_cards, order_cards]
+    return [
+        partner_cards,
+        order_cards,
+        customer_cards,
+        performance_cards,
+        support_cards,
+        communication_cards,
+    ]
 
 
 async def cards_for(user: CurrentUser) -> list[Card]:

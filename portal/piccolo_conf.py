@@ -38,5 +38,9 @@ APP_REGISTRY = AppRegistry(
         "portal.partners.piccolo_app",
         "portal.core.piccolo_app",
         "portal.orders.piccolo_app",
+        "portal.communications.piccolo_app",
+        "portal.performance.piccolo_app",
+        "portal.customers.piccolo_app",
+        "portal.support.piccolo_app",
     ]
 )

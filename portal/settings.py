@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,21 @@ class Settings:
     password_reset_minutes: int
     argon2_profile: str
     run_jobs_in_process: bool
+    # monthly performance reports: "<day of month> <HH:MM> <time zone>" (REPORT_SCHEDULE)
+    report_schedule: tuple[int, int, int, str] = (1, 8, 0, "Asia/Shanghai")
+    # uploaded files (portal.lib.storage): a local folder, or an S3-compatible bucket when set
+    storage_dir: Path = Path("data/files")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    upload_max_mb: int = 50
+    # support cases: Reply-To of case e-mails (support+<token>@domain), inbound mail secret,
+    # days a partner may reopen a resolved case (after which it closes)
+    support_reply_address: str = ""
+    inbound_email_secret: str = ""
+    support_reopen_days: int = 7
     outbox_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +115,23 @@ def _sqlite_path_from_url(url: str) -> Path:
     rest = url.split("://", 1)[1]
     # sqlite:///data/x.db is relative; sqlite:////srv/x.db is absolute (the fourth slash stays)
     return Path(rest[1:] if rest.startswith("/") else rest)
+
+
+def _report_schedule(raw: str) -> tuple[int, int, int, str]:
+    """'1 08:00 Asia/Shanghai' -> (day, hour, minute, zone); raises SettingsError when malformed."""
+    raw = raw.strip() or "1 08:00 Asia/Shanghai"
+    match = re.fullmatch(r"(\d{1,2})\s+(\d{1,2}):(\d{2})\s+(\S+)", raw)
+    problem = "REPORT_SCHEDULE must look like '1 08:00 Asia/Shanghai' (day 1-28, time, zone)"
+    if not match:
+        raise SettingsError(f"{problem}, not {raw!r}")
+    day, hour, minute, zone = int(match[1]), int(match[2]), int(match[3]), match[4]
+    if not (1 <= day <= 28 and hour < 24 and minute < 60):
+        raise SettingsError(f"{problem}, not {raw!r}")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"REPORT_SCHEDULE: {zone!r} is not a known time zone") from None
+    return day, hour, minute, zone
 
 
 def load_settings() -> Settings:
@@ -172,6 +205,17 @@ def load_settings() -> Settings:
         password_reset_minutes=_int("PASSWORD_RESET_MINUTES", 60, 5),
         argon2_profile=argon2_profile,
         run_jobs_in_process=_bool("RUN_JOBS_IN_PROCESS", redis_url is None),
+        report_schedule=_report_schedule(os.environ.get("REPORT_SCHEDULE", "")),
+        storage_dir=Path(os.environ.get("STORAGE_DIR") or data_dir / "files").resolve(),
+        s3_bucket=os.environ.get("S3_BUCKET", "").strip() or None,
+        s3_endpoint_url=os.environ.get("S3_ENDPOINT_URL", "").strip() or None,
+        s3_region=os.environ.get("S3_REGION", "").strip() or "us-east-1",
+        s3_access_key_id=os.environ.get("S3_ACCESS_KEY_ID", "").strip(),
+        s3_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY", "").strip(),
+        upload_max_mb=_int("UPLOAD_MAX_MB", 50, 1),
+        support_reply_address=os.environ.get("SUPPORT_REPLY_ADDRESS", "").strip(),
+        inbound_email_secret=os.environ.get("INBOUND_EMAIL_SECRET", "").strip(),
+        support_reopen_days=_int("SUPPORT_REOPEN_DAYS", 7, 0),
     )
 
 

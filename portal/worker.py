@@ -18,10 +18,36 @@ from arq import Retry, cron
 from arq.connections import RedisSettings
 
 from portal.auth import sessions
+from portal.communications.jobs import (
+    open_feedback_request,
+    publish_campaign,
+    publish_due_communications,
+    send_feedback_reminders,
+)
+from portal.customers.jobs import (
+    recompute_customer_segments,
+    send_followup_digest,
+    send_followup_digests,
+)
 from portal.db import close_pool, start_pool
 from portal.lib import email, jobs
 from portal.orders.jobs import notify_order_event, sweep_order_notifications
+from portal.performance.jobs import (
+    reconcile_performance_reports,
+    refresh_all_performance_rollups,
+    refresh_performance_rollups,
+    send_performance_report,
+)
 from portal.settings import get_settings
+from portal.support.jobs import (
+    check_case_deadlines,
+    close_resolved_cases,
+    deliver_case_email,
+    notify_case_escalation,
+    notify_case_event,
+    request_case_csat,
+    sweep_case_notifications,
+)
 
 log = logging.getLogger("portal.worker")
 
@@ -62,6 +88,24 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     prune_auth,
     notify_order_event,
     sweep_order_notifications,
+    send_followup_digests,
+    send_followup_digest,
+    recompute_customer_segments,
+    publish_campaign,
+    open_feedback_request,
+    publish_due_communications,
+    send_feedback_reminders,
+    check_case_deadlines,
+    notify_case_event,
+    notify_case_escalation,
+    deliver_case_email,
+    sweep_case_notifications,
+    close_resolved_cases,
+    request_case_csat,
+    refresh_performance_rollups,
+    refresh_all_performance_rollups,
+    reconcile_performance_reports,
+    send_performance_report,
 ]
 
 # (job, minutes) for the in-process scheduler; the arq cron table below mirrors it.
@@ -69,6 +113,16 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (sweep_outbox, None, None),  # every minute
     (sweep_order_notifications, None, None),  # every minute
     (prune_auth, {17}, {3}),  # 03:17 UTC daily
+    (send_followup_digests, {30}, {0}),  # 00:30 UTC = 08:30 Shanghai: follow-up digests
+    (recompute_customer_segments, {23}, {19}),  # 19:23 UTC = 03:23 Shanghai: RFM segments
+    (publish_due_communications, None, None),  # every minute: due campaigns and surveys
+    (send_feedback_reminders, {47}, None),  # hourly: survey reminders
+    (check_case_deadlines, None, None),  # every minute: the SLA escalation ladder
+    (sweep_case_notifications, None, None),  # every minute
+    (close_resolved_cases, {29}, None),  # hourly
+    (refresh_performance_rollups, {7}, None),  # hourly: this and last month's rollups
+    (refresh_all_performance_rollups, {41}, {18}),  # 18:41 UTC = 02:41 Shanghai, nightly
+    (reconcile_performance_reports, {3, 13, 23, 33, 43, 53}, None),  # monthly reports
 ]
 
 
@@ -88,7 +142,17 @@ class WorkerSettings:
     cron_jobs = [
         cron(sweep_outbox, second=5, run_at_startup=True, unique=True),
         cron(prune_auth, hour={3}, minute={17}, unique=True),
+        cron(send_followup_digests, hour={0}, minute={30}, unique=True),
+        cron(recompute_customer_segments, hour={19}, minute={23}, unique=True),
+        cron(publish_due_communications, second=20, unique=True),
+        cron(send_feedback_reminders, minute={47}, unique=True),
         cron(sweep_order_notifications, second=35, unique=True),
+        cron(check_case_deadlines, second=15, unique=True),
+        cron(sweep_case_notifications, second=45, unique=True),
+        cron(close_resolved_cases, minute={29}, unique=True),
+        cron(refresh_performance_rollups, minute={7}, unique=True),
+        cron(refresh_all_performance_rollups, hour={18}, minute={41}, unique=True),
+        cron(reconcile_performance_reports, minute={3, 13, 23, 33, 43, 53}, unique=True),
     ]
     on_startup = _startup
     on_shutdown = _shutdown

@@ -4,6 +4,7 @@ Channel managers see their assigned partners' orders only (the access helper see
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -30,6 +31,13 @@ TABS = ("submitted", "approved,partially_shipped", "shipped", "delivered", "reje
 def _int(value: str) -> int | None:
     try:
         return int(value) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()) if value.strip() else None
     except ValueError:
         return None
 
@@ -94,6 +102,8 @@ class OrderConsole(Controller):
         older_than: FromQuery[str] = "",
         min_amount: FromQuery[str] = "",
         max_amount: FromQuery[str] = "",
+        approved_from: FromQuery[str] = "",
+        approved_until: FromQuery[str] = "",
     ) -> Template:
         user = current_user(request)
         number = page_number(request.query_params.get("page"))
@@ -104,6 +114,8 @@ class OrderConsole(Controller):
             older_than_days=_int(older_than),
             min_amount=_amount(min_amount),
             max_amount=_amount(max_amount),
+            approved_from=_date(approved_from),
+            approved_until=_date(approved_until),
             page=number,
             per_page=PER_PAGE,
         )
@@ -116,6 +128,8 @@ class OrderConsole(Controller):
             "older_than": older_than,
             "min_amount": min_amount,
             "max_amount": max_amount,
+            "approved_from": approved_from,
+            "approved_until": approved_until,
         }
         tabs = [
             {

@@ -138,11 +138,16 @@ class CartPages(Controller):
         values.setdefault("form_token", secrets.token_urlsafe(16))
         errors = dict(errors or {})
         line_errors = {key: message for key, message in errors.items() if key.startswith("line.")}
+        from portal.customers.services import customer_choices
+
         return page(
             request,
             "orders/cart.html",
             status_code=status_code,
             cart=view,
+            customer_options=[
+                (str(i), name) for i, name in await customer_choices(user, limit=200)
+            ],
             errors=errors,
             values=values,
             problems=problems or [],
@@ -228,13 +233,27 @@ class CartPages(Controller):
         form, errors, values = read_form(CheckoutForm, await request.form())
         if form is None:
             return await self._page(request, 400, errors=errors, values=values)
+        end_customer_name = form.end_customer_name
+        if form.end_customer_id is not None:
+            from portal.customers.services import get_customer_name_for_user
+
+            try:
+                end_customer_name = await get_customer_name_for_user(user, form.end_customer_id)
+            except NotFound:
+                return await self._page(
+                    request,
+                    400,
+                    errors={"end_customer_id": _("Choose one of your customers.")},
+                    values=values,
+                )
         try:
             placed = await services.place_order(
                 user,
                 await services.cart_requests(user),
                 note=form.note,
                 delivery_address=form.delivery_address,
-                end_customer_name=form.end_customer_name,
+                end_customer_name=end_customer_name,
+                end_customer_id=form.end_customer_id,
                 idempotency_key=form.form_token,
                 from_cart=True,
             )

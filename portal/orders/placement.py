@@ -411,6 +411,7 @@ async def place_order(
     note: str = "",
     delivery_address: str = "",
     end_customer_name: str = "",
+    end_customer_id: int | None = None,
     idempotency_key: str | None = None,
     request_hash: str | None = None,
     from_cart: bool = False,
@@ -456,6 +457,7 @@ async def place_order(
                 note=note.strip(),
                 delivery_address=delivery_address.strip(),
                 end_customer_name=end_customer_name.strip(),
+                end_customer_id=end_customer_id,  # checked by the caller (customers wall)
                 idempotency_key=key,
                 request_hash=request_hash or "",
                 submitted_at=moment,

@@ -118,6 +118,7 @@ class CheckoutForm(msgspec.Struct, kw_only=True):
     delivery_address: Text2000 = ""
     note: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    end_customer_id: int | None = None  # one of the partner's customers (customers domain)
 
 
 class ReasonForm(msgspec.Struct, kw_only=True):
@@ -150,6 +151,8 @@ class OrderFilters(msgspec.Struct, kw_only=True):
     since: dt.date | None = None
     until: dt.date | None = None
     older_than_days: int | None = None  # console: waiting longer than N days
+    approved_from: dt.date | None = None  # console: approved on or after (local date)
+    approved_until: dt.date | None = None  # ... and on or before (performance drill-down)
     min_amount: int | None = None  # minor units
     max_amount: int | None = None
     page: int = 1
