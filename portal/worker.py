@@ -42,7 +42,6 @@ from portal.settings import get_settings
 from portal.support.jobs import (
     check_case_deadlines,
     close_resolved_cases,
-    deliver_case_email,
     notify_case_escalation,
     notify_case_event,
     request_case_csat,
@@ -98,7 +97,6 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     check_case_deadlines,
     notify_case_event,
     notify_case_escalation,
-    deliver_case_email,
     sweep_case_notifications,
     close_resolved_cases,
     request_case_csat,

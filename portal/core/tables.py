@@ -42,6 +42,7 @@ class OutboundEmail(Table, tablename="outbound_email"):
     body_html = Text(default="")
     message_id = Varchar(length=200, unique=True)
     kind = Varchar(length=60, default="", index=True)  # template name, for the console
+    reply_to = Varchar(length=320, default="")  # e.g. a case's support+<token>@ address
     status = Varchar(length=12, default="pending", index=True)  # pending -> sent | failed
     attempts = Integer(default=0)
     last_error = Text(default="")

@@ -44,7 +44,9 @@ def render_email(name: str, context: dict[str, object], locale: str) -> tuple[st
     return subject, text, html
 
 
-async def queue_email(to: str, name: str, context: dict[str, object], locale: str) -> int:
+async def queue_email(
+    to: str, name: str, context: dict[str, object], locale: str, reply_to: str = ""
+) -> int:
     """Render and store one e-mail; returns its id. Enqueue `deliver_email` after commit."""
     subject, text, html = render_email(name, context, locale)
     domain = urlparse(get_settings().base_url).hostname or "portal.local"
@@ -55,6 +57,7 @@ async def queue_email(to: str, name: str, context: dict[str, object], locale: st
         body_html=html,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         kind=name,
+        reply_to=reply_to,
         next_attempt_at=now(),
         created_at=now(),
     )
@@ -71,6 +74,8 @@ def build_message(
     msg["Subject"] = str(row["subject"])
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = str(row.get("message_id") or make_msgid())
+    if row.get("reply_to"):
+        msg["Reply-To"] = str(row["reply_to"])
     msg.set_content(str(row["body_text"]))
     if row.get("body_html"):
         msg.add_alternative(str(row["body_html"]), subtype="html")

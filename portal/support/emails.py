@@ -2,9 +2,10 @@
 
 A case event is claimed with a lease (conditional UPDATE), its e-mails are queued, and it is
 marked notified; `sweep_case_notifications` re-enqueues events and escalation steps whose
-notifier died. Case e-mails are delivered by `deliver_case_email`, which adds the case's
-Reply-To address (support+<token>@domain), so a partner can answer from the mail client; the
-case_email row also lets a reply that lost that address find its case through In-Reply-To.
+notifier died. Case e-mails carry the case's Reply-To address (support+<token>@domain, stored on
+the outbox row, so every retry keeps it) and are delivered by the shared `deliver_email` job; a
+partner can answer from the mail client, and the case_email row lets a reply that lost that
+address find its case through In-Reply-To.
 Internal notes and escalations never reach partners.
 """
 
@@ -17,7 +18,6 @@ from typing import Any
 
 from portal.auth.constants import Role
 from portal.auth.tables import User
-from portal.core.tables import OutboundEmail
 from portal.lib import email, jobs
 from portal.lib.clock import now
 from portal.settings import get_settings
@@ -96,11 +96,13 @@ async def send_case_email(
         "by_email": bool(reply_address(case["reply_token"])) and not vendor,
         **context,
     }
-    email_id = await email.queue_email(user["email"], name, full, _locale(user))
+    email_id = await email.queue_email(
+        user["email"], name, full, _locale(user), reply_to=reply_address(case["reply_token"])
+    )
     await CaseEmail.insert(
         CaseEmail(email_id=email_id, support_case=case["id"], recipient_id=user["id"])
     )
-    await jobs.enqueue("deliver_case_email", email_id, job_id=f"email:{email_id}")
+    await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}")
     return email_id
 
 
@@ -284,45 +286,6 @@ async def notify_escalation(escalation_id: int) -> list[int]:
         CaseEscalation.id == escalation_id
     )
     return ids
-
-
-async def deliver(email_id: int) -> bool:
-    """Send one case e-mail with the case's Reply-To (same lease and bookkeeping as
-    portal.lib.email.deliver); raises when sending failed so the job retries."""
-    row = await email.claim(email_id)
-    if row is None:
-        return False
-    link = (
-        await CaseEmail.select(CaseEmail.support_case.reply_token)
-        .where(CaseEmail.email_id == email_id)
-        .first()
-    )
-    try:
-        msg = email.build_message(row)
-        address = reply_address(link["support_case.reply_token"]) if link else ""
-        if address:
-            msg["Reply-To"] = address
-        await email.send_message(msg)
-    except Exception as exc:
-        attempts = int(row["attempts"])  # type: ignore[call-overload]
-        await OutboundEmail.update(
-            {
-                OutboundEmail.status: "failed" if attempts >= email.MAX_ATTEMPTS else "pending",
-                OutboundEmail.last_error: f"{type(exc).__name__}: {exc}"[:2000],
-                OutboundEmail.lease_until: None,
-                OutboundEmail.next_attempt_at: now() + email.backoff(attempts),
-            }
-        ).where(OutboundEmail.id == email_id)
-        raise
-    await OutboundEmail.update(
-        {
-            OutboundEmail.status: "sent",
-            OutboundEmail.sent_at: now(),
-            OutboundEmail.lease_until: None,
-            OutboundEmail.last_error: "",
-        }
-    ).where(OutboundEmail.id == email_id)
-    return True
 
 
 async def stale_event_ids(limit: int = 500) -> list[int]:

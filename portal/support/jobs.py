@@ -1,13 +1,11 @@
-"""Support jobs: the minute SLA check, the e-mails of case events and escalation steps, their
-delivery with the case's Reply-To, closing resolved cases after the reopen window, and the CSAT
-request. Every job re-loads rows by id and is idempotent."""
+"""Support jobs: the minute SLA check, the e-mails of case events and escalation steps, closing
+resolved cases after the reopen window, and the CSAT request. Every job re-loads rows by id and is
+idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-from arq import Retry
 
 from portal.lib import jobs
 from portal.support import cases, emails, escalation
@@ -29,21 +27,6 @@ async def notify_case_event(ctx: dict[str, Any], event_id: int) -> int:
 async def notify_case_escalation(ctx: dict[str, Any], escalation_id: int) -> int:
     """The e-mails of one escalation step (assignee, team lead or vendor admins)."""
     return len(await emails.notify_escalation(escalation_id))
-
-
-async def deliver_case_email(ctx: dict[str, Any], email_id: int) -> bool:
-    """Send one case e-mail with its Reply-To; SMTP failures retry with back-off."""
-    try:
-        return await emails.deliver(email_id)
-    except Exception as exc:
-        if ctx.get("inline"):
-            raise
-        tries = int(ctx.get("job_try", 1))
-        if tries >= 8:
-            raise
-        from portal.lib.email import backoff
-
-        raise Retry(defer=backoff(tries).total_seconds()) from exc
 
 
 async def sweep_case_notifications(ctx: dict[str, Any]) -> int:

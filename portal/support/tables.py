@@ -235,7 +235,7 @@ class CaseEscalation(Table, tablename="case_escalation"):
 
 
 class CaseEmail(Table, tablename="case_email"):
-    """An outgoing e-mail about a case: its delivery adds the case's Reply-To, and a reply that
+    """An outgoing e-mail about a case (its outbox row carries the case's Reply-To); a reply that
     lost the Reply-To address still finds the case through In-Reply-To."""
 
     id: Serial  # created by Piccolo; declared for type checkers

@@ -100,3 +100,28 @@ async def test_without_smtp_mail_lands_in_the_outbox_folder(alice):
     assert len(files) == 1
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert parsed["To"] == alice.email
+
+
+async def test_reply_to_survives_a_retry_through_the_outbox_sweeper(smtp, alice):
+    from portal.lib.email import queue_email
+
+    inbox, controller, port = smtp
+    controller.stop()  # the first attempt fails
+    email_id = await queue_email(
+        alice.email,
+        "password_reset",
+        {"name": alice.name, "link": "http://x/reset", "minutes": 60},
+        "en",
+        reply_to="support+abc123@portal.test",
+    )
+    await jobs.enqueue("deliver_email", email_id)
+    await jobs.drain()
+    back = Controller(inbox, hostname="127.0.0.1", port=port)
+    back.start()
+    await OutboundEmail.update({OutboundEmail.next_attempt_at: dt.datetime.now(dt.UTC)}).where(
+        OutboundEmail.status == "pending"
+    )
+    await sweep_outbox({})  # the generic retry path
+    await jobs.drain()
+    back.stop()
+    assert [m["Reply-To"] for m in inbox.messages] == ["support+abc123@portal.test"]
