@@ -15,6 +15,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.lib.forms import FormError, read_form, struct_values
 from portal.lib.i18n import gettext as _
+from portal.orders.services import tier_names
 from portal.partners.tables import Partner
 from portal.support import figures, kb, services
 from portal.support.constants import CaseStatus
@@ -204,6 +205,7 @@ class CaseConsole(Controller):
             res_left=time_left(policy, case["res_due_at"]),
             staff=await services.vendor_choices(),
             teams=await services.team_choices(),
+            tier_names=await tier_names(),
             priority_options=priority_options(),
             status_options=status_options(),
         )
