@@ -14,20 +14,10 @@ page with wrk: p50/p99, req/s and the ratio to the ceiling.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-import httpx
-
-from bench.serve_compare import free_port, wait_ready, wrk
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_support_queue"
+from bench.harness import ROOT, measure_pages, require_wrk, scratch_portal, served, sign_in
 
 PAGES = [
     ("ceiling: bare 50-row template", "/bench/ceiling", ""),
@@ -40,16 +30,6 @@ PAGES = [
 ]
 
 
-def sign_in(url: str, email: str) -> str:
-    with httpx.Client(follow_redirects=False) as c:
-        c.get(f"{url}/login")
-        c.post(
-            f"{url}/login",
-            data={"_csrf_token": c.cookies["csrftoken"], "email": email, "password": "demo12345"},
-        )
-        return "; ".join(f"{k}={v}" for k, v in c.cookies.items())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
@@ -57,77 +37,21 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--cases", type=int, default=10_000)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: sudo apt-get install wrk")
-    data = Path(tempfile.mkdtemp(prefix="portal-bench-queue-"))
-    database_url = f"sqlite:///{data / 'bench.db'}" if args.database == "sqlite" else PG_URL
-    if args.database == "postgres":
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-             "DROP DATABASE IF EXISTS portal_bench_support_queue WITH (FORCE)", "-c",
-             "CREATE DATABASE portal_bench_support_queue"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-    env = {
-        **os.environ,
-        "PORTAL_DATA_DIR": str(data),
-        "DATABASE_URL": database_url,
-        "ACCESS_LOG": "0",
-        "LOG_LEVEL": "warning",
-        "RUN_JOBS_IN_PROCESS": "false",
-        "ARGON2_PROFILE": "test",
-        "PORTAL_MODE": "demo",
-    }
-    env.pop("REDIS_URL", None)
+    require_wrk()
     print(f"Preparing {args.database} data: demo and {args.cases:,} open cases ...", flush=True)
-    subprocess.run(
-        [str(VENV_BIN / "portal"), "demo-data"], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [sys.executable, "-m", "bench.support_data", "--cases", str(args.cases)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-    )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(VENV_BIN / "uvicorn"), "bench.ceiling_app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    results: dict[str, dict[str, float]] = {}
-    try:
-        wait_ready(url, server)
-        cookies = {
-            "admin": sign_in(url, "admin@vendor.demo"),
-            "alice": sign_in(url, "alice@partner-a.demo"),
-            "": "",
-        }
-        print(
-            f"\n{args.database}, one uvicorn worker, {args.connections} connections,"
-            f" {args.seconds} s per page"
+    with scratch_portal(args.database, "portal_bench_support_queue", "portal-bench-queue-") as env:
+        subprocess.run(
+            [sys.executable, "-m", "bench.support_data", "--cases", str(args.cases)],
+            env=env,
+            check=True,
+            cwd=ROOT,
         )
-        print(f"{'page':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11}")
-        for label, path, who in PAGES:
-            target = f"{url}{path}"
-            wrk(target, 2, args.connections, cookies[who])  # warm-up
-            r = wrk(target, args.seconds, args.connections, cookies[who])
-            results[label] = r
-            ceiling = results[PAGES[0][0]]["rps"]
-            print(
-                f"{label:<40} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-                f"{r['rps'] / ceiling:>10.2f}x"
-                + (f"  timeouts {r['timeouts']}" if r["timeouts"] else ""),
-                flush=True,
-            )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(data, ignore_errors=True)
+        with served(env) as url:
+            cookies = {
+                "admin": sign_in(url, "admin@vendor.demo"),
+                "alice": sign_in(url, "alice@partner-a.demo"),
+            }
+            measure_pages(url, PAGES, cookies, args.seconds, args.connections, args.database)
 
 
 if __name__ == "__main__":
