@@ -14,7 +14,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.communications import campaigns, feedback
 from portal.communications.access import get_campaign_for_user, get_request_for_user
-from portal.communications.campaigns import localized
+from portal.communications.campaign_editing import localized
 from portal.communications.constants import ActivityKind
 from portal.communications.schemas import (
     CampaignListOut,

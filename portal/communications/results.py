@@ -12,9 +12,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from portal.communications.campaigns import localized
+from portal.communications.campaign_editing import localized
 from portal.communications.constants import AnswerScope, QuestionKind
-from portal.communications.feedback import get_request, list_questions
+from portal.communications.feedback_requests import get_request, list_questions
 from portal.communications.figures import FeedbackFigures, nps_score
 from portal.communications.schemas import ResultFilters
 from portal.communications.sql import in_list

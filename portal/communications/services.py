@@ -2,8 +2,8 @@
 requests and their results. Other domains import from here (see the cross-domain interfaces):
 `notify`, `request_csat`, `csat_for`, `campaign_figures`, `feedback_figures`, `unread_count`.
 
-The implementation is split by sub-topic: campaigns.py, notifications.py, feedback.py,
-results.py; this module re-exports it and adds the home-page cards.
+The implementation is split by sub-topic: campaign_*.py, notifications.py, feedback_*.py,
+csat.py, results.py; this module re-exports it and adds the home-page cards.
 """
 
 from __future__ import annotations
@@ -11,34 +11,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portal.auth.schemas import CurrentUser
-from portal.communications.campaigns import (
+from portal.communications.campaign_editing import (
     add_material,
-    archive_campaign,
-    campaign_figures,
     create_campaign,
-    list_campaigns_console,
-    list_campaigns_for_user,
-    publish_campaign,
-    reach,
-    record_activity,
     remove_material,
-    schedule_campaign,
     update_campaign,
 )
-from portal.communications.feedback import (
-    add_question,
+from portal.communications.campaign_publishing import (
+    archive_campaign,
+    publish_campaign,
+    schedule_campaign,
+)
+from portal.communications.campaign_reads import (
+    campaign_figures,
+    list_campaigns_console,
+    list_campaigns_for_user,
+    reach,
+    record_activity,
+)
+from portal.communications.csat import csat_for, request_csat
+from portal.communications.feedback_answers import list_requests_for_user, submit_response
+from portal.communications.feedback_delivery import (
     close_request,
-    create_request,
-    csat_for,
-    get_setting,
-    list_requests_for_user,
     open_request,
-    remove_question,
-    request_csat,
     schedule_request,
     send_due_reminders,
+)
+from portal.communications.feedback_requests import (
+    add_question,
+    create_request,
+    get_setting,
+    remove_question,
     set_setting,
-    submit_response,
     update_request,
 )
 from portal.communications.figures import CampaignFigures, FeedbackFigures
@@ -99,7 +103,7 @@ __all__ = [
 
 async def home_cards(user: CurrentUser) -> list[Card]:
     """Partner users: new campaigns and surveys waiting for an answer."""
-    from portal.communications.campaigns import localized
+    from portal.communications.campaign_editing import localized
     from portal.home import Card
 
     if not user.is_partner:

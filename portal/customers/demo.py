@@ -12,8 +12,8 @@ from typing import Any
 from portal.auth.tables import User
 from portal.customers.constants import Direction, Outcome, Segment, Source
 from portal.customers.segmentation import REVENUE_STATUSES, recompute_segments
-from portal.customers.services import name_key, phone_key, tags_text
 from portal.customers.tables import Customer, CustomerContact, Interaction
+from portal.customers.values import name_key, phone_key, tags_text
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.i18n import to_local

@@ -13,7 +13,8 @@ from typing import Any
 
 from portal.auth.constants import PARTNER_ROLES
 from portal.auth.tables import User
-from portal.customers.services import bucket, followups_for_user, wants_digest
+from portal.customers.followups import bucket, followups_for_user
+from portal.customers.preferences import wants_digest
 from portal.customers.tables import CustomerUserSettings, FollowupDigest, Interaction
 from portal.db import write_transaction
 from portal.lib import jobs

@@ -7,9 +7,10 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.customers.access import customer_scope
+from portal.customers.listing import _filters_where
 from portal.customers.schemas import CustomerFilters
-from portal.customers.services import _filters_where, segment_label, tags_list
 from portal.customers.tables import Customer
+from portal.customers.values import segment_label, tags_list
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
 from portal.lib.spreadsheets import workbook, yuan

@@ -11,7 +11,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count, Max, Min, Sum
 
 from portal.customers import segments
-from portal.customers.services import forget_cached
+from portal.customers.listing import forget_cached
 from portal.customers.tables import Customer, Interaction
 from portal.db import write_transaction
 from portal.lib.clock import now

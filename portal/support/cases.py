@@ -4,14 +4,14 @@ Each verb checks the transition, writes the case, its message and its events in 
 transaction with an audit entry, and enqueues the notification jobs after the commit. SLA
 deadlines are recomputed from created_at, the targets and the business minutes spent paused
 (waiting on the partner or resolved), so a pause moves every deadline by exactly its length.
+The attachments live in case_files.py, the events in case_events.py and the status moves and
+ladder in case_status.py; their public names are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from portal.auth.constants import PARTNER_ROLES, VENDOR_ROLES, Role
@@ -24,130 +24,40 @@ from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.partners.tables import Partner
-from portal.settings import get_settings
 from portal.support import policy as policies
 from portal.support import sla
 from portal.support.access import get_case_for_user
-from portal.support.constants import (
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_TYPES,
-    MAX_ATTACHMENTS,
-    RUNNING,
-    TRANSITIONS,
-    CaseStatus,
-    Channel,
-    EventKind,
+from portal.support.case_events import _actor_name, _event, _notify
+from portal.support.case_files import Upload, _save_attachments, _store
+from portal.support.case_status import (
+    StatusConflict,
+    _ladder_columns,
+    _set_status,
+    _write_status,
+    can_reopen,
+    close_expired_resolutions,
+    reopen_deadline,
 )
+from portal.support.constants import CaseStatus, Channel, EventKind
 from portal.support.routing import route
 from portal.support.schemas import CaseForm
-from portal.support.tables import CaseAttachment, CaseEvent, CaseMessage, SupportCase, SupportTeam
+from portal.support.tables import CaseMessage, SupportCase, SupportTeam
 from portal.tenancy import NotFound, partner_scope
 
-
-class StatusConflict(FormError):
-    """The case is not in a status that allows this step (shown as 409 on the API)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__({"": message})
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file from a form, the API or an e-mail, before it is checked and stored."""
-
-    filename: str
-    data: bytes
-
-
-def _actor_name(actor: CurrentUser) -> str:
-    return actor.name or actor.email
-
-
-async def _store(files: Sequence[Upload]) -> list[Any]:
-    """Check and store attachments before any row is written; FormError names the bad file."""
-    if not files:
-        return []
-    if len(files) > MAX_ATTACHMENTS:
-        raise FormError({"files": _("At most %(n)s files per message.", n=MAX_ATTACHMENTS)})
-    from portal.lib import storage
-
-    stored = []
-    for upload in files:
-        try:
-            stored.append(
-                await storage.store_upload(
-                    upload.data,
-                    upload.filename,
-                    prefix="cases",
-                    allowed=ATTACHMENT_TYPES,
-                    max_bytes=ATTACHMENT_MAX_BYTES,
-                )
-            )
-        except storage.UploadRejected as exc:
-            for done in stored:
-                await storage.delete_file(done.key)
-            raise FormError({"files": exc.message}) from None
-    return stored
-
-
-async def _save_attachments(
-    case_id: int, message_id: int | None, stored: list[Any], actor_id: int, internal: bool
-) -> None:
-    moment = now()
-    for f in stored:
-        await CaseAttachment.insert(
-            CaseAttachment(
-                support_case=case_id,
-                message=message_id,
-                key=f.key,
-                filename=f.filename,
-                content_type=f.content_type,
-                size=f.size,
-                sha256=f.sha256,
-                is_internal=internal,
-                uploaded_by_id=actor_id,
-                created_at=moment,
-            )
-        )
-
-
-async def _event(
-    case_id: int,
-    kind: EventKind,
-    actor: CurrentUser | None,
-    *,
-    from_status: str = "",
-    to_status: str = "",
-    detail: str = "",
-    internal: bool = False,
-    message_id: int | None = None,
-    notify: bool = True,
-    actor_name: str = "",
-) -> int:
-    moment = now()
-    rows = await CaseEvent.insert(
-        CaseEvent(
-            support_case=case_id,
-            kind=kind,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.id if actor else None,
-            actor_name=_actor_name(actor) if actor else actor_name,
-            is_internal=internal,
-            detail=detail[:4000],
-            message=message_id,
-            at=moment,
-            notified_at=None if notify else moment,
-        )
-    ).returning(CaseEvent.id)
-    return int(rows[0]["id"])
-
-
-async def _notify(event_ids: Sequence[int]) -> None:
-    """After the commit: the e-mails (and bell notifications) of these steps."""
-    for event_id in event_ids:
-        await jobs.enqueue("notify_case_event", event_id, job_id=f"case-event:{event_id}")
+__all__ = [
+    "StatusConflict",
+    "Upload",
+    "assign",
+    "bulk_assign",
+    "can_reopen",
+    "change_priority",
+    "change_status",
+    "close_expired_resolutions",
+    "open_case",
+    "reopen_deadline",
+    "reply",
+    "system_actor",
+]
 
 
 async def _next_number() -> str:
@@ -330,97 +240,6 @@ async def open_case(
 
 async def _load(actor: CurrentUser, case_id: int) -> dict[str, Any]:
     return await get_case_for_user(actor, case_id)
-
-
-async def _resume_columns(case: dict[str, Any], moment: dt.datetime) -> dict[Any, Any]:
-    """Columns that restart the clock: the pause is added and the ladder moves accordingly."""
-    policy = await policies.load_policy()
-    paused = int(case["paused_minutes"])
-    if case["paused_at"] is not None:
-        paused += sla.business_minutes_between(policy.calendar, case["paused_at"], moment)
-    return _ladder_columns(policy, case, paused) | {
-        SupportCase.paused_at: None,
-        SupportCase.paused_minutes: paused,
-    }
-
-
-def _ladder_columns(policy: policies.Policy, case: dict[str, Any], paused: int) -> dict[Any, Any]:
-    """The six instants of the ladder: each threshold's share of its target, plus the pauses."""
-    cal, start = policy.calendar, case["created_at"]
-    fr, res = int(case["first_response_target"]), int(case["resolution_target"])
-
-    def at(target: int, percent: int) -> dt.datetime:
-        return sla.add_business_minutes(cal, start, max(1, target * percent // 100) + paused)
-
-    return {
-        SupportCase.fr_warn_at: at(fr, policy.warn_percent),
-        SupportCase.fr_due_at: at(fr, 100),
-        SupportCase.fr_second_at: at(fr, policy.second_breach_percent),
-        SupportCase.res_warn_at: at(res, policy.warn_percent),
-        SupportCase.res_due_at: at(res, 100),
-        SupportCase.res_second_at: at(res, policy.second_breach_percent),
-    }
-
-
-async def _set_status(case: dict[str, Any], to: CaseStatus, moment: dt.datetime) -> dict[Any, Any]:
-    """The column changes for a status change (pause, resume, resolution facts)."""
-    current = CaseStatus(case["status"])
-    if to not in TRANSITIONS[current]:
-        raise StatusConflict(_("This case cannot move from its current status to that one."))
-    values: dict[Any, Any] = {SupportCase.status: to, SupportCase.updated_at: moment}
-    running_before = current in RUNNING
-    running_after = to in RUNNING
-    if running_before and not running_after:
-        values[SupportCase.paused_at] = moment
-    if not running_before and running_after:
-        values |= await _resume_columns(case, moment)
-    if to == CaseStatus.RESOLVED or (to == CaseStatus.CLOSED and case["resolved_at"] is None):
-        policy = await policies.load_policy()
-        paused = int(case["paused_minutes"])
-        if not running_before and case["paused_at"] is not None:
-            paused += sla.business_minutes_between(policy.calendar, case["paused_at"], moment)
-        spent = sla.business_minutes_between(policy.calendar, case["created_at"], moment)
-        values[SupportCase.resolved_at] = moment
-        values[SupportCase.resolution_minutes] = max(spent - paused, 0)
-        values[SupportCase.resolved_within_sla] = (
-            case["res_due_at"] is None or moment <= case["res_due_at"]
-        )
-    if to == CaseStatus.CLOSED:
-        values[SupportCase.closed_at] = moment
-    if to == CaseStatus.OPEN and current in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-        values[SupportCase.resolved_at] = None
-        values[SupportCase.resolution_minutes] = None
-        values[SupportCase.resolved_within_sla] = None
-        values[SupportCase.closed_at] = None
-        values[SupportCase.reopen_count] = SupportCase.reopen_count + 1
-    return values
-
-
-async def _write_status(case: dict[str, Any], values: dict[Any, Any]) -> None:
-    """Apply the change only if nobody moved the case meanwhile (conditional UPDATE)."""
-    changed = (
-        await SupportCase.update(values)
-        .where((SupportCase.id == case["id"]) & (SupportCase.status == case["status"]))
-        .returning(SupportCase.id)
-    )
-    if not changed:
-        raise StatusConflict(_("Someone else changed this case meanwhile; reload the page."))
-
-
-def reopen_deadline(case: dict[str, Any]) -> dt.datetime | None:
-    """Until when the partner may reopen a resolved or closed case."""
-    if case["resolved_at"] is None:
-        return None
-    return case["resolved_at"] + dt.timedelta(days=get_settings().support_reopen_days)
-
-
-def can_reopen(case: dict[str, Any], at: dt.datetime | None = None) -> bool:
-    until = reopen_deadline(case)
-    return (
-        case["status"] in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
-        and until is not None
-        and (at or now()) <= until
-    )
 
 
 async def reply(
@@ -674,48 +493,6 @@ async def change_priority(actor: CurrentUser, case_id: int, priority: str) -> No
             before={"priority": case["priority"]},
             after={"priority": priority},
         )
-
-
-async def close_expired_resolutions(limit: int = 500) -> list[int]:
-    """Resolved cases whose reopen window passed become closed (set-based claim); their ids."""
-    cutoff = now() - dt.timedelta(days=get_settings().support_reopen_days)
-    rows = (
-        await SupportCase.select(SupportCase.id)
-        .where((SupportCase.status == CaseStatus.RESOLVED) & (SupportCase.resolved_at < cutoff))
-        .order_by(SupportCase.id)
-        .limit(limit)
-    )
-    ids = [int(r["id"]) for r in rows]
-    if not ids:
-        return []
-    moment = now()
-    async with write_transaction():
-        closed = (
-            await SupportCase.update(
-                {
-                    SupportCase.status: CaseStatus.CLOSED,
-                    SupportCase.closed_at: moment,
-                    SupportCase.updated_at: moment,
-                }
-            )
-            .where(SupportCase.id.is_in(ids) & (SupportCase.status == CaseStatus.RESOLVED))
-            .returning(SupportCase.id)
-        )
-        closed_ids = [int(r["id"]) for r in closed]
-        for case_id in closed_ids:
-            await _event(
-                case_id,
-                EventKind.STATUS,
-                None,
-                from_status=CaseStatus.RESOLVED,
-                to_status=CaseStatus.CLOSED,
-                detail="reopen window passed",
-                actor_name="system",
-                notify=False,
-            )
-    for case_id in closed_ids:
-        await jobs.enqueue("request_case_csat", case_id, job_id=f"case-csat:{case_id}")
-    return closed_ids
 
 
 def system_actor() -> CurrentUser:

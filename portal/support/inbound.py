@@ -20,7 +20,9 @@ from portal.auth.sessions import _current_user
 from portal.auth.tables import User
 from portal.core.tables import OutboundEmail
 from portal.lib.forms import FormError
-from portal.support.cases import StatusConflict, Upload, reply
+from portal.support.case_files import Upload
+from portal.support.case_status import StatusConflict
+from portal.support.cases import reply
 from portal.support.constants import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, Channel
 from portal.support.tables import CaseEmail, CaseMessage, SupportCase
 from portal.tenancy import NotFound

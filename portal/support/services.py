@@ -17,16 +17,14 @@ from portal.home import Card
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.support.access import case_scope, get_case_for_user
+from portal.support.case_files import Upload
+from portal.support.case_status import StatusConflict, can_reopen, reopen_deadline
 from portal.support.cases import (
-    StatusConflict,
-    Upload,
     assign,
     bulk_assign,
-    can_reopen,
     change_priority,
     change_status,
     open_case,
-    reopen_deadline,
     reply,
 )
 from portal.support.constants import ACTIVE, RUNNING, CaseStatus

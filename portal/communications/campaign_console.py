@@ -1,0 +1,315 @@
+"""Vendor console for campaigns: staff read, only vendor admins change; reach in scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+
+from portal.communications import audience as audience_rules
+from portal.communications import campaigns
+from portal.communications.console_forms import (
+    ADMIN,
+    PER_PAGE,
+    VENDOR,
+    _form_data,
+    _tier_names,
+    audience_display,
+    audience_options,
+    describe_audience,
+    parse_schedule,
+)
+from portal.communications.constants import (
+    CAMPAIGN_STATUS_LABELS,
+    MATERIAL_KINDS,
+)
+from portal.communications.pages import file_kind, file_response
+from portal.communications.schemas import (
+    CampaignForm,
+)
+from portal.lib import storage
+from portal.lib.clock import now
+from portal.lib.forms import FormError, read_form
+from portal.lib.i18n import current_locale
+from portal.lib.i18n import gettext as _
+from portal.partners.constants import province_name
+from portal.settings import get_settings
+from portal.tenancy import NotFound
+from portal.web import Page, current_user, not_found, page, page_number, redirect
+
+
+async def _get_campaign(campaign_id: int) -> dict[str, Any]:
+    try:
+        return await campaigns.get_campaign(campaign_id)
+    except NotFound:
+        raise not_found() from None
+
+
+class CampaignConsole(Controller):
+    """Campaigns for vendor staff."""
+
+    path = "/console/campaigns"
+    opt = VENDOR
+
+    @get("/", name="console_campaigns:list")
+    async def index(self, request: Request, status: FromQuery[str] = "") -> Template:
+        number = page_number(request.query_params.get("page"))
+        rows, total = await campaigns.list_campaigns_console(status, number, PER_PAGE)
+        return page(
+            request,
+            "console/communications/campaigns.html",
+            campaigns=rows,
+            status_labels={k.value: _(v) for k, v in CAMPAIGN_STATUS_LABELS.items()},
+            values={"status": status},
+            params={"status": status},
+            pager=Page(number, PER_PAGE, total),
+        )
+
+    @get("/new", name="console_campaigns:new", opt=ADMIN)
+    async def new(self, request: Request) -> Template:
+        return page(
+            request,
+            "console/communications/campaign_form.html",
+            campaign=None,
+            values={"audience": "all", "starts_on": dt.date.today().isoformat()},
+            **await audience_options(),
+        )
+
+    @post("/new", name="console_campaigns:create", opt=ADMIN)
+    async def create(self, request: Request) -> Template | Redirect:
+        user = current_user(request)
+        plain, errors, display = await _form_data(await request.form())
+        form, form_errors, values = read_form(CampaignForm, plain)
+        values.update(display)
+        errors = {**form_errors, **errors}
+        if form is not None and not errors:
+            try:
+                campaign_id = await campaigns.create_campaign(user, form)
+            except FormError as exc:
+                errors = exc.errors
+            else:
+                return redirect(
+                    request,
+                    "console_campaigns:show",
+                    flash=("success", _("The campaign has been saved as a draft.")),
+                    campaign_id=campaign_id,
+                )
+        return page(
+            request,
+            "console/communications/campaign_form.html",
+            status_code=400,
+            campaign=None,
+            errors=errors,
+            values=values,
+            **await audience_options(),
+        )
+
+    async def _show(self, request: Request, campaign_id: int, **extra: Any) -> Template:
+        row = await _get_campaign(campaign_id)
+        files = await campaigns.list_files(campaign_id)
+        for f in files:
+            f["kind"] = file_kind(f["content_type"])
+        values = {
+            **{k: row[k] for k in ("title_zh", "title_en", "description_zh", "description_en")},
+            "starts_on": row["starts_on"].isoformat() if row["starts_on"] else "",
+            "ends_on": row["ends_on"].isoformat() if row["ends_on"] else "",
+            **await audience_display(row),
+            "when": "now",
+            "publish_on": dt.date.today().isoformat(),
+            "publish_time": "09:00",
+        }
+        values.update(extra.pop("values", {}))
+        return page(
+            request,
+            "console/communications/campaign.html",
+            campaign=row,
+            files=files,
+            editable=row["status"] in campaigns.EDITABLE,
+            audience_text=await describe_audience(row),
+            status_labels={k.value: _(v) for k, v in CAMPAIGN_STATUS_LABELS.items()},
+            audience_count=await audience_rules.count_partners(
+                row["audience"], row["audience_values"]
+            ),
+            accept=storage.accept_attribute(MATERIAL_KINDS),
+            accepted_label=storage.allowed_label(MATERIAL_KINDS),
+            max_mb=get_settings().upload_max_mb,
+            values=values,
+            **await audience_options(),
+            **extra,
+        )
+
+    @get("/{campaign_id:int}", name="console_campaigns:show")
+    async def show(self, request: Request, campaign_id: FromPath[int]) -> Template:
+        return await self._show(request, campaign_id)
+
+    @post("/{campaign_id:int}", name="console_campaigns:update", opt=ADMIN)
+    async def update(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
+        user = current_user(request)
+        plain, errors, display = await _form_data(await request.form())
+        form, form_errors, values = read_form(CampaignForm, plain)
+        values.update(display)
+        errors = {**form_errors, **errors}
+        if form is not None and not errors:
+            try:
+                await campaigns.update_campaign(user, campaign_id, form)
+            except NotFound:
+                raise not_found() from None
+            except FormError as exc:
+                errors = exc.errors
+            else:
+                return redirect(
+                    request,
+                    "console_campaigns:show",
+                    flash=("success", _("The campaign has been saved.")),
+                    campaign_id=campaign_id,
+                )
+        response = await self._show(request, campaign_id, errors=errors, values=values)
+        response.status_code = 400
+        return response
+
+    @post(
+        "/{campaign_id:int}/files",
+        name="console_campaigns:upload",
+        opt=ADMIN,
+        # the app-wide body cap is smaller than the upload cap: this handler allows the upload
+        # cap plus room for the multipart envelope; the storage module checks the file itself
+        request_max_body_size=(get_settings().upload_max_mb + 1) * 1024 * 1024,
+    )
+    async def upload(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
+        user = current_user(request)
+        await _get_campaign(campaign_id)
+        data = await request.form()
+        uploads = [u for u in data.getall("file", []) if isinstance(u, UploadFile) and u.filename]
+        if not uploads:
+            response = await self._show(
+                request, campaign_id, errors={"file": _("Choose a file to upload.")}
+            )
+            response.status_code = 400
+            return response
+        added = 0
+        for upload in uploads:
+            content = await upload.read(storage.max_upload_bytes() + 1)
+            try:
+                await campaigns.add_material(user, campaign_id, content, upload.filename)
+            except storage.UploadRejected as exc:
+                response = await self._show(request, campaign_id, errors={"file": exc.message})
+                response.status_code = 400
+                return response
+            except FormError as exc:
+                response = await self._show(request, campaign_id, errors=exc.errors)
+                response.status_code = 400
+                return response
+            added += 1
+        return redirect(
+            request,
+            "console_campaigns:show",
+            flash=("success", _("%(n)s files added.", n=added)),
+            campaign_id=campaign_id,
+        )
+
+    @get("/{campaign_id:int}/files/{file_id:int}", name="console_campaigns:download")
+    async def download(
+        self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
+        from portal.communications.access import get_campaign_file_for_user
+
+        try:
+            row = await get_campaign_file_for_user(current_user(request), campaign_id, file_id)
+        except NotFound:
+            raise not_found() from None
+        return await file_response(row)
+
+    @post(
+        "/{campaign_id:int}/files/{file_id:int}/delete",
+        name="console_campaigns:remove_file",
+        opt=ADMIN,
+    )
+    async def remove_file(
+        self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
+    ) -> Redirect:
+        try:
+            await campaigns.remove_material(current_user(request), campaign_id, file_id)
+        except NotFound:
+            raise not_found() from None
+        return redirect(
+            request,
+            "console_campaigns:show",
+            flash=("info", _("The file has been removed.")),
+            campaign_id=campaign_id,
+        )
+
+    @post("/{campaign_id:int}/publish", name="console_campaigns:publish", opt=ADMIN)
+    async def publish(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
+        user = current_user(request)
+        await _get_campaign(campaign_id)
+        data = await request.form()
+        when, errors = parse_schedule(data)
+        if not errors:
+            try:
+                await campaigns.schedule_campaign(user, campaign_id, when or now())
+            except FormError as exc:
+                errors = exc.errors
+        if errors:
+            response = await self._show(
+                request, campaign_id, errors=errors, values={k: data.get(k) for k in data}
+            )
+            response.status_code = 400
+            return response
+        message = (
+            _("The campaign is being published.")
+            if when is None
+            else _("The campaign will be published at the chosen time.")
+        )
+        return redirect(
+            request, "console_campaigns:show", flash=("success", message), campaign_id=campaign_id
+        )
+
+    @post("/{campaign_id:int}/unschedule", name="console_campaigns:unschedule", opt=ADMIN)
+    async def unschedule(self, request: Request, campaign_id: FromPath[int]) -> Redirect:
+        try:
+            await campaigns.unschedule_campaign(current_user(request), campaign_id)
+        except FormError as exc:
+            return redirect(
+                request,
+                "console_campaigns:show",
+                flash=("error", next(iter(exc.errors.values()))),
+                campaign_id=campaign_id,
+            )
+        return redirect(
+            request,
+            "console_campaigns:show",
+            flash=("info", _("The campaign is a draft again.")),
+            campaign_id=campaign_id,
+        )
+
+    @post("/{campaign_id:int}/archive", name="console_campaigns:archive", opt=ADMIN)
+    async def archive(self, request: Request, campaign_id: FromPath[int]) -> Redirect:
+        try:
+            await campaigns.archive_campaign(current_user(request), campaign_id)
+        except NotFound:
+            raise not_found() from None
+        return redirect(
+            request,
+            "console_campaigns:show",
+            flash=("info", _("The campaign has been archived.")),
+            campaign_id=campaign_id,
+        )
+
+    @get("/{campaign_id:int}/reach", name="console_campaigns:reach")
+    async def reach(self, request: Request, campaign_id: FromPath[int]) -> Template:
+        user = current_user(request)
+        row = await _get_campaign(campaign_id)
+        figures = await campaigns.reach(user, campaign_id)
+        return page(
+            request,
+            "console/communications/reach.html",
+            campaign=row,
+            reach=figures,
+            activity=await campaigns.recent_activity(user, campaign_id),
+            tier_names=await _tier_names(),
+            region_name=lambda code: province_name(code, current_locale.get()),
+        )

@@ -1,0 +1,158 @@
+"""Automatic CSAT requests: one per order or case, only when the console switch is on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from portal.communications import emails
+from portal.communications.constants import (
+    AnswerScope,
+    Audience,
+    QuestionKind,
+    RequestStatus,
+)
+from portal.communications.feedback_delivery import _invite_context
+from portal.communications.feedback_requests import get_setting
+from portal.communications.tables import (
+    FeedbackAnswer,
+    FeedbackQuestion,
+    FeedbackRecipient,
+    FeedbackRequest,
+)
+from portal.db import write_transaction
+from portal.lib.clock import now
+from portal.settings import get_settings
+
+# ---- automatic CSAT -----------------------------------------------------------------------
+
+_SUBJECT_SETTING = {"order": "auto_csat_orders", "case": "auto_csat_cases"}
+
+
+async def request_csat(
+    subject: str, subject_id: int, partner_id: int, user_id: int, title_en: str, title_zh: str
+) -> int | None:
+    """A short CSAT request about one order or case, for its partner (one answer per partner),
+    announced to `user_id`; idempotent per subject. None when the console switch is off."""
+    if subject not in _SUBJECT_SETTING:
+        raise ValueError(f"subject must be order or case, not {subject!r}")
+    if not await get_setting(_SUBJECT_SETTING[subject]):
+        return None
+    existing = (
+        await FeedbackRequest.select(FeedbackRequest.id)
+        .where((FeedbackRequest.subject == subject) & (FeedbackRequest.subject_id == subject_id))
+        .first()
+    )
+    if existing is not None:
+        return int(existing["id"])
+    from portal.communications.campaign_publishing import _addresses
+    from portal.communications.notifications import notify
+    from portal.partners.tables import Partner
+
+    moment = now()
+    days = int(await get_setting("csat_days_open") or 14)
+    partner = (
+        await Partner.select(Partner.tier.code.as_alias("tier_code"), Partner.province)
+        .where(Partner.id == partner_id)
+        .first()
+    ) or {"tier_code": "", "province": ""}
+    row = {
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "intro_zh": "",
+        "intro_en": "",
+        "due_at": moment + dt.timedelta(days=days),
+    }
+    try:
+        async with write_transaction():
+            request = FeedbackRequest(
+                title_zh=title_zh[:200],
+                title_en=title_en[:200],
+                series=f"csat-{subject}",
+                audience=Audience.PARTNERS.value,
+                audience_values=json.dumps([str(partner_id)]),
+                answer_scope=AnswerScope.PARTNER.value,
+                status=RequestStatus.OPEN,
+                opens_at=moment,
+                opened_at=moment,
+                due_at=row["due_at"],
+                reminder_days=0,
+                subject=subject,
+                subject_id=subject_id,
+                created_at=moment,
+                updated_at=moment,
+            )
+            await request.save()
+            request_id = int(request.id)
+            await FeedbackQuestion.insert(
+                FeedbackQuestion(
+                    request=request_id,
+                    position=1,
+                    kind=QuestionKind.CSAT.value,
+                    text_zh="您对这次服务满意吗？",
+                    text_en="How satisfied are you with this?",
+                    options="[]",
+                    required=True,
+                ),
+                FeedbackQuestion(
+                    request=request_id,
+                    position=2,
+                    kind=QuestionKind.TEXT.value,
+                    text_zh="还有什么想告诉我们的吗？",
+                    text_en="Anything else you would like to tell us?",
+                    options="[]",
+                    required=False,
+                ),
+            )
+            await FeedbackRecipient.insert(
+                FeedbackRecipient(
+                    request=request_id,
+                    partner=partner_id,
+                    tier_code=partner["tier_code"] or "",
+                    province=partner["province"] or "",
+                    users=1,
+                    addressed_at=moment,
+                )
+            )
+            await notify(
+                [user_id],
+                kind="feedback",
+                title_en=title_en,
+                title_zh=title_zh,
+                link=f"/feedback/{request_id}",
+                ref=f"feedback:{request_id}",
+            )
+            link = f"{get_settings().base_url}/feedback/{request_id}"
+            rendered = emails.render_per_locale("feedback_request", _invite_context(row, link))
+            email_ids = await emails.store_bulk(
+                "feedback_request", rendered, await _addresses([user_id])
+            )
+    except Exception:
+        # a concurrent caller created it first (unique subject index): answer with theirs
+        again = (
+            await FeedbackRequest.select(FeedbackRequest.id)
+            .where(
+                (FeedbackRequest.subject == subject) & (FeedbackRequest.subject_id == subject_id)
+            )
+            .first()
+        )
+        if again is None:
+            raise
+        return int(again["id"])
+    await emails.enqueue_delivery(email_ids)
+    return request_id
+
+
+async def csat_for(subject: str, subject_id: int) -> int | None:
+    """The 1-5 CSAT answer given for an order or case, if any."""
+    rows = await FeedbackAnswer.raw(
+        "SELECT a.value FROM feedback_answer a"
+        " JOIN feedback_question q ON q.id = a.question"
+        " JOIN feedback_request r ON r.id = q.request"
+        " WHERE r.subject = {} AND r.subject_id = {} AND q.kind = {} AND a.value IS NOT NULL"
+        " ORDER BY a.id DESC LIMIT 1",
+        subject,
+        subject_id,
+        QuestionKind.CSAT.value,
+    )
+    return int(rows[0]["value"]) if rows else None

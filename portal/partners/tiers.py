@@ -1,0 +1,58 @@
+"""Partner tiers: the ladder, its labels in the reader's language and each partner's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.lib.i18n import current_locale
+from portal.partners.tables import Tier, TierChange
+
+
+def tier_label(row: dict[str, Any], prefix: str = "tier.") -> str:
+    """The tier's name in the current language, from a row with (prefixed) name_zh/name_en."""
+    zh = row.get(f"{prefix}name_zh") or row.get("name_zh") or ""
+    en = row.get(f"{prefix}name_en") or row.get("name_en") or ""
+    return zh if current_locale.get().startswith("zh") else en
+
+
+async def list_tiers() -> list[dict[str, Any]]:
+    """Every tier, top rank first."""
+    return await Tier.select().order_by(Tier.rank)
+
+
+async def tier_by_code(code: str) -> dict[str, Any] | None:
+    """The tier with this code, or None."""
+    return await Tier.select().where(Tier.code == code).first()
+
+
+async def ensure_default_tiers() -> None:
+    """Create the default ladder when the table is empty (migrate, demo, tests)."""
+    from portal.partners.constants import DEFAULT_TIERS
+
+    if await Tier.count() > 0:
+        return
+    await Tier.insert(
+        *[
+            Tier(code=code, name_zh=zh, name_en=en, rank=rank, quarterly_threshold_amount=threshold)
+            for code, zh, en, rank, threshold in DEFAULT_TIERS
+        ]
+    )
+
+
+async def tier_history(partner_id: int) -> list[dict[str, Any]]:
+    """A partner's tier changes, newest first, with who and why."""
+    return (
+        await TierChange.select(
+            TierChange.id,
+            TierChange.changed_at,
+            TierChange.changed_by_name,
+            TierChange.reason,
+            TierChange.from_tier.name_zh,
+            TierChange.from_tier.name_en,
+            TierChange.to_tier.name_zh,
+            TierChange.to_tier.name_en,
+        )
+        .where(TierChange.partner == partner_id)
+        .order_by(TierChange.changed_at, ascending=False)
+        .order_by(TierChange.id, ascending=False)
+    )
