@@ -99,3 +99,12 @@ async def make_user(
         can_sales or admin,
         can_purchasing or admin,
     )
+
+
+async def bearer_headers(client, persona) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The Authorization header of a fresh API token for `persona` (as an integrator gets it)."""
+    response = await client.post(
+        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD, "name": "test"}
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}

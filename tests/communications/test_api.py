@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from tests.communications.factories import make_campaign, make_request, question_ids
-from tests.factories import PASSWORD
-
-
-async def _bearer(client, persona) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+from tests.factories import bearer_headers
 
 
 async def test_campaign_list_shows_only_those_addressed_to_the_partner(client, alice, carol, vera):
     mine = await make_campaign(vera.current, audience="partners", values=[str(alice.partner_id)])
     await make_campaign(vera.current, audience="partners", values=[str(carol.partner_id)])
 
-    body = (await client.get("/api/v1/campaigns", headers=await _bearer(client, alice))).json()
+    body = (
+        await client.get("/api/v1/campaigns", headers=await bearer_headers(client, alice))
+    ).json()
 
     assert [c["id"] for c in body["items"]] == [mine]
     detail = (
-        await client.get(f"/api/v1/campaigns/{mine}", headers=await _bearer(client, alice))
+        await client.get(f"/api/v1/campaigns/{mine}", headers=await bearer_headers(client, alice))
     ).json()
     assert (
         detail["files"][0]["download_url"] == f"/campaigns/{mine}/files/{detail['files'][0]['id']}"
@@ -30,7 +25,9 @@ async def test_campaign_list_shows_only_those_addressed_to_the_partner(client, a
 
 async def test_foreign_campaign_is_404_on_the_api(client, alice, carol, vera):
     theirs = await make_campaign(vera.current, audience="partners", values=[str(carol.partner_id)])
-    response = await client.get(f"/api/v1/campaigns/{theirs}", headers=await _bearer(client, alice))
+    response = await client.get(
+        f"/api/v1/campaigns/{theirs}", headers=await bearer_headers(client, alice)
+    )
     assert response.status_code == 404
     assert response.json()["status"] == 404
 
@@ -38,7 +35,7 @@ async def test_foreign_campaign_is_404_on_the_api(client, alice, carol, vera):
 async def test_answering_through_the_api(client, alice, vera):
     request_id = await make_request(vera.current)
     ids = await question_ids(request_id)
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
 
     listed = (await client.get("/api/v1/feedback-requests", headers=headers)).json()
     response = await client.post(
@@ -68,7 +65,7 @@ async def test_an_out_of_range_answer_is_422_with_a_message(client, alice, vera)
                 {"question_id": ids["csat"], "value": 0},
             ]
         },
-        headers=await _bearer(client, alice),
+        headers=await bearer_headers(client, alice),
     )
     body = response.json()
     assert response.status_code == 422
@@ -81,7 +78,7 @@ async def test_a_malformed_body_is_400_not_500(client, alice, vera):
     response = await client.post(
         f"/api/v1/feedback-requests/{request_id}/responses",
         json={"answers": "nope"},
-        headers=await _bearer(client, alice),
+        headers=await bearer_headers(client, alice),
     )
     assert response.status_code == 400
 
@@ -93,6 +90,6 @@ async def test_carol_cannot_answer_a_request_for_partner_a(client, alice, carol,
     response = await client.post(
         f"/api/v1/feedback-requests/{request_id}/responses",
         json={"answers": []},
-        headers=await _bearer(client, carol),
+        headers=await bearer_headers(client, carol),
     )
     assert response.status_code == 404

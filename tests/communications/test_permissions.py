@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.communications.factories import make_campaign, make_request, png_bytes
+from tests.matrix import row, wrong_answers
 
-ALL = ("alice", "bob", "carol", "vera", "manny", "anon")
 PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 403, "manny": 403, "anon": 303}
 USER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 303}
@@ -19,11 +19,6 @@ CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 20
 ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
 API_READ = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
 API_A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 200, "manny": 200, "anon": 401}
-
-
-def row(path: str, **expected: int) -> tuple[str, dict[str, int]]:
-    assert set(expected) == set(ALL), path
-    return path, expected
 
 
 MATRIX = [
@@ -87,13 +82,5 @@ async def test_communications_permission_matrix(
         "anon": None,
     }
     url = path.format(**world)
-    wrong = []
-    for name, persona in personas.items():
-        client = await as_user(persona)
-        response = await client.get(url)
-        redirected_to_login = response.status_code != 303 or response.headers[
-            "location"
-        ].startswith("/login")
-        if response.status_code != expected[name] or not redirected_to_login:
-            wrong.append(f"{name}: {response.status_code} (expected {expected[name]})")
+    wrong = await wrong_answers(as_user, personas, url, expected)
     assert not wrong, f"GET {url}: " + ", ".join(wrong)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from tests.customers.factories import make_customer
-from tests.factories import PASSWORD
-
-
-async def _bearer(client, persona):
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+from tests.factories import bearer_headers
 
 
 async def test_a_website_form_creates_a_customer_through_the_api(client, bob):
-    headers = await _bearer(client, bob)
+    headers = await bearer_headers(client, bob)
 
     response = await client.post(
         "/api/v1/customers",
@@ -35,7 +28,7 @@ async def test_a_website_form_creates_a_customer_through_the_api(client, bob):
 
 async def test_a_duplicate_answers_409_with_the_existing_customer(client, bob):
     existing = await make_customer(bob.current, "Dup Co", phone="13900001111")
-    headers = await _bearer(client, bob)
+    headers = await bearer_headers(client, bob)
 
     response = await client.post(
         "/api/v1/customers",
@@ -48,7 +41,7 @@ async def test_a_duplicate_answers_409_with_the_existing_customer(client, bob):
 
 
 async def test_bad_input_answers_a_readable_4xx(client, bob):
-    headers = await _bearer(client, bob)
+    headers = await bearer_headers(client, bob)
     missing = await client.post("/api/v1/customers", json={"contacts": []}, headers=headers)
     bad_email = await client.post(
         "/api/v1/customers",
@@ -61,7 +54,7 @@ async def test_bad_input_answers_a_readable_4xx(client, bob):
 
 async def test_patch_changes_only_the_given_fields(client, bob):
     customer_id = await make_customer(bob.current, "Patch Co", city="上海")
-    headers = await _bearer(client, bob)
+    headers = await bearer_headers(client, bob)
 
     response = await client.patch(
         f"/api/v1/customers/{customer_id}",
@@ -76,7 +69,7 @@ async def test_patch_changes_only_the_given_fields(client, bob):
 
 async def test_a_call_centre_logs_a_contact_and_reads_the_log(client, bob):
     customer_id = await make_customer(bob.current)
-    headers = await _bearer(client, bob)
+    headers = await bearer_headers(client, bob)
 
     created = await client.post(
         f"/api/v1/customers/{customer_id}/interactions",
@@ -96,7 +89,7 @@ async def test_a_call_centre_logs_a_contact_and_reads_the_log(client, bob):
 
 async def test_carol_gets_404_for_alice_customer_on_every_api_route(client, alice, carol):
     customer_id = await make_customer(alice.current)
-    headers = await _bearer(client, carol)
+    headers = await bearer_headers(client, carol)
     responses = [
         await client.get(f"/api/v1/customers/{customer_id}", headers=headers),
         await client.patch(f"/api/v1/customers/{customer_id}", json={"name": "x"}, headers=headers),
@@ -119,7 +112,7 @@ async def test_vendor_staff_read_only_name_and_contact_of_a_shared_customer(clie
     await make_product("API-C", stock=5)
     placed = await place(alice.current, {"API-C": 1})
     await Order.update({Order.end_customer_id: customer_id}).where(Order.id == placed.order_id)
-    headers = await _bearer(client, vera)
+    headers = await bearer_headers(client, vera)
 
     body = (await client.get(f"/api/v1/customers/{customer_id}", headers=headers)).json()
 

@@ -13,16 +13,11 @@ import pytest
 from portal.customers import imports
 from portal.orders.tables import Order
 from tests.customers.factories import log_contact, make_customer
+from tests.matrix import row, wrong_answers
 
-ALL = ("alice", "bob", "carol", "vera", "manny", "anon")
 SALES_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 CONSOLE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
 API_SALES = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 401}
-
-
-def row(path: str, **expected: int) -> tuple[str, dict[str, int]]:
-    assert set(expected) == set(ALL), path
-    return path, expected
 
 
 MATRIX = [
@@ -83,13 +78,7 @@ async def test_customers_permission_matrix(
         "anon": None,
     }
     url = path.format(**world)
-    wrong = []
-    for name, persona in personas.items():
-        client = await as_user(persona)
-        response = await client.get(url)
-        to_login = response.status_code != 303 or response.headers["location"].startswith("/login")
-        if response.status_code != expected[name] or not to_login:
-            wrong.append(f"{name}: {response.status_code} (expected {expected[name]})")
+    wrong = await wrong_answers(as_user, personas, url, expected)
     assert not wrong, f"GET {url}: " + ", ".join(wrong)
 
 

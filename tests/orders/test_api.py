@@ -3,16 +3,8 @@ the tenant wall (404), vendor actions and ERP stock sync."""
 
 from __future__ import annotations
 
-from tests.factories import PASSWORD
+from tests.factories import bearer_headers
 from tests.orders.factories import make_price_list, make_product, make_warehouse, stock_of
-
-
-async def _bearer(client, persona) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD, "name": "ERP"}
-    )
-    assert response.status_code == 201, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 async def _order(client, headers, lines, key=None, **extra):
@@ -26,7 +18,7 @@ async def test_alice_lists_products_with_her_net_price_reason_and_availability(c
     await make_product("API-2", price=100_00, stock=0, stock_display="bands")
     await make_price_list("gold", discount_bp=2000)
 
-    response = await client.get("/api/v1/products", headers=await _bearer(client, alice))
+    response = await client.get("/api/v1/products", headers=await bearer_headers(client, alice))
 
     assert response.status_code == 200
     body = response.json()
@@ -44,7 +36,7 @@ async def test_alice_lists_products_with_her_net_price_reason_and_availability(c
 
 async def test_one_product_by_sku_and_an_unknown_sku(client, alice):
     await make_product("ONE-1")
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
 
     found = await client.get("/api/v1/products/ONE-1", headers=headers)
     missing = await client.get("/api/v1/products/NOPE", headers=headers)
@@ -55,7 +47,7 @@ async def test_one_product_by_sku_and_an_unknown_sku(client, alice):
 
 async def test_alice_places_an_order_and_gets_201_with_lines_and_totals(client, alice):
     await make_product("PO-1", price=250_00, stock=10)
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
 
     response = await _order(client, headers, [{"sku": "PO-1", "quantity": 4}], note="Rush")
 
@@ -70,7 +62,7 @@ async def test_alice_places_an_order_and_gets_201_with_lines_and_totals(client, 
 
 async def test_a_retried_request_with_the_same_key_returns_the_same_order(client, alice):
     await make_product("IK-1", stock=10)
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
     lines = [{"sku": "IK-1", "quantity": 2}]
 
     first = await _order(client, headers, lines, key="erp-0001")
@@ -89,7 +81,7 @@ async def test_a_stock_refusal_answers_409_with_a_message_per_line(client, alice
 
     response = await _order(
         client,
-        await _bearer(client, alice),
+        await bearer_headers(client, alice),
         [{"sku": "ST-2", "quantity": 1}, {"sku": "ST-1", "quantity": 2}],
     )
 
@@ -104,7 +96,7 @@ async def test_an_invalid_request_answers_422_with_a_message_per_line(client, al
 
     response = await _order(
         client,
-        await _bearer(client, alice),
+        await bearer_headers(client, alice),
         [{"sku": "MQ-1", "quantity": 3}, {"sku": "UNKNOWN", "quantity": 1}],
     )
 
@@ -113,16 +105,20 @@ async def test_an_invalid_request_answers_422_with_a_message_per_line(client, al
 
 
 async def test_a_malformed_body_answers_400(client, alice):
-    response = await _order(client, await _bearer(client, alice), [{"sku": "X", "quantity": 0}])
+    response = await _order(
+        client, await bearer_headers(client, alice), [{"sku": "X", "quantity": 0}]
+    )
 
     assert response.status_code == 400
 
 
 async def test_carol_gets_404_for_alices_order(client, alice, carol):
     await make_product("TW-1")
-    created = await _order(client, await _bearer(client, alice), [{"sku": "TW-1", "quantity": 1}])
+    created = await _order(
+        client, await bearer_headers(client, alice), [{"sku": "TW-1", "quantity": 1}]
+    )
     order_id = created.json()["id"]
-    carol_headers = await _bearer(client, carol)
+    carol_headers = await bearer_headers(client, carol)
 
     read = await client.get(f"/api/v1/orders/{order_id}", headers=carol_headers)
     cancel = await client.post(f"/api/v1/orders/{order_id}/cancel", headers=carol_headers)
@@ -133,7 +129,7 @@ async def test_carol_gets_404_for_alices_order(client, alice, carol):
 
 async def test_alice_lists_and_cancels_her_order(client, alice):
     await make_product("LC-1", stock=3)
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
     created = await _order(client, headers, [{"sku": "LC-1", "quantity": 3}])
     order_id = created.json()["id"]
 
@@ -149,9 +145,11 @@ async def test_alice_lists_and_cancels_her_order(client, alice):
 
 async def test_vera_approves_ships_in_parts_and_the_timeline_grows(client, alice, vera):
     await make_product("VS-1", stock=10)
-    created = await _order(client, await _bearer(client, alice), [{"sku": "VS-1", "quantity": 5}])
+    created = await _order(
+        client, await bearer_headers(client, alice), [{"sku": "VS-1", "quantity": 5}]
+    )
     order_id = created.json()["id"]
-    headers = await _bearer(client, vera)
+    headers = await bearer_headers(client, vera)
 
     approved = await client.post(f"/api/v1/orders/{order_id}/approve", headers=headers)
     partial = await client.post(
@@ -177,12 +175,12 @@ async def test_vera_approves_ships_in_parts_and_the_timeline_grows(client, alice
 
 async def test_approving_a_cancelled_order_is_a_409(client, alice, vera):
     await make_product("AC-1")
-    alice_headers = await _bearer(client, alice)
+    alice_headers = await bearer_headers(client, alice)
     order_id = (await _order(client, alice_headers, [{"sku": "AC-1", "quantity": 1}])).json()["id"]
     await client.post(f"/api/v1/orders/{order_id}/cancel", headers=alice_headers)
 
     response = await client.post(
-        f"/api/v1/orders/{order_id}/approve", headers=await _bearer(client, vera)
+        f"/api/v1/orders/{order_id}/approve", headers=await bearer_headers(client, vera)
     )
 
     assert response.status_code == 409
@@ -192,9 +190,9 @@ async def test_approving_a_cancelled_order_is_a_409(client, alice, vera):
 async def test_reject_needs_a_reason(client, alice, vera):
     await make_product("RR-1")
     order_id = (
-        await _order(client, await _bearer(client, alice), [{"sku": "RR-1", "quantity": 1}])
+        await _order(client, await bearer_headers(client, alice), [{"sku": "RR-1", "quantity": 1}])
     ).json()["id"]
-    headers = await _bearer(client, vera)
+    headers = await bearer_headers(client, vera)
 
     empty = await client.post(
         f"/api/v1/orders/{order_id}/reject", json={"reason": ""}, headers=headers
@@ -210,7 +208,7 @@ async def test_reject_needs_a_reason(client, alice, vera):
 async def test_the_erp_reads_and_sets_stock_per_warehouse(client, vera):
     await make_product("ERP-1", stock={"SH": 4})
     await make_warehouse("BJ", "北京仓")
-    headers = await _bearer(client, vera)
+    headers = await bearer_headers(client, vera)
 
     put = await client.put(
         "/api/v1/stock/ERP-1", json={"warehouse": "BJ", "on_hand": 30}, headers=headers
@@ -224,12 +222,12 @@ async def test_the_erp_reads_and_sets_stock_per_warehouse(client, vera):
 
 async def test_stock_sync_refuses_a_count_below_the_reservations(client, alice, vera):
     await make_product("ERP-2", stock={"SH": 10})
-    await _order(client, await _bearer(client, alice), [{"sku": "ERP-2", "quantity": 6}])
+    await _order(client, await bearer_headers(client, alice), [{"sku": "ERP-2", "quantity": 6}])
 
     response = await client.put(
         "/api/v1/stock/ERP-2",
         json={"warehouse": "SH", "on_hand": 5},
-        headers=await _bearer(client, vera),
+        headers=await bearer_headers(client, vera),
     )
 
     assert response.status_code == 409
@@ -242,7 +240,7 @@ async def test_unknown_warehouse_is_a_422(client, vera):
     response = await client.put(
         "/api/v1/stock/ERP-3",
         json={"warehouse": "XX", "on_hand": 1},
-        headers=await _bearer(client, vera),
+        headers=await bearer_headers(client, vera),
     )
 
     assert response.status_code == 422

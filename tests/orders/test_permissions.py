@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import bearer_headers
+from tests.matrix import row, wrong_answers
 from tests.orders.factories import make_price_list, make_product, place
 
-ALL = ("alice", "bob", "carol", "vera", "manny", "anon")
 PARTNER_PAGE = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
 ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
 API_READ = {"alice": 200, "bob": 403, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
-
-
-def row(path: str, **expected: int) -> tuple[str, dict[str, int]]:
-    assert set(expected) == set(ALL), path
-    return path, expected
 
 
 MATRIX = [
@@ -79,41 +74,26 @@ async def test_orders_permission_matrix(
         "anon": None,
     }
     url = path.format(**world)
-    wrong = []
-    for name, persona in personas.items():
-        client = await as_user(persona)
-        response = await client.get(url)
-        redirected_to_login = response.status_code != 303 or response.headers[
-            "location"
-        ].startswith("/login")
-        if response.status_code != expected[name] or not redirected_to_login:
-            wrong.append(f"{name}: {response.status_code} (expected {expected[name]})")
+    wrong = await wrong_answers(as_user, personas, url, expected)
     assert not wrong, f"GET {url}: " + ", ".join(wrong)
-
-
-async def _bearer(client, persona):
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 async def test_api_writes_check_the_role(client, world, alice, bob, manny):
     bob_order = await client.post(
         "/api/v1/orders",
         json={"lines": [{"sku": "PERM-1", "quantity": 1}]},
-        headers=await _bearer(client, bob),
+        headers=await bearer_headers(client, bob),
     )
     alice_approve = await client.post(
-        f"/api/v1/orders/{world['a']}/approve", headers=await _bearer(client, alice)
+        f"/api/v1/orders/{world['a']}/approve", headers=await bearer_headers(client, alice)
     )
     manny_stock = await client.put(
         "/api/v1/stock/PERM-1",
         json={"warehouse": "SH", "on_hand": 1},
-        headers=await _bearer(client, manny),
+        headers=await bearer_headers(client, manny),
     )
     manny_foreign = await client.post(
-        f"/api/v1/orders/{world['b']}/approve", headers=await _bearer(client, manny)
+        f"/api/v1/orders/{world['b']}/approve", headers=await bearer_headers(client, manny)
     )
 
     assert bob_order.status_code == 403

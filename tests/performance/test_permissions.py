@@ -13,20 +13,15 @@ import pytest
 
 from portal.performance import reports
 from portal.performance.periods import Period
+from tests.matrix import row, wrong_answers
 from tests.performance.factories import make_sale, refresh
 from tests.personas import post_form
 
-ALL = ("alice", "bob", "carol", "vera", "manny", "anon")
 PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 PARTNER_ADMIN = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 CONSOLE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
 CONSOLE_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 404, "anon": 303}
 ADMIN = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
-
-
-def row(path: str, **expected: int) -> tuple[str, dict[str, int]]:
-    assert set(expected) == set(ALL), path
-    return path, expected
 
 
 MATRIX = [
@@ -100,13 +95,7 @@ async def test_performance_permission_matrix(
         "anon": None,
     }
     url = path.format(**world)
-    wrong = []
-    for name, persona in personas.items():
-        client = await as_user(persona)
-        response = await client.get(url)
-        to_login = response.status_code != 303 or response.headers["location"].startswith("/login")
-        if response.status_code != expected[name] or not to_login:
-            wrong.append(f"{name}: {response.status_code} (expected {expected[name]})")
+    wrong = await wrong_answers(as_user, personas, url, expected)
     assert not wrong, f"GET {url}: " + ", ".join(wrong)
 
 

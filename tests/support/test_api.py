@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from portal.support import services
-from tests.factories import PASSWORD
+from tests.factories import bearer_headers
 from tests.support.factories import make_case
 
 
-async def _bearer(client, persona):
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
 async def test_a_partner_opens_a_case_through_the_api(client, alice, partner_a):
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
 
     response = await client.post(
         "/api/v1/cases",
@@ -38,7 +31,7 @@ async def test_a_partner_opens_a_case_through_the_api(client, alice, partner_a):
 
 
 async def test_bad_input_answers_422_with_a_readable_message(client, alice):
-    headers = await _bearer(client, alice)
+    headers = await bearer_headers(client, alice)
 
     wrong_category = await client.post(
         "/api/v1/cases",
@@ -67,8 +60,12 @@ async def test_the_api_never_shows_internal_notes_to_the_partner(client, alice, 
     await services.reply(vera.current, case_id, "internal: margin is thin", internal=True)
     await services.reply(vera.current, case_id, "Please restart the device.")
 
-    partner = await client.get(f"/api/v1/cases/{case_id}", headers=await _bearer(client, alice))
-    vendor = await client.get(f"/api/v1/cases/{case_id}", headers=await _bearer(client, vera))
+    partner = await client.get(
+        f"/api/v1/cases/{case_id}", headers=await bearer_headers(client, alice)
+    )
+    vendor = await client.get(
+        f"/api/v1/cases/{case_id}", headers=await bearer_headers(client, vera)
+    )
 
     assert [m["body"] for m in partner.json()["messages"]] == ["Please restart the device."]
     assert len(vendor.json()["messages"]) == 2
@@ -77,7 +74,9 @@ async def test_the_api_never_shows_internal_notes_to_the_partner(client, alice, 
 async def test_another_partners_case_answers_404(client, alice, carol):
     case_id = await make_case(alice)
 
-    response = await client.get(f"/api/v1/cases/{case_id}", headers=await _bearer(client, carol))
+    response = await client.get(
+        f"/api/v1/cases/{case_id}", headers=await bearer_headers(client, carol)
+    )
 
     assert response.status_code == 404
     assert response.json()["status"] == 404
@@ -89,14 +88,14 @@ async def test_replies_through_the_api_and_a_partner_note_is_public(client, alic
     vendor = await client.post(
         f"/api/v1/cases/{case_id}/replies",
         json={"body": "Which firmware?", "status": "waiting_on_partner"},
-        headers=await _bearer(client, vera),
+        headers=await bearer_headers(client, vera),
     )
     partner = await client.post(
         f"/api/v1/cases/{case_id}/replies",
         json={"body": "2.0.3", "internal": True},
-        headers=await _bearer(client, alice),
+        headers=await bearer_headers(client, alice),
     )
-    listing = await client.get("/api/v1/cases", headers=await _bearer(client, alice))
+    listing = await client.get("/api/v1/cases", headers=await bearer_headers(client, alice))
 
     assert vendor.status_code == 201 and vendor.json()["from_vendor"] is True
     assert partner.status_code == 201 and partner.json()["internal"] is False
@@ -111,7 +110,7 @@ async def test_a_closed_case_refuses_a_vendor_reply_with_409(client, alice, vera
     response = await client.post(
         f"/api/v1/cases/{case_id}/replies",
         json={"body": "late"},
-        headers=await _bearer(client, vera),
+        headers=await bearer_headers(client, vera),
     )
 
     assert response.status_code == 409
@@ -126,7 +125,7 @@ async def test_vendor_staff_open_a_case_for_a_partner(client, vera, alice, partn
             "description": "Called about delivery dates.",
             "partner_id": partner_a,
         },
-        headers=await _bearer(client, vera),
+        headers=await bearer_headers(client, vera),
     )
 
     assert response.status_code == 201

@@ -11,20 +11,15 @@ import pytest
 
 from portal.lib import storage
 from portal.support.tables import CaseAttachment
-from tests.factories import PASSWORD
+from tests.factories import bearer_headers
+from tests.matrix import row, wrong_answers
 from tests.support.factories import make_article, make_case
 
-ALL = ("alice", "bob", "carol", "vera", "manny", "anon")
 PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
 READER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 303}
 CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
 ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
 API_READ = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
-
-
-def row(path: str, **expected: int) -> tuple[str, dict[str, int]]:
-    assert set(expected) == set(ALL), path
-    return path, expected
 
 
 MATRIX = [
@@ -103,28 +98,15 @@ async def test_support_permission_matrix(
         "anon": None,
     }
     url = path.format(**world)
-    wrong = []
-    for name, persona in personas.items():
-        client = await as_user(persona)
-        response = await client.get(url)
-        to_login = response.status_code != 303 or response.headers["location"].startswith("/login")
-        if response.status_code != expected[name] or not to_login:
-            wrong.append(f"{name}: {response.status_code} (expected {expected[name]})")
+    wrong = await wrong_answers(as_user, personas, url, expected)
     assert not wrong, f"GET {url}: " + ", ".join(wrong)
-
-
-async def _bearer(client, persona):
-    response = await client.post(
-        "/api/v1/auth/tokens", json={"email": persona.email, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 async def test_carol_cannot_reply_to_alices_case_through_the_api(client, world, carol):
     response = await client.post(
         f"/api/v1/cases/{world['a']}/replies",
         json={"body": "hello"},
-        headers=await _bearer(client, carol),
+        headers=await bearer_headers(client, carol),
     )
 
     assert response.status_code == 404
