@@ -59,9 +59,35 @@ async def migrate_database(quiet: bool = False) -> None:
     await ensure_default_tiers()
 
 
-@click.group()
+class PortalGroup(click.Group):
+    """The command group: a configuration error is one readable line and exit status 2, whatever
+    the command (the settings are read first, and again wherever a command reads them)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from portal.settings import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            click.echo(f"Configuration error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=PortalGroup)
 def main() -> None:
     """Channel Partner Portal."""
+    from portal.settings import get_settings
+
+    if not {"--help", "-h"} & set(sys.argv[1:]):
+        get_settings()  # a bad setting stops every command before it starts, in one line
+
+
+def warn_production(settings: Any) -> None:
+    """Print what a production deployment should not run with (see production_warnings)."""
+    from portal.settings import production_warnings
+
+    for warning in production_warnings(settings):
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command()
@@ -116,6 +142,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     from portal.settings import get_settings
 
     settings = get_settings()
+    warn_production(settings)
     run(lambda: migrate_database(quiet=True))
     if settings.run_jobs_in_process and workers > 1:
         click.echo(
@@ -156,10 +183,12 @@ def worker() -> None:
 
     from portal.settings import get_settings
 
-    if not get_settings().redis_url:
+    settings = get_settings()
+    if not settings.redis_url:
         raise click.ClickException(
             "REDIS_URL is not set; without it `portal serve` runs jobs itself."
         )
+    warn_production(settings)
     from portal.worker import WorkerSettings
 
     run_worker(WorkerSettings)  # type: ignore[arg-type]

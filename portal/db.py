@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import TransactionType
+
+from portal.settings import get_settings
 
 
 def engine() -> Engine:
@@ -28,11 +32,27 @@ def write_transaction() -> Any:
     return db.transaction()
 
 
+def application_name() -> str:
+    """How this process's PostgreSQL connections are named in pg_stat_activity."""
+    command = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
+    role = sys.argv[1] if command in {"portal", "cli.py"} and len(sys.argv) > 1 else command
+    return f"portal {role} pid={os.getpid()}"[:63]
+
+
 async def start_pool() -> bool:
     """Open the PostgreSQL pool; False when there is nothing to do (SQLite, or already open)."""
     db = engine()
     if db.engine_type == "postgres" and getattr(db, "pool", None) is None:
-        await db.start_connection_pool(min_size=1, max_size=20)  # type: ignore[call-arg]
+        settings = get_settings()
+        # bounded per process (DATABASE_POOL_SIZE); idle connections beyond the first are closed
+        # after DATABASE_POOL_IDLE_SECONDS, so a worker between batches holds one connection
+        await db.start_connection_pool(  # type: ignore[call-arg]
+            min_size=1,
+            max_size=settings.db_pool_size,
+            max_inactive_connection_lifetime=settings.db_pool_idle_seconds,
+            # pg_stat_activity shows which process holds which connections (portal doctor)
+            server_settings={"application_name": application_name()},
+        )
         return True
     return False
 

@@ -88,6 +88,12 @@ class Settings:
     support_reply_address: str = ""
     inbound_email_secret: str = ""
     support_reopen_days: int = 7
+    # PostgreSQL connections per process (DATABASE_POOL_SIZE) and the seconds an idle one is kept
+    # before it is closed (DATABASE_POOL_IDLE_SECONDS), so a worker gives its batch's back
+    db_pool_size: int = 10
+    db_pool_idle_seconds: int = 60
+    # request and job log lines: "text" (key=value) or "json" (LOG_FORMAT)
+    log_format: str = "text"
     outbox_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -216,7 +222,34 @@ def load_settings() -> Settings:
         support_reply_address=os.environ.get("SUPPORT_REPLY_ADDRESS", "").strip(),
         inbound_email_secret=os.environ.get("INBOUND_EMAIL_SECRET", "").strip(),
         support_reopen_days=_int("SUPPORT_REOPEN_DAYS", 7, 0),
+        db_pool_size=_int("DATABASE_POOL_SIZE", 10, 1),
+        db_pool_idle_seconds=_int("DATABASE_POOL_IDLE_SECONDS", 60, 1),
+        log_format=_choice("LOG_FORMAT", ("text", "json"), "text"),
     )
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def production_warnings(settings: Settings) -> list[str]:
+    """What a production deployment should not run with (empty outside PORTAL_MODE=production)."""
+    if settings.mode != "production":
+        return []
+    warnings = []
+    if settings.is_sqlite:
+        warnings.append("DATABASE_URL is SQLite: one machine only; use PostgreSQL in production")
+    if not settings.smtp_url:
+        warnings.append(f"SMTP_URL is not set: e-mail is written to files in {settings.outbox_dir}")
+    if settings.base_url.startswith("http://"):
+        warnings.append(
+            f"PORTAL_BASE_URL {settings.base_url} is http://: cookies are not marked secure "
+            "and e-mailed links are not encrypted; use https://"
+        )
+    return warnings
 
 
 def _dev_secret(data_dir: Path) -> str:
