@@ -90,7 +90,7 @@ class MyPerformance(Controller):
             )
             .first()
         )
-        data = reports.stored_pdf(row["pdf_key"]) if row else None
+        data = await reports.stored_pdf(row["pdf_key"]) if row else None
         if data is None:
             try:
                 data = await reports.render_report(user.partner_id, month)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from urllib.parse import urlparse
 from portal.auth.constants import Role
 from portal.auth.tables import User
 from portal.core.audit import record
-from portal.lib import email, pdf
+from portal.lib import email, pdf, storage
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import normalise, use_locale
@@ -87,25 +86,38 @@ async def report_html(partner_id: int, period: Period, locale: str) -> str:
     return pdf.render_html(TEMPLATE, context, locale) if context else ""
 
 
-def reports_dir() -> Path:
-    return get_settings().data_dir / "reports"
+async def store_pdf(partner: dict[str, Any], period: Period, data: bytes) -> str:
+    """Keep a rendered report in the shared storage (STORAGE_DIR or the S3 bucket), so every
+    app server hands out the very PDF that was e-mailed; returns its storage key."""
+    stored = await storage.store_upload(
+        data,
+        report_filename(partner, period),
+        prefix="reports",
+        allowed={"pdf"},
+        max_bytes=max(len(data), 1),
+    )
+    return stored.key
 
 
-def _store(key: str, data: bytes) -> None:
-    path = reports_dir() / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def _legacy_path(key: str) -> Path | None:
+    """Reports stored before they moved to the shared storage: PORTAL_DATA_DIR/reports/<key>."""
+    if not key.endswith(".pdf") or ".." in key or key.startswith("/"):
+        return None
+    return get_settings().data_dir / "reports" / key
 
 
-def stored_pdf(key: str) -> bytes | None:
-    if not key or ".." in key:
+async def stored_pdf(key: str) -> bytes | None:
+    """The stored report under `key`, or None when there is none (it is then rendered again)."""
+    if not key:
         return None
     try:
-        return (reports_dir() / key).read_bytes()
+        return await storage.read_file(key)
     except FileNotFoundError:
-        return None
+        legacy = _legacy_path(key)
+        try:
+            return legacy.read_bytes() if legacy else None
+        except FileNotFoundError:
+            return None
 
 
 async def ensure_deliveries(period: Period, partner_ids: list[int] | None = None) -> int:
@@ -222,11 +234,10 @@ async def send_report(delivery_id: int) -> str:
         people = await recipients(partner_id, partner["locale"])
         if not people:
             raise NothingToSend("the partner has no active admin and no report recipient")
-        data = stored_pdf(row["pdf_key"])
+        data = await stored_pdf(row["pdf_key"])
         if data is None:
             data = await render_report(partner_id, period, cached=True)
-            key = f"{period.code}/partner-{partner_id}-{int(row['resend_count'])}.pdf"
-            _store(key, data)
+            key = await store_pdf(partner, period, data)
             await ReportDelivery.update(
                 {ReportDelivery.pdf_key: key, ReportDelivery.pdf_size: len(data)}
             ).where(ReportDelivery.id == delivery_id)

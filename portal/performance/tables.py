@@ -104,7 +104,7 @@ class ReportDelivery(Table, tablename="report_delivery"):
     sent_at = Timestamptz(null=True, default=None)
     sent_to = Text(default="")  # one address per line, as each e-mail is accepted
     resend_count = Integer(default=0)  # "send again": part of the Message-ID
-    pdf_key = Varchar(length=200, default="")  # file under <data>/reports, written once
+    pdf_key = Varchar(length=200, default="")  # shared storage key (lib/storage), written once
     pdf_size = Integer(default=0)
     locale = Varchar(length=10, default="")
     created_at = Timestamptz()

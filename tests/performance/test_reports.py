@@ -276,12 +276,34 @@ async def test_alice_downloads_the_pdf_that_was_emailed(as_user, partner_a, part
     await reports.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
     await reports.send_report(row["id"])
-    stored = reports.stored_pdf((await ReportDelivery.select().first())["pdf_key"])
+    stored = await reports.stored_pdf((await ReportDelivery.select().first())["pdf_key"])
 
     response = await (await as_user(alice)).get("/performance/reports/2026-10/pdf")
 
     assert response.status_code == 200 and response.content == stored
     assert "attachment" in response.headers["content-disposition"]
+
+
+async def test_the_emailed_pdf_is_in_the_shared_storage_so_another_host_serves_it(
+    as_user, partner_a, partner_b, alice, tmp_path
+):
+    # given a report sent by a worker on one host (its own PORTAL_DATA_DIR, shared STORAGE_DIR)
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    shared = tmp_path / "shared-files"
+    with override(storage_dir=shared, data_dir=tmp_path / "worker-host"):
+        await reports.send_report((await ReportDelivery.select().first())["id"])
+    key = (await ReportDelivery.select().first())["pdf_key"]
+    emailed = [p for p in shared.rglob("*") if p.is_file()]
+    assert key.startswith("reports/") and len(emailed) == 1
+    assert not (tmp_path / "worker-host" / "reports").exists()
+
+    # when alice downloads it from a web server on another host
+    with override(storage_dir=shared, data_dir=tmp_path / "web-host"):
+        response = await (await as_user(alice)).get("/performance/reports/2026-10/pdf")
+
+    # then she gets the very bytes that were e-mailed, not a new rendering
+    assert response.status_code == 200 and response.content == emailed[0].read_bytes()
 
 
 async def test_the_arq_worker_sends_each_report_once_with_duplicate_jobs(
