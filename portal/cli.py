@@ -144,6 +144,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     settings = get_settings()
     warn_production(settings)
     run(lambda: migrate_database(quiet=True))
+    if settings.redis_url:
+        _warn_unreachable_redis(settings.redis_url)
     if settings.run_jobs_in_process and workers > 1:
         click.echo(
             "Note: scheduled jobs run in every worker process; set REDIS_URL and run "
@@ -165,6 +167,22 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
         access_log=os.environ.get("ACCESS_LOG", "1") == "1",
     )
+
+
+def _warn_unreachable_redis(url: str) -> None:
+    """Say at start-up, within a few seconds, that the queue is down; the portal still serves
+    pages (jobs wait in the database: the outbox sweepers queue them once Redis is back)."""
+    from portal.health import check_redis
+    from portal.settings import masked_url
+
+    try:
+        asyncio.run(asyncio.wait_for(check_redis(), 5))
+    except Exception as exc:
+        click.echo(
+            f"Warning: Redis at {masked_url(url)} cannot be reached ({type(exc).__name__}: "
+            f"{exc or 'no answer'}); serving pages anyway, background jobs wait until it is back.",
+            err=True,
+        )
 
 
 def _describe_db(url: str) -> str:

@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 
 def page_routes() -> list[ControllerRouterHandler]:
+    from portal import health
     from portal.auth import controllers as auth
     from portal.communications import controllers as communications
     from portal.core import controllers as core
@@ -16,6 +17,7 @@ def page_routes() -> list[ControllerRouterHandler]:
     from portal.support import controllers as support
 
     return [
+        *health.PAGES,
         *auth.PAGES,
         *partners.PAGES,
         *core.PAGES,

@@ -235,6 +235,18 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     return value
 
 
+def masked_url(url: str | None) -> str:
+    """A URL with its password replaced by ***, for logs and `portal doctor`."""
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    if not parsed.password:
+        return url
+    netloc = parsed.netloc.rsplit("@", 1)[1]
+    user = parsed.username or ""
+    return parsed._replace(netloc=f"{user}:***@{netloc}").geturl()
+
+
 def production_warnings(settings: Settings) -> list[str]:
     """What a production deployment should not run with (empty outside PORTAL_MODE=production)."""
     if settings.mode != "production":
