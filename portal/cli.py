@@ -165,7 +165,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
-        access_log=os.environ.get("ACCESS_LOG", "1") == "1",
+        access_log=False,  # portal.request writes one structured line per request instead
     )
 
 
@@ -207,9 +207,11 @@ def worker() -> None:
             "REDIS_URL is not set; without it `portal serve` runs jobs itself."
         )
     warn_production(settings)
+    from portal.lib.logs import configure_logging, instrument_worker
     from portal.worker import WorkerSettings
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    configure_logging(settings)
+    run_worker(instrument_worker(WorkerSettings))
 
 
 from portal.orders.cli import import_group  # noqa: E402  (`portal import products|prices|stock`)

@@ -31,6 +31,7 @@ from portal.customers.jobs import (
 )
 from portal.db import close_pool, start_pool
 from portal.lib import email, jobs
+from portal.lib.logs import logged_job
 from portal.orders.jobs import notify_order_event, sweep_order_notifications
 from portal.performance.jobs import (
     reconcile_performance_reports,
@@ -191,7 +192,7 @@ class InProcessScheduler:
                 )
                 if due or (first and minutes is None):
                     try:
-                        await fn({"inline": True, "job_try": 1})
+                        await logged_job(fn)({"inline": True, "job_try": 1})
                     except Exception:
                         log.exception("scheduled job %s failed", fn.__name__)
             first = False

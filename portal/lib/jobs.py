@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from portal.lib.logs import logged_job
 from portal.settings import get_settings
 
 log = logging.getLogger("portal.jobs")
@@ -51,7 +52,7 @@ async def enqueue(name: str, *args: Any, job_id: str | None = None) -> None:
 
 async def _run_inline(name: str, *args: Any) -> None:
     try:
-        await _functions()[name]({"job_try": 1, "inline": True}, *args)
+        await logged_job(_functions()[name])({"job_try": 1, "inline": True}, *args)
     except Exception:  # the row stays pending; the sweeper tries again later
         log.exception("job %s%r failed", name, args)
 
