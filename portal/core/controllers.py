@@ -14,6 +14,7 @@ from portal.core import audit
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs
 from portal.lib.i18n import gettext as _
+from portal.lib.stuck import email_stuck_reason
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -121,12 +122,15 @@ class EmailPages(Controller):
             OutboundEmail.last_error,
             OutboundEmail.created_at,
             OutboundEmail.sent_at,
+            OutboundEmail.lease_until,
+            OutboundEmail.next_attempt_at,
         ).order_by(OutboundEmail.id, ascending=False)
         count = OutboundEmail.count()
         if where:
             query = query.where(*where)
             count = count.where(*where)
         rows = await query.limit(PER_PAGE).offset((number - 1) * PER_PAGE)
+        rows = [{**r, "stuck": email_stuck_reason(r)} for r in rows]
         total = await count
         params = {"status": status, "q": q}
         return page(

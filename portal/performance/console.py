@@ -18,6 +18,7 @@ from portal.lib import jobs
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
+from portal.lib.stuck import delivery_stuck_reason
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_channel_managers, list_tiers, tier_label
 from portal.performance import exports, metrics, reports, services, views
@@ -434,6 +435,7 @@ class PerformanceConsole(Controller):
         status = status if status in set(DeliveryStatus) else ""
         number = page_number(request.query_params.get("page"))
         rows, total = await services.list_deliveries(user, month.code, status, number, PER_PAGE)
+        rows = [{**r, "stuck": delivery_stuck_reason(r)} for r in rows]
         counts = await services.delivery_counts(user, month.code)
         params = {"period": month.code, "status": status}
         return page(
