@@ -226,6 +226,10 @@ from portal.performance.cli import send_reports  # noqa: E402  (`portal send-rep
 
 main.add_command(send_reports)
 
+from portal.doctor import doctor  # noqa: E402  (`portal doctor`)
+
+main.add_command(doctor)
+
 from portal.support.cli import support_group  # noqa: E402  (`portal support ingest-email|...`)
 
 main.add_command(support_group)
