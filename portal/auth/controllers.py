@@ -368,7 +368,13 @@ class AccountPages(Controller):
         return redirect(
             request,
             "account:show",
-            flash=("success", _("Your password has been changed; your other sessions have ended.")),
+            flash=(
+                "success",
+                _(
+                    "Your password has been changed; your other sessions have ended and your"
+                    " API tokens have been revoked."
+                ),
+            ),
         )
 
     @post("/sessions/{session_id:int}/end", name="account:end_session")
@@ -388,7 +394,10 @@ class AccountPages(Controller):
         return redirect(
             request,
             "account:show",
-            flash=("success", _("%(n)s other sessions have ended.", n=count)),
+            flash=(
+                "success",
+                _("%(n)s other sessions have ended; your API tokens have been revoked.", n=count),
+            ),
         )
 
     @post("/tokens", name="account:create_token")

@@ -2,7 +2,7 @@
 
 A new random token is issued at every sign-in (no session fixation); only its SHA-256 is stored.
 Sessions end on idle timeout, absolute expiry, sign-out, password change, user disabled or partner
-suspended. Throttling counts failures in the database so every app process sees the same numbers.
+suspended; the last four also revoke the user's API tokens for good. Throttling counts failures in the database so every app process sees the same numbers.
 """
 
 from __future__ import annotations
@@ -208,17 +208,33 @@ async def end_sessions(where: Combinable) -> int:
     return len(rows)
 
 
+async def revoke_tokens(where: Combinable) -> int:
+    """Revoke for good the live API tokens matching a condition; returns how many."""
+    rows = (
+        await ApiToken.update({ApiToken.revoked_at: now()})
+        .where(where & ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return len(rows)
+
+
 async def end_user_sessions(user_id: int, except_session: int | None = None) -> int:
-    """End every session of a user (optionally keeping the current one)."""
+    """End every session of a user (optionally keeping the current one) and revoke every API token.
+
+    Used on password change/reset, "end other sessions" and disabling: a withdrawn access must not
+    survive in a token (re-enabling the user does not bring the tokens back). Returns the sessions.
+    """
     condition: Combinable = AuthSession.user == user_id
     if except_session is not None:
         condition = condition & (AuthSession.id != except_session)
+    await revoke_tokens(ApiToken.user == user_id)
     return await end_sessions(condition)
 
 
 async def end_partner_sessions(partner_id: int) -> int:
-    """End every session of every user of a partner (partner suspended)."""
+    """End every session and revoke every API token of every user of a partner (suspended)."""
     user_ids = User.select(User.id).where(User.partner == partner_id)
+    await revoke_tokens(ApiToken.user.is_in(user_ids))  # type: ignore[arg-type]
     rows = (
         await AuthSession.delete().where(AuthSession.user.is_in(user_ids)).returning(AuthSession.id)
     )  # type: ignore[arg-type]
@@ -274,13 +290,7 @@ async def list_api_tokens(user_id: int) -> list[dict]:
 
 async def revoke_api_token(user: CurrentUser, token_id: int) -> bool:
     """Revoke one of the user's own tokens; False when it is not theirs (or already revoked)."""
-    rows = (
-        await ApiToken.update({ApiToken.revoked_at: now()})
-        .where(
-            (ApiToken.id == token_id) & (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()
-        )
-        .returning(ApiToken.id)
-    )
+    rows = await revoke_tokens((ApiToken.id == token_id) & (ApiToken.user == user.id))
     if rows:
         await audit.record(
             "api_token.revoke",
