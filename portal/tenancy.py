@@ -37,6 +37,38 @@ def partner_scope(user: CurrentUser, partner_column: Column) -> Any:
     return WhereRaw("1 = 0")
 
 
+async def vendor_partner_ids(user: CurrentUser) -> list[int] | None:
+    """The partners a vendor-side user may see, for aggregates written as SQL and in-memory rows.
+
+    None means every partner (vendor admin); a channel manager gets the partners assigned to
+    them (possibly none); anyone else an empty list. The same rule as `partner_scope`.
+    """
+    if user.is_vendor_admin:
+        return None
+    if user.is_channel_manager:
+        from portal.partners.tables import Partner
+
+        rows = await Partner.select(Partner.id).where(Partner.channel_manager_id == user.id)
+        return sorted(int(r["id"]) for r in rows)
+    if user.is_partner and user.partner_id is not None:
+        return [user.partner_id]
+    return []
+
+
+def partner_ids_sql(ids: list[int] | None, column: str) -> tuple[str, list[Any]]:
+    """`vendor_partner_ids` as a raw-SQL condition: (" AND col IN ({}, ...)", [ids])."""
+    if ids is None:
+        return "", []
+    if not ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join('{}' for _ in ids)})", list(ids)
+
+
+def in_scope(ids: list[int] | None, partner_id: int | None) -> bool:
+    """Whether one partner id lies inside `vendor_partner_ids`' answer."""
+    return ids is None or (partner_id is not None and partner_id in ids)
+
+
 def own_partner_only(user: CurrentUser, partner_column: Column) -> Where:
     """Partner-side data that even vendor staff may not read (e.g. end-customer details)."""
     if user.is_partner and user.partner_id is not None:

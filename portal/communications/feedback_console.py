@@ -39,7 +39,7 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import province_name
 from portal.settings import get_settings
-from portal.tenancy import NotFound
+from portal.tenancy import NotFound, partner_ids_sql, vendor_partner_ids
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 
@@ -50,13 +50,15 @@ async def _get_request(request_id: int) -> dict[str, Any]:
         raise not_found() from None
 
 
-def _filters(request: Request) -> ResultFilters:
+async def _filters(request: Request) -> ResultFilters:
+    """The results filters from the query, limited to the partners the reader may see."""
     query = request.query_params
     partner = query.get("partner", "")
     return ResultFilters(
         tier=query.get("tier", "")[:30],
         region=query.get("region", "")[:10],
         partner=int(partner) if partner.isdigit() else None,
+        partner_ids=await vendor_partner_ids(current_user(request)),
     )
 
 
@@ -81,7 +83,9 @@ class FeedbackConsole(Controller):
             .limit(PER_PAGE)
             .offset((number - 1) * PER_PAGE)
         )
-        counts = await _response_counts([r["id"] for r in rows])
+        counts = await _response_counts(
+            [r["id"] for r in rows], await vendor_partner_ids(current_user(request))
+        )
         for r in rows:
             r["responses"] = counts.get(r["id"], 0)
         return page(
@@ -294,7 +298,7 @@ class FeedbackConsole(Controller):
     @get("/{request_id:int}/results", name="console_feedback:results")
     async def results_page(self, request: Request, request_id: FromPath[int]) -> Template:
         await _get_request(request_id)
-        filters = _filters(request)
+        filters = await _filters(request)
         figures = await results.results(request_id, filters)
         add_charts(figures)
         series = figures["request"]["series"]
@@ -308,8 +312,8 @@ class FeedbackConsole(Controller):
             "console/communications/results.html",
             res=figures,
             req=figures["request"],
-            trend=await results.trend(series) if series else [],
-            choices=await results.filter_choices(request_id),
+            trend=await results.trend(series, filters.partner_ids) if series else [],
+            choices=await results.filter_choices(request_id, filters.partner_ids),
             tier_names=await _tier_names(),
             region_name=lambda code: province_name(code, current_locale.get()),
             values=params,
@@ -319,7 +323,7 @@ class FeedbackConsole(Controller):
     @get("/{request_id:int}/export", name="console_feedback:export")
     async def export(self, request: Request, request_id: FromPath[int]) -> Response[bytes]:
         await _get_request(request_id)
-        data = await results.export_xlsx(request_id, _filters(request))
+        data = await results.export_xlsx(request_id, await _filters(request))
         return Response(
             content=data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -380,15 +384,20 @@ def _scopes() -> list[tuple[str, str]]:
     ]
 
 
-async def _response_counts(ids: list[int]) -> dict[int, int]:
+async def _response_counts(ids: list[int], partner_ids: list[int] | None) -> dict[int, int]:
+    """Responses per request, counting only the partners the reader may see."""
     from portal.communications.tables import FeedbackRequest
 
     if not ids:
         return {}
+    scope_sql, scope_args = partner_ids_sql(partner_ids, "partner")
     rows = await FeedbackRequest.raw(
         "SELECT request, COUNT(*) AS n FROM feedback_response WHERE request IN ("  # noqa: S608
         + ", ".join("{}" for _ in ids)
-        + ") GROUP BY request",
+        + ")"
+        + scope_sql
+        + " GROUP BY request",
         *ids,
+        *scope_args,
     )
     return {int(r["request"]): int(r["n"]) for r in rows}

@@ -21,6 +21,7 @@ from portal.communications.sql import in_list
 from portal.communications.tables import FeedbackRequest
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.tenancy import partner_ids_sql
 
 TEXTS_SHOWN = 200
 
@@ -37,7 +38,8 @@ def _filter_sql(filters: ResultFilters, alias: str) -> tuple[str, list[Any]]:
     if filters.partner:
         sql += f" AND {alias}.partner = {{}}"
         args.append(filters.partner)
-    return sql, args
+    scope_sql, scope_args = partner_ids_sql(filters.partner_ids, f"{alias}.partner")
+    return sql + scope_sql, args + scope_args
 
 
 def _choices(raw: Any) -> list[int]:
@@ -173,12 +175,16 @@ def _option_label(option: dict[str, str]) -> str:
     )
 
 
-async def filter_choices(request_id: int) -> dict[str, list[Any]]:
-    """Tiers, regions and partners present among the recipients (the filter menus)."""
+async def filter_choices(
+    request_id: int, partner_ids: list[int] | None = None
+) -> dict[str, list[Any]]:
+    """Tiers, regions and partners present among the recipients in scope (the filter menus)."""
+    scope_sql, scope_args = partner_ids_sql(partner_ids, "r.partner")
     rows = await FeedbackRequest.raw(
-        "SELECT r.tier_code, r.province, r.partner, p.name, p.code FROM feedback_recipient r"
-        " JOIN partner p ON p.id = r.partner WHERE r.request = {} ORDER BY p.code",
+        "SELECT r.tier_code, r.province, r.partner, p.name, p.code FROM feedback_recipient r"  # noqa: S608
+        " JOIN partner p ON p.id = r.partner WHERE r.request = {}" + scope_sql + " ORDER BY p.code",
         request_id,
+        *scope_args,
     )
     return {
         "tiers": sorted({r["tier_code"] for r in rows if r["tier_code"]}),
@@ -187,20 +193,24 @@ async def filter_choices(request_id: int) -> dict[str, list[Any]]:
     }
 
 
-async def trend(series: str) -> list[dict[str, Any]]:
-    """NPS, CSAT average and response count per request of a series, oldest first."""
+async def trend(series: str, partner_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """NPS, CSAT average and response count per request of a series, oldest first (in scope)."""
     if not series:
         return []
+    scope_sql, scope_args = partner_ids_sql(partner_ids, "s.partner")
     rows = await FeedbackRequest.raw(
-        "SELECT r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value,"
+        "SELECT r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value,"  # noqa: S608
         " COUNT(*) AS n FROM feedback_request r"
         " JOIN feedback_question q ON q.request = r.id"
         " JOIN feedback_answer a ON a.question = q.id"
+        " JOIN feedback_response s ON s.id = a.response"
         " WHERE r.series = {} AND q.kind IN ({}, {}) AND a.value IS NOT NULL"
-        " GROUP BY r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value",
+        + scope_sql
+        + " GROUP BY r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value",
         series,
         QuestionKind.NPS.value,
         QuestionKind.CSAT.value,
+        *scope_args,
     )
     by_request: dict[int, dict[str, Any]] = {}
     for r in rows:
@@ -216,9 +226,10 @@ async def trend(series: str) -> list[dict[str, Any]]:
         )
         item[r["kind"]][int(r["value"])] = item[r["kind"]].get(int(r["value"]), 0) + int(r["n"])
     responses = await FeedbackRequest.raw(
-        "SELECT s.request, COUNT(*) AS n FROM feedback_response s JOIN feedback_request r"
-        " ON r.id = s.request WHERE r.series = {} GROUP BY s.request",
+        "SELECT s.request, COUNT(*) AS n FROM feedback_response s JOIN feedback_request r"  # noqa: S608
+        " ON r.id = s.request WHERE r.series = {}" + scope_sql + " GROUP BY s.request",
         series,
+        *scope_args,
     )
     response_counts = {int(r["request"]): int(r["n"]) for r in responses}
     out = []

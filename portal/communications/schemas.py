@@ -55,6 +55,8 @@ class ResultFilters(msgspec.Struct, kw_only=True):
     tier: str = ""
     region: str = ""
     partner: int | None = None
+    # The partners the reader may see (None: all), from `tenancy.vendor_partner_ids`.
+    partner_ids: list[int] | None = None
 
 
 # ---- JSON API ------------------------------------------------------------------------------

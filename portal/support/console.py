@@ -28,7 +28,7 @@ from portal.support.pages import (
     status_options,
 )
 from portal.support.schemas import ArticleForm, CaseFilters, ReplyForm, StaffCaseForm
-from portal.tenancy import NotFound, partner_scope
+from portal.tenancy import NotFound, partner_scope, vendor_partner_ids
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 VENDOR = {"access": Access.VENDOR}
@@ -344,7 +344,7 @@ class CaseConsole(Controller):
             start, end_inclusive = end_inclusive, start
         end = end_inclusive + dt.timedelta(days=1)
         partners = await partner_choices(user)
-        ids = None if user.is_vendor_admin else [int(p["id"]) for p in partners]
+        ids = await vendor_partner_ids(user)
         per_partner = await figures.case_figures(ids, start, end)
         names = {int(p["id"]): p["name"] for p in partners}
         rows = sorted(

@@ -250,3 +250,38 @@ async def test_a_thumbnail_is_not_counted_as_a_preview(as_user, alice, vera):
     assert thumb.headers["content-disposition"].startswith("inline;")
     assert preview.headers["content-type"] == "image/png"
     assert await CampaignActivity.count().where(CampaignActivity.kind == "preview") == 1
+
+
+async def test_channel_manager_sees_only_assigned_partners_in_results_and_export(
+    as_user, alice, carol, manny, vera
+):
+    """Issue 12 point 2: results, filter menus, counts and the XLSX of partner B stay hidden
+    from the channel manager of A; the vendor admin sees both."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.communications.factories import answer
+
+    request_id = await make_request(vera.current, series="q")
+    await answer(alice.current, request_id, nps=10, text="from A")
+    await answer(carol.current, request_id, nps=0, text="from B")
+
+    manager = await as_user(manny)
+    admin = await as_user(vera)
+    page = await manager.get(f"/console/feedback/{request_id}/results")
+    listing = await manager.get("/console/feedback/")
+    export = await manager.get(f"/console/feedback/{request_id}/export")
+    admin_export = await admin.get(f"/console/feedback/{request_id}/export")
+
+    def cells(content: bytes) -> str:
+        sheet = load_workbook(io.BytesIO(content)).active
+        return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+
+    assert page.status_code == 200
+    assert "from A" in page.text and "from B" not in page.text
+    assert "Partner B" not in page.text and "carol@partner-b.test" not in page.text
+    assert "carol@partner-b.test" not in cells(export.content)
+    assert "alice@partner-a.test" in cells(export.content)
+    assert "carol@partner-b.test" in cells(admin_export.content)
+    assert listing.status_code == 200
