@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rich.progress import Progress
@@ -10,6 +9,7 @@ from rich.progress import Progress
 from portal.auth.constants import Role
 from portal.auth.services import create_user
 from portal.auth.tables import User
+from portal.lib import clock
 from portal.partners.services import create_partner, ensure_default_tiers
 from portal.partners.tables import Partner, PartnerApplication, Tier
 
@@ -272,7 +272,7 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
                 created["users"] += 1
             bar.advance(task)
         partner_ids: dict[str, int] = {}
-        today = dt.date.today()
+        today = clock.today()
         for index, (
             key,
             name,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,7 +29,7 @@ from portal.customers.jobs import (
     send_followup_digests,
 )
 from portal.db import close_pool, start_pool
-from portal.lib import email, jobs
+from portal.lib import clock, email, jobs
 from portal.lib.logs import logged_job
 from portal.orders.jobs import notify_order_event, sweep_order_notifications
 from portal.performance.jobs import (
@@ -72,7 +71,7 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
         await jobs.enqueue(
             "deliver_email",
             email_id,
-            job_id=f"email:{email_id}:{dt.datetime.now(dt.UTC):%Y%m%d%H%M}",
+            job_id=f"email:{email_id}:{clock.now():%Y%m%d%H%M}",
         )
     return len(due)
 
@@ -185,7 +184,7 @@ class InProcessScheduler:
     async def _loop(self) -> None:
         first = True
         while True:
-            moment = dt.datetime.now(dt.UTC)
+            moment = clock.now()
             for fn, minutes, hours in SCHEDULE:
                 due = (minutes is None or moment.minute in minutes) and (
                     hours is None or moment.hour in hours
@@ -196,4 +195,4 @@ class InProcessScheduler:
                     except Exception:
                         log.exception("scheduled job %s failed", fn.__name__)
             first = False
-            await asyncio.sleep(60 - dt.datetime.now(dt.UTC).second + 0.5)
+            await asyncio.sleep(60 - clock.now().second + 0.5)

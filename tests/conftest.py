@@ -7,6 +7,7 @@ template file, PostgreSQL truncates every table.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
@@ -32,6 +34,14 @@ os.environ["PORTAL_DATA_DIR"] = str(RUN_DIR)
 os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ["PORTAL_BASE_URL"] = "http://testserver.local"
 os.environ["DEFAULT_LOCALE"] = "en"
+# The fixed instant every test starts from (TEST_NOW moves the whole suite, e.g. to
+# 2027-01-01T16:30:00Z: already the 1st of a month in Shanghai, still the 31st in UTC).
+# Processes the tests start travel there too (portal/lib/clock.py); this one uses time-machine.
+TEST_NOW = dt.datetime.fromisoformat(
+    os.environ.get("TEST_NOW", "2026-11-18T04:00:00Z").replace("Z", "+00:00")
+)
+os.environ["PORTAL_CLOCK_AT"] = TEST_NOW.isoformat()
+os.environ["PORTAL_CLOCK_OWNER"] = str(os.getpid())
 for name in ("REDIS_URL", "SMTP_URL"):
     os.environ.pop(name, None)
 if BACKEND == "postgres":
@@ -53,6 +63,13 @@ def pytest_configure(config: pytest.Config) -> None:
         and not hasattr(config, "workerinput")
     ):
         os.environ["DATABASE_URL"] = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
+
+
+@pytest.fixture(autouse=True)
+def time_travel() -> Iterator[time_machine.Coordinates]:
+    """Every test starts at TEST_NOW, the clock ticking; `time_travel.move_to(...)` moves it on purpose."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
 
 
 SQLITE_PATH = RUN_DIR / "test.db"

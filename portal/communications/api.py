@@ -26,6 +26,7 @@ from portal.communications.schemas import (
     ResponseIn,
     ResponseOut,
 )
+from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.tenancy import NotFound
@@ -36,7 +37,6 @@ PER_PAGE = 50
 
 
 def campaign_out(row: dict[str, Any], files: list[dict[str, Any]] | None = None) -> CampaignOut:
-    import datetime as dt
 
     return CampaignOut(
         id=row["id"],
@@ -47,7 +47,7 @@ def campaign_out(row: dict[str, Any], files: list[dict[str, Any]] | None = None)
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
         published_at=row.get("published_at"),
-        current=row["ends_on"] is None or row["ends_on"] >= dt.date.today(),
+        current=row["ends_on"] is None or row["ends_on"] >= clock.today(),
         files=[
             FileOut(
                 id=f["id"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -31,7 +30,7 @@ from portal.communications.pages import file_kind, file_response
 from portal.communications.schemas import (
     CampaignForm,
 )
-from portal.lib import storage
+from portal.lib import clock, storage
 from portal.lib.clock import now
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import current_locale
@@ -75,7 +74,7 @@ class CampaignConsole(Controller):
             request,
             "console/communications/campaign_form.html",
             campaign=None,
-            values={"audience": "all", "starts_on": dt.date.today().isoformat()},
+            values={"audience": "all", "starts_on": clock.today().isoformat()},
             **await audience_options(),
         )
 
@@ -119,7 +118,7 @@ class CampaignConsole(Controller):
             "ends_on": row["ends_on"].isoformat() if row["ends_on"] else "",
             **await audience_display(row),
             "when": "now",
-            "publish_on": dt.date.today().isoformat(),
+            "publish_on": clock.today().isoformat(),
             "publish_time": "09:00",
         }
         values.update(extra.pop("values", {}))

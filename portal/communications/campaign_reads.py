@@ -21,6 +21,7 @@ from portal.communications.tables import (
     CampaignRecipient,
 )
 from portal.db import write_transaction
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.tenancy import partner_scope
 
@@ -49,7 +50,7 @@ async def list_campaigns_for_user(
     user: CurrentUser, *, past: bool = False, page: int = 1, per_page: int = 20
 ) -> tuple[list[dict[str, Any]], int]:
     """Current (not yet ended) or past campaigns addressed to the user's partner, newest first."""
-    today = dt.date.today()
+    today = clock.today()
     where = _visible(user)
     if past:
         where = where & Campaign.ends_on.is_not_null() & (Campaign.ends_on < today)
@@ -240,8 +241,8 @@ async def campaign_figures(
     partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
 ) -> dict[int, CampaignFigures]:
     """Per partner: campaigns addressed in [start, end), opened and files downloaded in range."""
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    hi = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
+    lo = clock.day_start(start)
+    hi = clock.day_start(end)
     ids = list(partner_ids) if partner_ids is not None else None
     if ids is not None and not ids:
         return {}

@@ -20,6 +20,7 @@ from portal.communications.access import get_request_for_user
 from portal.communications.constants import ActivityKind
 from portal.communications.schemas import CampaignForm, FeedbackRequestForm, QuestionForm
 from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest
+from portal.lib import clock
 from portal.lib.clock import now
 
 CURRENT_TITLE = "2026 春季渠道促销：网络摄像机满额返利"
@@ -99,7 +100,7 @@ async def load_communications_demo() -> dict[str, int]:
         .where(Partner.id == alice.partner_id)
         .first()
     )
-    today = dt.date.today()
+    today = clock.today()
     if not await Campaign.exists().where(Campaign.title_zh == CURRENT_TITLE):
         campaign_id = await campaigns.create_campaign(
             vera,

@@ -33,6 +33,7 @@ from portal.communications.schemas import (
     QuestionForm,
     ResultFilters,
 )
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import current_locale
@@ -100,7 +101,7 @@ class FeedbackConsole(Controller):
 
     @get("/new", name="console_feedback:new", opt=ADMIN)
     async def new(self, request: Request) -> Template:
-        due = dt.date.today() + dt.timedelta(days=14)
+        due = clock.today() + dt.timedelta(days=14)
         return page(
             request,
             "console/communications/request_form.html",
@@ -149,7 +150,7 @@ class FeedbackConsole(Controller):
             "due_on": row["due_at"].astimezone(get_settings().tz).date().isoformat(),
             **await audience_display(row),
             "when": "now",
-            "publish_on": dt.date.today().isoformat(),
+            "publish_on": clock.today().isoformat(),
             "publish_time": "09:00",
             "kind": "nps",
             "required": True,
@@ -329,7 +330,7 @@ class FeedbackConsole(Controller):
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
                 "Content-Disposition": (
-                    f'attachment; filename="feedback-{request_id}-{dt.date.today():%Y%m%d}.xlsx"'
+                    f'attachment; filename="feedback-{request_id}-{clock.today():%Y%m%d}.xlsx"'
                 ),
                 "X-Content-Type-Options": "nosniff",
             },

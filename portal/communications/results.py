@@ -19,6 +19,7 @@ from portal.communications.figures import FeedbackFigures, nps_score
 from portal.communications.schemas import ResultFilters
 from portal.communications.sql import in_list
 from portal.communications.tables import FeedbackRequest
+from portal.lib import clock
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.tenancy import partner_ids_sql
@@ -334,8 +335,8 @@ async def feedback_figures(
 ) -> dict[int, FeedbackFigures]:
     """Per partner: requests addressed in [start, end), those answered, NPS and CSAT x100 of
     the answers submitted in the range."""
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    hi = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
+    lo = clock.day_start(start)
+    hi = clock.day_start(end)
     ids = list(partner_ids) if partner_ids is not None else None
     if ids is not None and not ids:
         return {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from portal.core.tables import AuditEntry
+from portal.lib import clock
 from portal.lib.clock import now
 
 
@@ -86,9 +87,9 @@ async def list_entries(filters: AuditFilters) -> tuple[list[dict[str, Any]], int
     if filters.partner_id:
         where.append(AuditEntry.partner_id == filters.partner_id)
     if filters.since:
-        where.append(AuditEntry.at >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
+        where.append(AuditEntry.at >= clock.day_start(filters.since))
     if filters.until:
-        end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        end = clock.day_start(filters.until + dt.timedelta(days=1))
         where.append(AuditEntry.at < end)
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False)
     count = AuditEntry.count()

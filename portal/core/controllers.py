@@ -12,7 +12,7 @@ from piccolo.custom_types import Combinable
 from portal.auth.constants import Access
 from portal.core import audit
 from portal.core.tables import OutboundEmail
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.lib.i18n import gettext as _
 from portal.lib.stuck import email_stuck_reason
 from portal.web import Page, current_user, not_found, page, page_number, redirect
@@ -162,7 +162,7 @@ class EmailPages(Controller):
             {
                 OutboundEmail.status: "pending",
                 OutboundEmail.lease_until: None,
-                OutboundEmail.next_attempt_at: dt.datetime.now(dt.UTC),
+                OutboundEmail.next_attempt_at: clock.now(),
             }
         ).where(OutboundEmail.id == email_id)
         await audit.record(

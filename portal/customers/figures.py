@@ -13,6 +13,7 @@ from typing import Any
 
 from portal.customers.tables import Customer
 from portal.db import is_sqlite
+from portal.lib import clock
 from portal.settings import get_settings
 
 
@@ -37,8 +38,8 @@ class CustomerActivity:
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = get_settings().tz
     return (
-        dt.datetime.combine(start, dt.time(), tz).astimezone(dt.UTC),
-        dt.datetime.combine(end, dt.time(), tz).astimezone(dt.UTC),
+        clock.day_start(start, tz),
+        clock.day_start(end, tz),
     )
 
 

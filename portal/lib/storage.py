@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from portal.lib import clock
 from portal.lib.i18n import gettext as _
 from portal.settings import get_settings
 
@@ -223,7 +224,7 @@ def _format_mb(n_bytes: int) -> str:
 
 def new_key(prefix: str, today: dt.date | None = None) -> str:
     """A server-made key "<prefix>/<yyyy>/<mm>/<random>"; never derived from the user's name."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     clean = "/".join(p for p in re.sub(r"[^a-z0-9/_-]", "", prefix.lower()).split("/") if p)
     return f"{clean or 'files'}/{day:%Y}/{day:%m}/{secrets.token_urlsafe(24)}"
 
@@ -359,7 +360,7 @@ class S3Backend:
     ) -> tuple[str, dict[str, str]]:
         """(url, headers) for one request, signed with AWS Signature Version 4."""
         url, path = self._url(key)
-        moment = when or dt.datetime.now(dt.UTC)
+        moment = when or clock.now()
         amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
         day = moment.strftime("%Y%m%d")
         host = url.split("://", 1)[1].split("/", 1)[0]

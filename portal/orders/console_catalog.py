@@ -12,10 +12,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
+from portal.lib import clock
 from portal.lib.forms import FormError, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
-from portal.orders import catalog, exports, imports, prices
+from portal.orders import catalog, exports, imports
 from portal.orders.console import _amount, _int
 from portal.orders.constants import MovementKind
 from portal.orders.schemas import (
@@ -269,7 +270,7 @@ class CatalogConsole(Controller):
             data = await exports.orders_xlsx(user, filters)
         else:
             raise not_found()
-        stamp = f"{prices.today():%Y%m%d}"
+        stamp = f"{clock.today():%Y%m%d}"
         return Response(
             content=data,
             media_type=exports.XLSX_TYPE,

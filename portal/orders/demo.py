@@ -7,6 +7,7 @@ import datetime as dt
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
+from portal.lib import clock
 from portal.orders import catalog, prices, services
 from portal.orders.access import get_order_for_user
 from portal.orders.demo_catalog import (
@@ -79,7 +80,7 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
                 admin, None, {"code": code, "name": name, "city": city, "is_active": True}
             )
     warehouses = {w["code"]: w["id"] for w in await Warehouse.select(Warehouse.id, Warehouse.code)}
-    today = prices.today()
+    today = clock.today()
     for sku, category, zh, en, unit, price, min_qty, pack, display, levels in PRODUCTS:
         if await Product.exists().where(Product.sku == sku):
             continue

@@ -17,6 +17,7 @@ from typing import Any
 
 from portal.auth.tables import User
 from portal.db import write_transaction
+from portal.lib import clock
 from portal.orders.constants import ORDER_NUMBER_PREFIX, OrderStatus, PriceRule
 from portal.orders.tables import Order, OrderLine, Product
 from portal.partners.tables import Partner
@@ -62,7 +63,7 @@ async def load_order_history_demo(today: dt.date | None = None) -> int:
     """Give every demo partner 24 months of delivered orders (plus this month so far);
     returns the orders created (0 when they exist already)."""
     zone = get_settings().tz
-    today = today or dt.datetime.now(zone).date()
+    today = today or clock.today(zone)
     partners = await _demo_partners()
     products = await (
         Product.select(
@@ -95,7 +96,7 @@ async def load_order_history_demo(today: dt.date | None = None) -> int:
     first = _add_months(today.replace(day=1), -MONTHS)
     orders: list[dict[str, Any]] = []
     lines: dict[str, list[dict[str, Any]]] = {}
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for index, partner in enumerate(partners):
         pid = int(partner["id"])
         submitter = submitters.get(pid) or (vendor["id"] if vendor else None)

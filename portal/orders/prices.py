@@ -14,6 +14,7 @@ from piccolo.columns import Column
 from portal.auth.schemas import CurrentUser
 from portal.core import audit
 from portal.db import write_transaction
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
@@ -22,13 +23,7 @@ from portal.orders import pricing
 from portal.orders.constants import BASIS_POINTS
 from portal.orders.tables import ContractPrice, PriceList, PriceListItem, Product, QuantityBreak
 from portal.partners.tables import Partner, Tier
-from portal.settings import get_settings
 from portal.tenancy import NotFound
-
-
-def today() -> dt.date:
-    """The vendor's calendar day (validity dates are in the portal's time zone)."""
-    return now().astimezone(get_settings().tz).date()
 
 
 def parse_percent(text: str | None) -> int:
@@ -121,7 +116,7 @@ async def load_pricing(
     volume breaks of the products in one UNION ALL."""
     if partner_id is None:
         return PartnerPricing()
-    on = on or today()
+    on = on or clock.today()
     heads = await PriceList.raw(
         "SELECT t.code, t.name_zh, t.name_en, pl.id, pl.discount_bp, pl.valid_from,"
         " pl.valid_until FROM partner p JOIN tier t ON t.id = p.tier"
@@ -232,7 +227,7 @@ async def list_price_lists() -> list[dict[str, Any]]:
     counts: dict[int, int] = {}
     for r in await PriceListItem.select(PriceListItem.price_list):
         counts[r["price_list"]] = counts.get(r["price_list"], 0) + 1
-    on = today()
+    on = clock.today()
     for row in rows:
         row["item_count"] = counts.get(row["id"], 0)
         row["in_force"] = row["is_active"] and pricing.in_force(
@@ -379,7 +374,7 @@ async def list_contract_prices(partner_id: int | None = None) -> list[dict[str, 
     if partner_id:
         query = query.where(ContractPrice.partner == partner_id)
     rows = await query
-    on = today()
+    on = clock.today()
     for row in rows:
         row["in_force"] = pricing.in_force(row["valid_from"], row["valid_until"], on)
     return rows

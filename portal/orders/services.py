@@ -13,6 +13,7 @@ from piccolo.query.functions.aggregate import Count
 
 from portal.auth.schemas import CurrentUser
 from portal.home import Card
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.i18n import current_locale, format_money
 from portal.lib.i18n import gettext as _
@@ -157,9 +158,9 @@ def _order_where(user: CurrentUser, filters: OrderFilters) -> list[Any]:
     if filters.partner_id:
         where.append(Order.partner == filters.partner_id)
     if filters.since:
-        where.append(Order.submitted_at >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
+        where.append(Order.submitted_at >= clock.day_start(filters.since))
     if filters.until:
-        end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        end = clock.day_start(filters.until + dt.timedelta(days=1))
         where.append(Order.submitted_at < end)
     if filters.approved_from or filters.approved_until:
         zone = get_settings().tz  # the performance figures count approvals by local date

@@ -3,7 +3,6 @@ pages, vendor staff and the JSON API live in the modules imported below; all are
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -11,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from portal.auth import services as auth_services
+from portal.lib import clock
 from portal.lib.forms import FormError, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE
@@ -33,7 +33,6 @@ from portal.partners.schemas import (
     ReasonForm,
     TierChangeForm,
 )
-from portal.settings import get_settings
 from portal.tenancy import NotFound
 from portal.web import (
     Page,
@@ -98,7 +97,7 @@ class PartnerConsole(Controller):
         """The filtered list as a spreadsheet (everything in the user's scope, not one page)."""
         user = current_user(request)
         data, _count = await services.partners_xlsx(user, _filters(request))
-        stamp = dt.datetime.now(get_settings().tz).strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         return Response(
             data,
             media_type=XLSX_TYPE,
@@ -108,7 +107,7 @@ class PartnerConsole(Controller):
     @get("/new", name="partners:new", opt=VENDOR_ADMIN)
     async def new(self, request: Request) -> Template:
         tiers = await services.list_tiers()
-        today = dt.datetime.now(get_settings().tz).date()
+        today = clock.today()
         values = {
             "kind": "dealer",
             "locale": "zh_CN",

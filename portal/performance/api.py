@@ -8,20 +8,20 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromQuery
 
 from portal.auth.constants import Access
+from portal.lib import clock
 from portal.lib.i18n import gettext as _
 from portal.performance import views
 from portal.performance.access import get_partner_for_user
 from portal.performance.console import filter_rows
 from portal.performance.periods import Period, PeriodError
 from portal.performance.schemas import BoardOut, BoardRowOut, KpiOut, ScorecardOut
-from portal.performance.scorecards import local_today
 from portal.tenancy import NotFound
 from portal.web import current_user, not_found
 
 
 def _period(text: str) -> Period:
     if not text:
-        return Period.containing(local_today())
+        return Period.containing(clock.today())
     try:
         return Period.parse(text)
     except PeriodError:

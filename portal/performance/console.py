@@ -14,7 +14,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
@@ -27,7 +27,7 @@ from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, Delive
 from portal.performance.periods import Period, PeriodError, PeriodKind
 from portal.performance.rollups import REVENUE_STATUSES
 from portal.performance.schemas import NoteForm, TargetForm
-from portal.performance.scorecards import ScoreRow, local_today, sort_rows, tier_thresholds
+from portal.performance.scorecards import ScoreRow, sort_rows, tier_thresholds
 from portal.performance.tables import PerformanceTarget
 from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect
@@ -75,7 +75,7 @@ def filter_rows(user: CurrentUser, rows: list[ScoreRow], params: dict[str, str])
 
 
 def _period(period: str, kind: str) -> Period:
-    return views.parse_period(period, kind, local_today())
+    return views.parse_period(period, kind, clock.today())
 
 
 async def board_page(request: Request, user: CurrentUser, params: dict[str, str]) -> dict[str, Any]:
@@ -139,7 +139,7 @@ class PerformanceConsole(Controller):
             request,
             "console/performance/board.html",
             period=chosen,
-            periods=views.period_choices(chosen.kind, local_today()),
+            periods=views.period_choices(chosen.kind, clock.today()),
             kinds=[(k.value, label) for k, label in _kind_labels().items()],
             rows=shown,
             columns=columns,
@@ -150,7 +150,7 @@ class PerformanceConsole(Controller):
                 for r in shown
             },
             total=data["board"].total,
-            elapsed=chosen.elapsed_share(local_today()),
+            elapsed=chosen.elapsed_share(clock.today()),
             params=params,
             values=params,
             pager=pager,
@@ -212,7 +212,7 @@ class PerformanceConsole(Controller):
             "console/performance/partner.html",
             partner=partner,
             period=chosen,
-            periods=views.period_choices(chosen.kind, local_today()),
+            periods=views.period_choices(chosen.kind, clock.today()),
             kinds=[(k.value, label) for k, label in _kind_labels().items()],
             card=card,
             orders_link=orders_link(partner_id, chosen),
@@ -451,7 +451,7 @@ class PerformanceConsole(Controller):
             labels={s.value: _(label) for s, label in DELIVERY_LABELS.items()},
             tones={s.value: tone for s, tone in DELIVERY_TONES.items()},
             scheduled_at=reports.scheduled_at(month),
-            today=local_today(),
+            today=clock.today(),
         )
 
     @post(
@@ -464,7 +464,7 @@ class PerformanceConsole(Controller):
         user = current_user(request)
         data = await request.form()
         month = _month(str(data.get("period", "")))
-        if month is None or month.end > local_today():
+        if month is None or month.end > clock.today():
             return redirect(
                 request,
                 "console_performance:deliveries",

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.tables import User
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo_history import _add_months, monthly_plan
 from portal.partners.tables import Partner
 from portal.performance import metrics, rollups
 from portal.performance.constants import HISTORY_MONTHS
 from portal.performance.periods import Period, PeriodKind
-from portal.performance.scorecards import local_today
 from portal.performance.tables import PerformanceTarget, ScoreWeight, VendorNote
 
 TARGET_STRETCH = (1.10, 1.0, 1.15, 0.95, 1.05, 1.25, 1.0, 1.1)  # per demo partner
@@ -26,7 +26,7 @@ def _round_target(yuan: float) -> int:
 async def load_performance_demo() -> dict[str, int]:
     """Targets (months and quarters of the last two years and this year), weights, a note,
     rollups. Returns counts of what was created."""
-    today = local_today()
+    today = clock.today()
     partners = await (
         Partner.select(Partner.id, Partner.code, Partner.tier.code.as_alias("tier_code"))
         .where(Partner.contact_email.like("%.demo"))

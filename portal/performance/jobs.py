@@ -11,23 +11,22 @@ from typing import Any
 
 from arq import Retry
 
-from portal.lib import email
+from portal.lib import clock, email
 from portal.lib.clock import now
 from portal.performance import reports, rollups
 from portal.performance.constants import HISTORY_MONTHS
-from portal.performance.scorecards import local_today
 
 log = logging.getLogger("portal.performance.jobs")
 
 
 async def refresh_performance_rollups(ctx: dict[str, Any], months: int = 2) -> int:
     """Rewrite the rollups of the last `months` months (hourly: 2; nightly: the full history)."""
-    return await rollups.refresh_rollups(rollups.recent_months(local_today(), months))
+    return await rollups.refresh_rollups(rollups.recent_months(clock.today(), months))
 
 
 async def refresh_all_performance_rollups(ctx: dict[str, Any]) -> int:
     """Nightly: rewrite every month of the kept history."""
-    return await rollups.refresh_rollups(rollups.recent_months(local_today(), HISTORY_MONTHS))
+    return await rollups.refresh_rollups(rollups.recent_months(clock.today(), HISTORY_MONTHS))
 
 
 async def reconcile_performance_reports(ctx: dict[str, Any]) -> int:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
+from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.performance import reports, services, views
@@ -16,7 +17,6 @@ from portal.performance.console import _kind_labels, _month, _pdf_response
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
 from portal.performance.schemas import RecipientForm
-from portal.performance.scorecards import local_today
 from portal.web import current_user, not_found, page, redirect
 
 
@@ -32,13 +32,13 @@ class MyPerformance(Controller):
     ) -> Template:
         user = current_user(request)
         assert user.partner_id is not None
-        chosen = views.parse_period(period, kind, local_today())
+        chosen = views.parse_period(period, kind, clock.today())
         card = await views.scorecard(user.partner_id, chosen)
         return page(
             request,
             "performance/mine.html",
             period=chosen,
-            periods=views.period_choices(chosen.kind, local_today()),
+            periods=views.period_choices(chosen.kind, clock.today()),
             kinds=[(k.value, label) for k, label in _kind_labels().items()],
             card=card,
             values={"period": chosen.code, "kind": chosen.kind.value},
@@ -76,7 +76,7 @@ class MyPerformance(Controller):
         user = current_user(request)
         assert user.partner_id is not None
         month = _month(period)
-        if month is None or month.start > local_today():  # no reports of future months
+        if month is None or month.start > clock.today():  # no reports of future months
             raise not_found()
         partner = (
             await Partner.select(Partner.id, Partner.code)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from portal.lib import clock
 from portal.lib.i18n import gettext as _
 
 
@@ -165,8 +166,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def bounds_utc(start: dt.date, end: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """Local midnights of [start, end) as aware UTC datetimes."""
     return (
-        dt.datetime.combine(start, dt.time(), zone).astimezone(dt.UTC),
-        dt.datetime.combine(end, dt.time(), zone).astimezone(dt.UTC),
+        clock.day_start(start, zone),
+        clock.day_start(end, zone),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.lib import clock
 from portal.lib.i18n import current_locale
 from portal.partners.constants import PartnerStatus
 from portal.partners.tables import Partner, Tier
@@ -17,7 +18,6 @@ from portal.performance import metrics, rollups, sources
 from portal.performance.metrics import Figures, Metric, TierAdvice, TierStep
 from portal.performance.periods import MONTHS_IN, Period
 from portal.performance.tables import PerformanceTarget, ScoreWeight, TierThreshold
-from portal.settings import get_settings
 
 
 @dataclass
@@ -73,10 +73,6 @@ class Board:
         return next((r for r in self.rows if r.partner_id == partner_id), None)
 
 
-def local_today() -> dt.date:
-    return dt.datetime.now(get_settings().tz).date()
-
-
 async def get_weights() -> dict[str, int]:
     """The vendor's weights per metric key (defaults for metrics never set)."""
     stored = {r["metric"]: int(r["weight"]) for r in await ScoreWeight.select()}
@@ -123,7 +119,7 @@ async def ladder(period: Period) -> list[TierStep]:
 
 async def build_board(period: Period, today: dt.date | None = None) -> Board:
     """Every active partner's figures, score, ranks and advice for `period`."""
-    today = today or local_today()
+    today = today or clock.today()
     partners = await (
         Partner.select(
             Partner.id,

@@ -11,6 +11,7 @@ from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.home import Card
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import format_money
@@ -20,7 +21,7 @@ from portal.partners.tables import Partner
 from portal.performance import metrics, rollups
 from portal.performance.constants import HISTORY_MONTHS, MAX_NOTE_LENGTH, MAX_RECIPIENTS
 from portal.performance.periods import Period, PeriodError
-from portal.performance.scorecards import get_weights, local_today
+from portal.performance.scorecards import get_weights
 from portal.performance.tables import (
     PerformanceTarget,
     ReportDelivery,
@@ -286,7 +287,7 @@ async def remove_recipient(actor: CurrentUser, recipient_id: int) -> bool:
 
 async def recompute(actor: CurrentUser | None, months: int = HISTORY_MONTHS) -> int:
     """Rewrite the rollups of the kept history now (console button, CLI); audited."""
-    written = await rollups.refresh_rollups(rollups.recent_months(local_today(), months))
+    written = await rollups.refresh_rollups(rollups.recent_months(clock.today(), months))
     await record(
         "performance.rollups_recomputed",
         actor=actor,
@@ -351,7 +352,7 @@ async def home_cards(user: CurrentUser) -> list[Card]:
     from portal.performance import views
 
     if user.is_partner and user.partner_id is not None:
-        period = Period.containing(local_today())
+        period = Period.containing(clock.today())
         card = await views.scorecard(user.partner_id, period, cached=True)
         if not card:
             return []

@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from portal.lib import charts
+from portal.lib import charts, clock
 from portal.lib.i18n import current_locale, format_money
 from portal.lib.i18n import gettext as _
 from portal.performance import metrics, scorecards, sources
@@ -87,7 +87,7 @@ def advice_lines(row: ScoreRow, period: Period) -> list[str]:
     if row.advice is None:
         return []
     advice = row.advice
-    if period.elapsed_share(scorecards.local_today()) < 1:
+    if period.elapsed_share(clock.today()) < 1:
         # a running period is not "below the threshold" yet: only the gap to the next tier
         advice = dataclasses.replace(advice, below_own=False, below_own_twice=False)
     gap = format_money(advice.gap) if advice.gap else ""

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.lib import clock
 from portal.lib.forms import FormError, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.orders.services import tier_names
@@ -337,7 +338,7 @@ class CaseConsole(Controller):
         self, request: Request, since: FromQuery[str] = "", until: FromQuery[str] = ""
     ) -> Template:
         user = current_user(request)
-        today = dt.date.today()
+        today = clock.today()
         start = _date(since) or today.replace(day=1)
         end_inclusive = _date(until) or today
         if end_inclusive < start:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from portal.lib import clock
 from portal.settings import get_settings
 from portal.support.tables import SupportCase
 
@@ -46,8 +47,8 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Local calendar days (TIME_ZONE) as UTC instants."""
     tz = get_settings().tz
     return (
-        dt.datetime.combine(start, dt.time(), tz).astimezone(dt.UTC),
-        dt.datetime.combine(end, dt.time(), tz).astimezone(dt.UTC),
+        clock.day_start(start, tz),
+        clock.day_start(end, tz),
     )
 
 

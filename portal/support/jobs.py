@@ -4,10 +4,9 @@ idempotent."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.support import cases, emails, escalation
 
 
@@ -32,7 +31,7 @@ async def notify_case_escalation(ctx: dict[str, Any], escalation_id: int) -> int
 async def sweep_case_notifications(ctx: dict[str, Any]) -> int:
     """Re-enqueue case events whose e-mails were never queued (a worker died after the commit)."""
     stale = await emails.stale_event_ids()
-    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%d%H%M}"
+    stamp = f"{clock.now():%Y%m%d%H%M}"
     for event_id in stale:
         await jobs.enqueue("notify_case_event", event_id, job_id=f"case-event:{event_id}:{stamp}")
     return len(stale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.auth.tables import AuthSession, User
+from portal.lib import clock
 from portal.settings import get_settings
 from tests.factories import PASSWORD
 from tests.personas import post_form, sign_in
@@ -85,7 +86,7 @@ async def test_short_password_is_refused_next_to_the_field(client, alice):
 async def test_idle_session_expires(client, alice):
     await sign_in(client, alice)
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes + 1)
-    await AuthSession.update({AuthSession.last_seen_at: dt.datetime.now(dt.UTC) - idle}).where(
+    await AuthSession.update({AuthSession.last_seen_at: clock.now() - idle}).where(
         AuthSession.user == alice.id
     )
     assert (await client.get("/")).status_code == 303
@@ -94,7 +95,7 @@ async def test_idle_session_expires(client, alice):
 
 async def test_absolute_expiry_ends_an_active_session(client, alice):
     await sign_in(client, alice)
-    await AuthSession.update({AuthSession.expires_at: dt.datetime.now(dt.UTC)}).where(
+    await AuthSession.update({AuthSession.expires_at: clock.now()}).where(
         AuthSession.user == alice.id
     )
     assert (await client.get("/")).status_code == 303

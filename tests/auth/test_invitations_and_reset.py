@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from portal.auth.constants import Role
 from portal.auth.services import invite
 from portal.auth.tables import Invitation, PasswordReset, User
 from portal.core.tables import OutboundEmail
+from portal.lib import clock
 from tests.personas import post_form
 
 
@@ -68,7 +68,7 @@ async def test_an_expired_invitation_is_refused(client, alice):
         role=Role.PARTNER_MEMBER,
         partner_id=alice.partner_id,
     )
-    await Invitation.update({Invitation.expires_at: dt.datetime.now(dt.UTC)}).where(
+    await Invitation.update({Invitation.expires_at: clock.now()}).where(
         Invitation.email == "late@partner-a.test"
     )
     response = await client.get(await _link("invitation"))
@@ -118,7 +118,7 @@ async def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(cli
 
 async def test_reset_link_expires(client, alice):
     await post_form(client, "/password-reset", {"email": alice.email})
-    await PasswordReset.update({PasswordReset.expires_at: dt.datetime.now(dt.UTC)}).where(
+    await PasswordReset.update({PasswordReset.expires_at: clock.now()}).where(
         PasswordReset.user == alice.id
     )
     assert (await client.get(await _link("password_reset"))).status_code == 404

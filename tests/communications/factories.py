@@ -10,6 +10,7 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.communications import campaigns, feedback
 from portal.communications.schemas import CampaignForm, FeedbackRequestForm, QuestionForm
+from portal.lib import clock
 from portal.lib.clock import now
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -39,7 +40,7 @@ async def make_campaign(
         title_en=fields.pop("title_en", "Spring promotion"),
         description_zh=fields.pop("description_zh", "全线产品九折。"),
         description_en=fields.pop("description_en", "10% off every product."),
-        starts_on=fields.pop("starts_on", dt.date.today()),
+        starts_on=fields.pop("starts_on", clock.today()),
         ends_on=ends_on,
         audience=audience,  # type: ignore[arg-type]
         audience_values=values or [],
@@ -95,7 +96,7 @@ async def make_request(
         audience=audience,  # type: ignore[arg-type]
         audience_values=values or [],
         answer_scope=scope,  # type: ignore[arg-type]
-        due_on=dt.date.today() + dt.timedelta(days=due_in_days),
+        due_on=clock.today() + dt.timedelta(days=due_in_days),
         reminder_days=reminder_days,
     )
     request_id = await feedback.create_request(actor, form)

@@ -17,7 +17,7 @@ from portal.communications.tables import (
     Notification,
 )
 from portal.core.tables import AuditEntry, OutboundEmail
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.storage import UploadRejected
@@ -164,7 +164,7 @@ async def test_campaign_figures_per_partner(alice, carol, vera):
     await campaigns.record_activity(
         alice.current, campaign_id, ActivityKind.DOWNLOAD, files[0]["id"]
     )
-    today = dt.date.today()
+    today = clock.today()
 
     figures = await services.campaign_figures(None, today, today + dt.timedelta(days=1))
 
@@ -302,7 +302,7 @@ async def test_feedback_figures_per_partner(alice, bob, carol, vera):
     request_id = await make_request(vera.current)
     await answer(alice.current, request_id, nps=10, csat=5)
     await answer(bob.current, request_id, nps=5, csat=4)
-    today = dt.date.today()
+    today = clock.today()
 
     figures = await services.feedback_figures(None, today, today + dt.timedelta(days=1))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import socket
@@ -13,7 +12,7 @@ from aiosmtpd.controller import Controller
 
 from portal.auth.services import request_password_reset
 from portal.core.tables import OutboundEmail
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.settings import override
 from portal.worker import sweep_outbox
 
@@ -79,7 +78,7 @@ async def test_mail_waits_while_smtp_is_down_and_is_sent_once_when_back(smtp, al
     back = Controller(inbox, hostname="127.0.0.1", port=_port)  # the server comes back
     back.start()
     # back-off passed
-    await OutboundEmail.update({OutboundEmail.next_attempt_at: dt.datetime.now(dt.UTC)}).where(
+    await OutboundEmail.update({OutboundEmail.next_attempt_at: clock.now()}).where(
         OutboundEmail.status == "pending"
     )
     await sweep_outbox({})
@@ -118,7 +117,7 @@ async def test_reply_to_survives_a_retry_through_the_outbox_sweeper(smtp, alice)
     await jobs.drain()
     back = Controller(inbox, hostname="127.0.0.1", port=port)
     back.start()
-    await OutboundEmail.update({OutboundEmail.next_attempt_at: dt.datetime.now(dt.UTC)}).where(
+    await OutboundEmail.update({OutboundEmail.next_attempt_at: clock.now()}).where(
         OutboundEmail.status == "pending"
     )
     await sweep_outbox({})  # the generic retry path

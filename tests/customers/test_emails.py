@@ -9,19 +9,19 @@ from portal.core.tables import OutboundEmail
 from portal.customers import emails, services
 from portal.customers.jobs import send_followup_digest, send_followup_digests
 from portal.customers.tables import FollowupDigest
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from tests.customers.factories import log_contact, make_customer, set_followup
 
 
 async def _due_for(persona, days: int = 0):
     customer_id = await make_customer(persona.current, "Digest Co")
     interaction = await log_contact(persona.current, customer_id, days_ago=3, followup_in_days=1)
-    await set_followup(interaction, dt.date.today() - dt.timedelta(days=days), persona.id)
+    await set_followup(interaction, clock.today() - dt.timedelta(days=days), persona.id)
 
 
 async def test_the_digest_lists_overdue_followups_and_is_sent_once_per_day(bob):
     await _due_for(bob, days=1)
-    today = dt.date.today()
+    today = clock.today()
 
     first = await send_followup_digest({}, bob.id, today.isoformat())
     second = await send_followup_digest({}, bob.id, today.isoformat())
@@ -43,7 +43,7 @@ async def test_the_morning_job_enqueues_one_digest_per_user_with_something_due(b
 async def test_no_digest_after_opting_out(bob):
     await _due_for(bob)
     await services.set_digest(bob.current, False)
-    assert await emails.send_digest(bob.id, dt.date.today()) is None
+    assert await emails.send_digest(bob.id, clock.today()) is None
     assert await OutboundEmail.count() == 0
 
 
@@ -55,6 +55,6 @@ async def test_the_digest_is_in_the_users_language(partner_a):
         Role.PARTNER_MEMBER, partner_a, "zh@a.test", can_sales=True, locale="zh_CN"
     )
     await _due_for(zh)
-    email_id = await emails.send_digest(zh.id, dt.date.today())
+    email_id = await emails.send_digest(zh.id, clock.today())
     mail = await OutboundEmail.select().where(OutboundEmail.id == email_id).first()
     assert "年" in mail["subject"]  # a Chinese date: the e-mail was rendered in zh_CN

@@ -6,6 +6,7 @@ import datetime as dt
 
 from portal.customers.services import activity_figures
 from portal.customers.tables import Customer, Interaction
+from portal.lib import clock
 from portal.lib.clock import now
 from tests.customers.factories import log_contact, make_customer
 
@@ -21,7 +22,7 @@ async def test_figures_count_customers_contacts_channels_and_users_per_partner(a
     await log_contact(bob.current, a1, channel="wechat")
     await log_contact(bob.current, a2, channel="wechat", days_ago=40)  # before the period
 
-    today = dt.date.today()
+    today = clock.today()
     figures = await activity_figures(
         None, today - dt.timedelta(days=30), today + dt.timedelta(days=1)
     )
@@ -42,7 +43,7 @@ async def test_followups_done_after_their_day_are_not_on_time(alice):
         Interaction.id == late
     )
 
-    today = dt.date.today()
+    today = clock.today()
     f = (
         await activity_figures(
             [alice.partner_id], today - dt.timedelta(days=30), today + dt.timedelta(days=1)
@@ -67,3 +68,17 @@ def test_the_console_period_picker_gives_half_open_ranges():
     custom = period_bounds("30d", today, "2026-01-01", "2026-03-31")
     assert custom == (dt.date(2026, 1, 1), dt.date(2026, 4, 1), "custom")
     assert period_bounds("30d", today, "2026-05-01", "2026-01-01")[2] == "30d"  # reversed: ignored
+
+
+async def test_a_contact_logged_after_16_utc_counts_on_the_shanghai_day(alice, time_travel):
+    time_travel.move_to(dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC))  # 1 December in Shanghai
+    customer_id = await make_customer(alice.current)
+    await log_contact(alice.current, customer_id, channel="phone")
+
+    december = await activity_figures([alice.partner_id], dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+    november = await activity_figures(
+        [alice.partner_id], dt.date(2026, 11, 1), dt.date(2026, 12, 1)
+    )
+
+    assert december[alice.partner_id].interactions == 1
+    assert november.get(alice.partner_id) is None or november[alice.partner_id].interactions == 0

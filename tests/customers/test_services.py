@@ -11,6 +11,7 @@ from portal.customers import services
 from portal.customers.access import get_customer_for_user
 from portal.customers.schemas import CustomerFilters
 from portal.customers.tables import Customer, Interaction
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.tenancy import NotFound
@@ -147,9 +148,7 @@ async def test_marking_a_followup_done_takes_it_off_the_list(alice):
 
     await services.complete_followup(alice.current, interaction)
 
-    assert (
-        await services.followups_for_user(alice.id, dt.date.today() + dt.timedelta(days=30)) == []
-    )
+    assert await services.followups_for_user(alice.id, clock.today() + dt.timedelta(days=30)) == []
 
 
 async def test_carol_cannot_complete_alice_followup(alice, carol):

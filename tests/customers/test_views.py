@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 from portal.customers.tables import Customer, Interaction
+from portal.lib import clock
 from tests.customers.factories import log_contact, make_customer, set_followup
 from tests.personas import post_form
 
@@ -63,7 +64,7 @@ async def test_bad_input_shows_errors_next_to_the_fields_in_chinese(as_user, bob
 async def test_logging_a_contact_from_the_customer_page_shows_it_on_the_timeline(as_user, bob):
     customer_id = await make_customer(bob.current, "Timeline Co")
     client = await as_user(bob)
-    due = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    due = (clock.today() + dt.timedelta(days=3)).isoformat()
 
     response = await post_form(
         client,
@@ -131,7 +132,7 @@ async def test_quick_log_refuses_another_partners_customer(as_user, bob, carol):
 async def test_the_home_page_shows_due_and_overdue_followups(as_user, bob):
     customer_id = await make_customer(bob.current)
     interaction = await log_contact(bob.current, customer_id, days_ago=5, followup_in_days=1)
-    await set_followup(interaction, dt.date.today() - dt.timedelta(days=2), bob.id)
+    await set_followup(interaction, clock.today() - dt.timedelta(days=2), bob.id)
     client = await as_user(bob)
 
     home = await client.get("/")

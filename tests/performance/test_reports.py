@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.lib.i18n import format_money, use_locale
 from portal.performance import jobs as perf_jobs
 from portal.performance import reports
@@ -110,7 +110,7 @@ async def test_extra_recipients_get_the_report_in_their_language(smtp, partner_a
             partner=partner_a,
             email="cfo@partner-a.test",
             locale="en",
-            created_at=dt.datetime.now(dt.UTC),
+            created_at=clock.now(),
         )
     )
     await reports.ensure_deliveries(OCT, [partner_a])
@@ -124,9 +124,10 @@ async def test_extra_recipients_get_the_report_in_their_language(smtp, partner_a
 
 
 async def test_smtp_down_mid_batch_every_partner_still_gets_exactly_one_email(
-    smtp, partner_a, partner_b, alice, carol
+    smtp, partner_a, partner_b, alice, carol, time_travel
 ):
     inbox, controller, port = smtp
+    time_travel.move_to(reports.scheduled_at(OCT) + dt.timedelta(days=1))  # October's batch is due
     await _sales(partner_a, partner_b)
     await reports.ensure_deliveries(OCT)
     rows = await ReportDelivery.select().order_by(ReportDelivery.id)
@@ -140,9 +141,7 @@ async def test_smtp_down_mid_batch_every_partner_still_gets_exactly_one_email(
     back = Controller(inbox, hostname="127.0.0.1", port=port)  # it comes back
     back.start()
     try:
-        await ReportDelivery.update(
-            {ReportDelivery.next_attempt_at: dt.datetime.now(dt.UTC)}, force=True
-        )
+        await ReportDelivery.update({ReportDelivery.next_attempt_at: clock.now()}, force=True)
         await perf_jobs.reconcile_performance_reports({})  # re-run of the whole month
         await jobs.drain()
         await perf_jobs.reconcile_performance_reports({})
@@ -164,7 +163,7 @@ async def test_a_worker_killed_mid_send_leaves_the_row_claimable_after_its_lease
 
     busy = await reports.send_report(row["id"])
     await ReportDelivery.update(
-        {ReportDelivery.lease_until: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)},
+        {ReportDelivery.lease_until: clock.now() - dt.timedelta(seconds=1)},
         force=True,
     )
     due = await reports.due_deliveries(OCT)
@@ -184,9 +183,7 @@ async def test_a_half_sent_report_does_not_mail_the_first_recipient_again(
     # a previous attempt reached alice, then died before the second address
     await ReportDelivery.update({ReportDelivery.sent_to: alice.email}, force=True)
     await ReportRecipient.insert(
-        ReportRecipient(
-            partner=partner_a, email="ops@partner-a.test", created_at=dt.datetime.now(dt.UTC)
-        )
+        ReportRecipient(partner=partner_a, email="ops@partner-a.test", created_at=clock.now())
     )
 
     await reports.send_report(row["id"])
@@ -208,25 +205,18 @@ async def test_running_a_month_twice_sends_nothing_twice(smtp, partner_a, partne
 
 
 async def test_the_reconciler_waits_for_the_scheduled_time_then_catches_up(
-    partner_a, partner_b, alice, carol
+    partner_a, partner_b, alice, carol, time_travel
 ):
     await _sales(partner_a, partner_b)
     before = reports.scheduled_at(OCT) - dt.timedelta(minutes=1)
     after = reports.scheduled_at(OCT) + dt.timedelta(days=3)  # the cron slot was missed
 
-    import portal.performance.jobs as module
-    import portal.performance.reports as reports_module
-
-    original = (module.now, reports_module.now)
-    try:
-        module.now = reports_module.now = lambda: before  # type: ignore[assignment]
-        early = await perf_jobs.reconcile_performance_reports({})
-        rows_early = await ReportDelivery.count()
-        module.now = reports_module.now = lambda: after  # type: ignore[assignment]
-        late = await perf_jobs.reconcile_performance_reports({})
-        await jobs.drain()
-    finally:
-        module.now, reports_module.now = original
+    time_travel.move_to(before)
+    early = await perf_jobs.reconcile_performance_reports({})
+    rows_early = await ReportDelivery.count()
+    time_travel.move_to(after)
+    late = await perf_jobs.reconcile_performance_reports({})
+    await jobs.drain()
 
     assert (early, rows_early) == (0, 0)
     assert late == 2

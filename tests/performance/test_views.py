@@ -264,10 +264,10 @@ async def test_the_api_answers_a_bad_period_with_a_readable_400(as_user, alice):
 async def test_the_home_page_shows_alice_her_revenue_and_vera_the_leaderboard(
     as_user, partner_a, partner_b, alice, vera
 ):
+    from portal.lib import clock
     from portal.performance.periods import Period
-    from portal.performance.scorecards import local_today
 
-    today = local_today()
+    today = clock.today()
     await make_sale(partner_a, 12_345_00, today)
     await refresh(Period.containing(today).code)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.core.tables import OutboundEmail
-from portal.lib import jobs
+from portal.lib import clock, jobs
 from portal.support import services
 from portal.support.constants import CaseStatus
 from portal.support.escalation import check_deadlines
@@ -119,7 +119,7 @@ async def test_case_figures_count_opened_resolved_and_sla_per_partner(
     await make_case(alice)
     await make_case(carol)
     await services.reply(vera.current, a1, "Fixed.", then=CaseStatus.RESOLVED)
-    today = dt.date.today()
+    today = clock.today()
 
     figures = await case_figures(None, today - dt.timedelta(days=1), today + dt.timedelta(days=2))
     only_a = await case_figures(
