@@ -65,11 +65,36 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["DATABASE_URL"] = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
 
 
+class TestClock:
+    """The test's clock: time-machine for this process, PORTAL_CLOCK_AT for those it starts.
+
+    Processes started later (servers, workers, CLI commands) begin where this clock stands at
+    their start: the variables say which instant this clock showed at which real time.
+    """
+
+    def __init__(self, traveller: time_machine.Coordinates) -> None:
+        self._traveller = traveller
+        self._publish()
+
+    def _publish(self) -> None:
+        real = time_machine.escape_hatch.time.time()
+        os.environ["PORTAL_CLOCK_AT"] = dt.datetime.now(dt.UTC).isoformat()
+        os.environ["PORTAL_CLOCK_REAL"] = repr(real)
+
+    def move_to(self, destination: dt.datetime, tick: bool = True) -> None:
+        self._traveller.move_to(destination, tick=tick)
+        self._publish()
+
+    def shift(self, delta: dt.timedelta) -> None:
+        self._traveller.shift(delta)
+        self._publish()
+
+
 @pytest.fixture(autouse=True)
-def time_travel() -> Iterator[time_machine.Coordinates]:
-    """Every test starts at TEST_NOW, the clock ticking; `time_travel.move_to(...)` moves it on purpose."""
+def time_travel() -> Iterator[TestClock]:
+    """Every test starts at TEST_NOW, the clock ticking; `time_travel.move_to(...)` moves it."""
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
-        yield traveller
+        yield TestClock(traveller)
 
 
 SQLITE_PATH = RUN_DIR / "test.db"

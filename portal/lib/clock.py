@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from zoneinfo import ZoneInfo
 
 from portal.settings import get_settings
@@ -60,7 +61,10 @@ def _travel_for_tests() -> None:
         return
     import time_machine  # a dev dependency, needed only in test mode (hence imported here)
 
-    time_machine.travel(dt.datetime.fromisoformat(at.replace("Z", "+00:00")), tick=True).start()
+    instant = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    # The test clock showed `instant` at real time PORTAL_CLOCK_REAL: start where it stands now.
+    since = time.time() - float(os.environ.get("PORTAL_CLOCK_REAL") or time.time())
+    time_machine.travel(instant + dt.timedelta(seconds=max(since, 0.0)), tick=True).start()
 
 
 _travel_for_tests()
