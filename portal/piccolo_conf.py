@@ -4,8 +4,8 @@ import warnings
 from urllib.parse import unquote, urlparse
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
+from portal.lib.pg_engine import ResilientPostgresEngine
 from portal.lib.sqlite_pool import PooledSQLiteEngine
 from portal.settings import get_settings
 
@@ -24,7 +24,7 @@ def _engine():  # type: ignore[no-untyped-def]
         "password": unquote(url.password or "") or None,
         "database": (url.path or "/portal").lstrip("/"),
     }
-    return PostgresEngine(config=config, log_queries=False)
+    return ResilientPostgresEngine(config=config, log_queries=False)
 
 
 # SQLite's LIKE is already case-insensitive for ASCII; Piccolo warns on every ILIKE it rewrites.

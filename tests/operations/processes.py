@@ -6,10 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,7 +33,7 @@ def closed_port() -> int:
     return free_port()
 
 
-def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_http(url: str, server: Server, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -38,9 +41,8 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> N
             return
         except httpx.TransportError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            pytest.fail(f"{url} did not come up: {err[-3000:]}")
+        if server.proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{url} did not come up: {server.stop()[-3000:]}")
         time.sleep(0.2)
 
 
@@ -69,27 +71,45 @@ def scratch_database() -> Iterator[str]:
         psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@dataclass
+class Server:
+    """A running `portal serve`: its base URL, process and stderr (a file, so that a chatty
+    server never blocks on a full pipe)."""
+
+    url: str
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self) -> str:
+        """Stop it (SIGTERM) and return everything it wrote to stderr."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.log_path.read_text(errors="replace")
+
+
 @contextmanager
-def serve(
-    env: dict[str, str], *args: str, log: bool = False
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`portal serve` on a free port with `env` added; yields (base url, process)."""
+def serve(env: dict[str, str], *args: str, log: bool = False) -> Iterator[Server]:
+    """`portal serve` on a free port with `env` added."""
     port = free_port()
     full = {**os.environ, "ACCESS_LOG": "0", "LOG_LEVEL": "info" if log else "warning", **env}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "portal.cli", "serve", "--port", str(port), *args],
-        env=full,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+    with tempfile.NamedTemporaryFile(prefix="portal-serve-", suffix=".log", delete=False) as fh:
+        log_path = Path(fh.name)
+    with log_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "portal.cli", "serve", "--port", str(port), *args],
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    server = Server(f"http://127.0.0.1:{port}", proc, log_path)
     try:
-        wait_http(f"{url}/healthz", proc)
-        yield url, proc
+        wait_http(f"{server.url}/healthz", server)
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
+        log_path.unlink(missing_ok=True)

@@ -41,7 +41,8 @@ async def test_readyz_is_503_naming_storage_when_the_folder_is_unusable(client, 
 
 
 def test_readyz_of_a_running_server_names_the_database_when_it_goes_away():
-    with scratch_database() as url, serve({"DATABASE_URL": url}) as (base, _proc):
+    with scratch_database() as url, serve({"DATABASE_URL": url}) as server:
+        base = server.url
         assert httpx.get(f"{base}/readyz", timeout=10).status_code == 200
         name = url.rsplit("/", 1)[1]
         # the database refuses new connections and the live ones are cut
@@ -56,11 +57,10 @@ def test_readyz_of_a_running_server_names_the_database_when_it_goes_away():
 
 def test_portal_serve_says_at_start_up_that_redis_cannot_be_reached_and_serves_pages():
     env = {"REDIS_URL": f"redis://:hunter2@127.0.0.1:{closed_port()}/7"}
-    with serve(env) as (base, proc):
-        assert httpx.get(f"{base}/login", timeout=10).status_code == 200
-        assert httpx.get(f"{base}/readyz", timeout=10).json()["failing"] == ["redis"]
-        proc.terminate()
-        _out, err = proc.communicate(timeout=15)
-    warning = [line for line in err.decode().splitlines() if line.startswith("Warning: Redis")]
+    with serve(env) as server:
+        assert httpx.get(f"{server.url}/login", timeout=10).status_code == 200
+        assert httpx.get(f"{server.url}/readyz", timeout=10).json()["failing"] == ["redis"]
+        err = server.stop()
+    warning = [line for line in err.splitlines() if line.startswith("Warning: Redis")]
     assert len(warning) == 1 and "cannot be reached" in warning[0]
-    assert ":***@127.0.0.1" in warning[0] and "hunter2" not in err.decode()
+    assert ":***@127.0.0.1" in warning[0] and "hunter2" not in err

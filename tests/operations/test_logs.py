@@ -19,9 +19,9 @@ def _sign_in(base: str, browser: httpx.Client, email: str) -> None:
     assert response.status_code == 303
 
 
-def _lines(err: bytes) -> list[dict]:
+def _lines(err: str) -> list[dict]:
     out = []
-    for line in err.decode().splitlines():
+    for line in err.splitlines():
         if line.startswith("{"):
             out.append(json.loads(line))
     return out
@@ -29,7 +29,8 @@ def _lines(err: bytes) -> list[dict]:
 
 def test_each_request_and_job_is_one_json_line_with_ids_and_duration(alice, partner_a):
     env = {"LOG_FORMAT": "json", "ACCESS_LOG": "1", "RUN_JOBS_IN_PROCESS": "true"}
-    with serve(env, log=True) as (base, proc), httpx.Client(timeout=10) as browser:
+    with serve(env, log=True) as server, httpx.Client(timeout=10) as browser:
+        base = server.url
         _sign_in(base, browser, alice.email)
         response = browser.get(f"{base}/", headers={"X-Request-ID": "lb-7f3a.42"})
         assert response.status_code == 200 and response.headers["x-request-id"] == "lb-7f3a.42"
@@ -37,8 +38,7 @@ def test_each_request_and_job_is_one_json_line_with_ids_and_duration(alice, part
             f"{base}/login", headers={"X-Request-ID": 'bad id with spaces and "quotes"'}
         )
         assert fresh.headers["x-request-id"] not in {"", 'bad id with spaces and "quotes"'}
-        proc.terminate()
-        _out, err = proc.communicate(timeout=20)
+        err = server.stop()
     lines = _lines(err)
     home = [r for r in lines if r.get("request_id") == "lb-7f3a.42" and r["event"] == "request"]
     assert len(home) == 1
@@ -53,11 +53,10 @@ def test_each_request_and_job_is_one_json_line_with_ids_and_duration(alice, part
 
 def test_text_format_is_key_value_and_probes_stay_out_of_the_info_log():
     env = {"LOG_FORMAT": "text", "ACCESS_LOG": "1", "RUN_JOBS_IN_PROCESS": "false"}
-    with serve(env, log=True) as (base, proc):
-        httpx.get(f"{base}/login", headers={"X-Request-ID": "r-1"}, timeout=10)
-        httpx.get(f"{base}/healthz", timeout=10)
-        proc.terminate()
-        _out, err = proc.communicate(timeout=20)
-    requests = [line for line in err.decode().splitlines() if "event=request" in line]
+    with serve(env, log=True) as server:
+        httpx.get(f"{server.url}/login", headers={"X-Request-ID": "r-1"}, timeout=10)
+        httpx.get(f"{server.url}/healthz", timeout=10)
+        err = server.stop()
+    requests = [line for line in err.splitlines() if "event=request" in line]
     assert len(requests) == 1  # /login, not /healthz (served at DEBUG, for load balancers)
     assert "request_id=r-1 method=GET path=/login status=200 user_id=" in requests[0]
