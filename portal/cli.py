@@ -228,6 +228,54 @@ main.add_command(send_reports)
 
 from portal.doctor import doctor  # noqa: E402  (`portal doctor`)
 
+
+@main.command("export-data")
+@click.option("--partner", "code", required=True, help="The partner's code.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="ZIP file (default: <code>-export-<date>.zip).",
+)
+def export_data(code: str, output: str | None) -> None:
+    """Write one partner's data (JSON per table, plus its stored files) as a ZIP archive."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from portal.export import export_partner
+    from portal.lib.clock import today
+
+    console = Console(stderr=True)
+
+    async def go() -> tuple[bytes, Any]:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("tables", total=None)
+
+            def step(name: str, done: int, total: int) -> None:
+                bar.update(task, description=name[:40], completed=done, total=total)
+
+            try:
+                return await export_partner(code, step)
+            except LookupError:
+                raise click.ClickException(f"no partner with the code {code!r}") from None
+
+    data, result = run(go)
+    path = Path(output or f"{code}-export-{today():%Y%m%d}.zip")
+    path.write_bytes(data)
+    rows = sum(result.tables.values())
+    click.echo(
+        f"Wrote {path}: {rows} rows from {len(result.tables)} tables, {result.files} files"
+        + (f" ({len(result.missing_files)} stored files missing)" if result.missing_files else "")
+    )
+
+
 main.add_command(doctor)
 
 from portal.support.cli import support_group  # noqa: E402  (`portal support ingest-email|...`)
