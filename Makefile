@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo dev serve worker test test-sqlite test-postgres lint format messages \
-	compile-messages migrations check-migrations system-check bench clean
+	compile-messages migrations check-migrations system-check system-runtime system-tests bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,7 +30,13 @@ messages: $(STAMP) ## Extract strings and update the catalogs (then translate po
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output -o portal/locales/messages.pot .
 	$(BIN)/pybabel update -i portal/locales/messages.pot -d portal/locales -D messages --no-fuzzy-matching --ignore-obsolete
 
-demo: install ## Set up and start the demo on http://127.0.0.1:8000 (SQLite under ./data/)
+system-runtime: ## Install the system packages the portal needs (apt-get; sudo when not root)
+	@bash scripts/system_setup.sh runtime
+
+system-tests: ## Install and start what the tests need (PostgreSQL, Redis, chromium, poppler, fonts)
+	@bash scripts/system_setup.sh tests
+
+demo: system-runtime install ## Set up and start the demo on http://127.0.0.1:8000 (SQLite under ./data/)
 	@$(BIN)/python scripts/check_system.py --runtime
 	$(BIN)/portal migrate
 	$(BIN)/portal demo-data
@@ -46,11 +52,9 @@ serve: install ## Serve without loading demo data
 worker: install ## Run the arq worker (needs REDIS_URL)
 	$(BIN)/portal worker
 
-test: install ## Run the whole suite on SQLite and on PostgreSQL (needs the test services, see README)
+test: system-tests install ## Set up, then the suite on SQLite, on PostgreSQL, with a moved clock, and the migration check
 	@$(BIN)/python scripts/check_system.py --tests
-	TEST_DATABASE=sqlite $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
-	TEST_DATABASE=postgres $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
-	$(BIN)/python scripts/check_migrations.py
+	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test_all.sh
 
 test-sqlite: install ## Run the suite on SQLite only
 	TEST_DATABASE=sqlite $(BIN)/pytest -n 2 $(PYTEST_ARGS)

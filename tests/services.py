@@ -30,7 +30,43 @@ def require(name: str, host: str, port: int) -> None:
     pytest.skip(message)
 
 
+_redis_url: str | None = None
+
+
 def require_redis() -> str:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """A Redis database of this test process's own (tests flush it), claimed for the run.
+
+    Databases 1-15 are claimed with SET NX on a key in database 0 that expires, so two checkouts or
+    xdist workers on one host never flush each other's jobs. TEST_REDIS_URL overrides the choice.
+    """
+    global _redis_url
     require("Redis", "127.0.0.1", 6379)
-    return url
+    if _redis_url is None:
+        _redis_url = os.environ.get("TEST_REDIS_URL") or _claim_redis_db()
+    return _redis_url
+
+
+def _claim_redis_db() -> str:
+    import atexit
+
+    import redis
+
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    for db in range(1, 16):
+        key = f"portal-tests:db:{db}"
+        if client.set(key, owner, nx=True, ex=3600):
+            atexit.register(_release_redis_db, key, owner)
+            return f"redis://127.0.0.1:6379/{db}"
+    message = "every Redis database 1-15 on 127.0.0.1:6379 is claimed by other test runs"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _release_redis_db(key: str, owner: str) -> None:
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    if client.get(key) == owner.encode():
+        client.delete(key)

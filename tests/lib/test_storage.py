@@ -168,21 +168,23 @@ S3_ENDPOINT = os.environ.get("TEST_S3_ENDPOINT", "http://127.0.0.1:9199")
 
 
 async def test_files_round_trip_through_a_real_s3_compatible_server() -> None:
-    import httpx
+    import boto3  # comes with moto[server], the dev extra that runs the test server
 
-    from tests.services import reachable
+    from tests.services import require
 
     host, port = S3_ENDPOINT.split("://")[1].split(":")
-    if not reachable(host, int(port)):
-        pytest.skip(
-            f"S3-compatible server (e.g. `moto_server -p {port}`) not reachable at {S3_ENDPOINT}"
-        )
+    require(f"S3-compatible server (`make test` starts moto_server; TEST_S3_ENDPOINT={S3_ENDPOINT})", host, int(port))
     creds = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=S3_ENDPOINT,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    if "portal-test" not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        s3.create_bucket(Bucket="portal-test")
     with override(s3_bucket="portal-test", s3_endpoint_url=S3_ENDPOINT, **creds):
-        backend = storage.backend()
-        url, headers = backend.sign("PUT", "")
-        async with httpx.AsyncClient() as client:  # create the bucket (idempotent on moto/MinIO)
-            await client.put(url, headers=headers)
         stored = await store_upload(PDF, "手册.pdf", prefix="campaigns", allowed={"pdf"})
         assert await storage.read_file(stored.key) == PDF
         await storage.delete_file(stored.key)
