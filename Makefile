@@ -27,7 +27,7 @@ compile-messages: $(STAMP) ## Compile the translation catalogs (.po -> .mo)
 	@$(BIN)/pybabel compile --use-fuzzy -d portal/locales -D messages >/dev/null
 
 messages: $(STAMP) ## Extract strings and update the catalogs (then translate portal/locales/*/LC_MESSAGES/messages.po)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output -o portal/locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".* data" -k _ -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output -o portal/locales/messages.pot .
 	$(BIN)/pybabel update -i portal/locales/messages.pot -d portal/locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 system-runtime: ## Install the system packages the portal needs (apt-get; sudo when not root)

@@ -64,6 +64,7 @@ def environment() -> Environment:
         base_url=get_settings().base_url,
         nav_for=_nav_for,
         MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,  # password help texts
+        INVITATION_DAYS=get_settings().invitation_days,  # "the link expires after 7 days"
     )
     return env
 

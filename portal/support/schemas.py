@@ -27,7 +27,7 @@ class CaseForm(msgspec.Struct, kw_only=True):
     category: CaseCategory
     priority: CasePriority = CasePriority.NORMAL
     subject: Subject
-    description: Annotated[str, Meta(min_length=10, max_length=MAX_BODY)]
+    description: Annotated[str, Meta(min_length=4, max_length=MAX_BODY)]
     order_id: int | None = None
     end_customer_id: int | None = None
 
@@ -83,7 +83,7 @@ class ArticleForm(msgspec.Struct, kw_only=True):
 class CaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     category: CaseCategory
     subject: Subject
-    description: Annotated[str, Meta(min_length=10, max_length=MAX_BODY)]
+    description: Annotated[str, Meta(min_length=4, max_length=MAX_BODY)]
     priority: CasePriority = CasePriority.NORMAL
     order_id: int | None = None
     end_customer_id: int | None = None

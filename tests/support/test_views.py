@@ -230,3 +230,22 @@ async def test_home_shows_cases_waiting_for_the_partner(as_user, alice, vera):
     page = await client.get("/")
 
     assert "/cases?status=waiting_on_partner" in page.text
+
+
+async def test_a_four_character_chinese_description_is_complete(as_user, alice):
+    """Issue 12 point 8: "三箱破损" says everything; it is accepted."""
+    client = await as_user(alice)
+
+    response = await post_form(
+        client,
+        "/cases/new",
+        {
+            "category": "quality_complaint",
+            "priority": "normal",
+            "subject": "到货破损",
+            "description": "三箱破损",
+        },
+    )
+
+    assert response.status_code == 303
+    assert await SupportCase.count() == 1
