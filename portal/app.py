@@ -25,6 +25,7 @@ from portal.lib.logs import configure_logging, request_log_middleware
 from portal.routes import api_routes, page_routes
 from portal.settings import STATIC_DIR, get_settings
 from portal.templating import environment
+from portal.web import csrf_cookie_name
 
 SECURITY_HEADERS = [
     (
@@ -46,6 +47,13 @@ async def _security_headers(message: Message, scope: Scope) -> None:
         for name, value in SECURITY_HEADERS:
             if name not in present:
                 headers.append((name, value))
+        path = scope.get("path", "")
+        if (scope.get("user") is not None or path.startswith("/api/")) and not path.startswith(
+            "/static/"
+        ):
+            # a signed-in page or an API answer is never kept by a browser or a shared cache
+            headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+            headers.append((b"cache-control", b"no-store"))
         if get_settings().secure_cookies:
             headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
         message["headers"] = headers
@@ -94,7 +102,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
         guards=[access_guard],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
+            cookie_name=csrf_cookie_name(),
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="lax",

@@ -21,6 +21,10 @@ SESSION_COOKIE = "portal_session"
 LANG_COOKIE = "lang"
 
 
+def csrf_cookie_name() -> str:
+    return "__Host-csrftoken" if get_settings().secure_cookies else "csrftoken"
+
+
 def session_cookie_name() -> str:
     # __Host- cookies need https; plain name on local http.
     return f"__Host-{SESSION_COOKIE}" if get_settings().secure_cookies else SESSION_COOKIE

@@ -24,6 +24,7 @@ from portal.settings import get_settings
 from portal.web import (
     LANG_COOKIE,
     client_ip,
+    csrf_cookie_name,
     current_user,
     maybe_user,
     page,
@@ -88,6 +89,25 @@ def _session_cookie(token: str) -> Cookie:
     )
 
 
+def _signed_in(response: Redirect, token: str) -> Redirect:
+    """Set the new session cookie and drop the CSRF cookie so a fresh one is issued (rotated at
+    sign-in: a token planted or read before signing in is worth nothing after)."""
+    settings = get_settings()
+    response.cookies.append(_session_cookie(token))
+    response.cookies.append(
+        Cookie(
+            key=csrf_cookie_name(),
+            value="",
+            path="/",
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="lax",
+            max_age=0,
+        )
+    )
+    return response
+
+
 def _throttled_message(minutes: int) -> str:
     return _("Too many failed attempts. Try again in %(n)s minutes.", n=minutes)
 
@@ -133,9 +153,7 @@ class AuthPages(Controller):
                 errors={"": _("The e-mail address or password is not correct.")},
             )
         token = await sessions.start_session(user_id, ip, request.headers.get("user-agent", ""))
-        response = redirect(request, safe_next(form.next))
-        response.cookies.append(_session_cookie(token))
-        return response
+        return _signed_in(redirect(request, safe_next(form.next)), token)
 
     @post("/logout", name="auth:logout", opt=PUBLIC)
     async def logout(self, request: Request) -> Redirect:
@@ -306,8 +324,7 @@ class AuthPages(Controller):
         response = redirect(
             request, "home", flash=("success", _("Welcome! Your account is ready."))
         )
-        response.cookies.append(_session_cookie(session_token))
-        return response
+        return _signed_in(response, session_token)
 
 
 class AccountPages(Controller):

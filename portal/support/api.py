@@ -148,6 +148,11 @@ class CaseApi(Controller):
     async def create(self, request: Request, data: JSONBody[CaseIn]) -> CaseOut:
         """Open a case. Vendor staff name partner_id (and optionally requester_id)."""
         user = current_user(request)
+        if user.is_partner and data.partner_id not in (None, user.partner_id):
+            # said, not silently ignored: the integrator believes it opens a case for someone else
+            raise refusal(
+                FormError({"partner_id": _("You can open cases only for your own company.")})
+            )
         form = CaseForm(
             category=data.category,
             priority=data.priority,
