@@ -35,6 +35,8 @@ step() {  # step NAME COMMAND...: run, remember the outcome and pytest's closing
   last=$(grep -E '(passed|failed|error|no tests ran)' "$logs/$name.log" | grep -E '^=+ .* =+$|^[0-9]+ (passed|failed)' | tail -n 1 | tr -d '=' | sed 's/^ *//; s/ *$//')
   if [ "$rc" -eq 0 ]; then
     summary+=("PASS  $name${last:+: $last}")
+  elif [ "$rc" -eq 5 ]; then  # pytest: no tests collected (PYTEST_ARGS selected none here)
+    summary+=("PASS  $name: no tests selected")
   else
     summary+=("FAIL  $name (exit $rc)${last:+: $last}")
     status=1

@@ -37,7 +37,9 @@ def require_redis() -> str:
     """A Redis database of this test process's own (tests flush it), claimed for the run.
 
     Databases 1-15 are claimed with SET NX on a key in database 0 that expires, so two checkouts or
-    xdist workers on one host never flush each other's jobs. TEST_REDIS_URL overrides the choice.
+    xdist workers on one host never flush each other's jobs; a database that already holds keys
+    (say, a run with TEST_REDIS_URL pointing at it) is passed over. TEST_REDIS_URL overrides the
+    choice.
     """
     global _redis_url
     require("Redis", "127.0.0.1", 6379)
@@ -55,6 +57,10 @@ def _claim_redis_db() -> str:
     client = redis.Redis(host="127.0.0.1", port=6379, db=0)
     for db in range(1, 16):
         key = f"portal-tests:db:{db}"
+        with redis.Redis(host="127.0.0.1", port=6379, db=db) as other:
+            in_use = other.dbsize() > 0
+        if in_use or client.exists(key):
+            continue  # claimed, or holding someone's keys (a TEST_REDIS_URL run): never flushed
         if client.set(key, owner, nx=True, ex=3600):
             atexit.register(_release_redis_db, key, owner)
             return f"redis://127.0.0.1:6379/{db}"
