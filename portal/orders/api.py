@@ -112,6 +112,7 @@ def order_out(order: dict[str, Any], detail: dict[str, Any] | None = None) -> Or
         note=order.get("note", ""),
         delivery_address=order.get("delivery_address", ""),
         end_customer_name=order.get("end_customer_name", ""),
+        end_customer_id=order.get("end_customer_id"),
         submitted_by=order.get("submitted_by_name", ""),
         submitted_at=order["submitted_at"],
         reject_reason=order.get("reject_reason", ""),
@@ -226,16 +227,30 @@ class OrderApi(Controller):
         user = current_user(request)
         lines = [services.LineRequest(line.sku.strip(), line.quantity) for line in data.lines]
         key = request.headers.get("idempotency-key")
+        end_customer_name = data.end_customer_name
+        if data.end_customer_id is not None:
+            from portal.customers.services import get_customer_name_for_user
+
+            try:  # the customers access door: another partner's customer is not found
+                end_customer_name = await get_customer_name_for_user(user, data.end_customer_id)
+            except NotFound:
+                raise not_found() from None
         try:
             placed = await services.place_order(
                 user,
                 lines,
                 note=data.note,
                 delivery_address=data.delivery_address,
-                end_customer_name=data.end_customer_name,
+                end_customer_name=end_customer_name,
+                end_customer_id=data.end_customer_id,
                 idempotency_key=key,
                 request_hash=services.request_fingerprint(
-                    lines, data.note, data.delivery_address, data.end_customer_name
+                    lines,
+                    data.note,
+                    data.delivery_address,
+                    end_customer_name
+                    if data.end_customer_id is None
+                    else f"{end_customer_name}#{data.end_customer_id}",
                 ),
             )
         except FormError as exc:

@@ -209,6 +209,8 @@ class OrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: Text2000 = ""
     delivery_address: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    # One of the caller's customers (GET /api/v1/customers); the order then shows on its page.
+    end_customer_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
 class OrderLineOut(msgspec.Struct, kw_only=True):
@@ -253,6 +255,7 @@ class OrderOut(msgspec.Struct, kw_only=True):
     note: str
     delivery_address: str
     end_customer_name: str
+    end_customer_id: int | None
     submitted_by: str
     submitted_at: dt.datetime
     reject_reason: str

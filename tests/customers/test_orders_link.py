@@ -68,3 +68,32 @@ async def test_a_customer_on_a_support_case_is_shared_and_shows_on_its_page(as_u
 
     assert shared["name"] == "Case Customer Ltd"
     assert "Door controller offline" in page.text and f"/cases/{case_id}" in page.text
+
+
+async def test_an_api_order_names_its_end_customer_by_id_and_shows_on_its_page(
+    client, as_user, alice, carol
+):
+    """Issue 12 point 17: end_customer_id on POST /api/v1/orders, through the customers door."""
+    from tests.factories import bearer_headers
+    from tests.orders.factories import make_product
+
+    await make_product("API-LINK", stock=20)
+    customer_id = await make_customer(alice.current, "API End Customer")
+    foreign = await make_customer(carol.current, "Carol's customer")
+    headers = await bearer_headers(client, alice)
+    body = {"lines": [{"sku": "API-LINK", "quantity": 1}]}
+
+    placed = await client.post(
+        "/api/v1/orders", json={**body, "end_customer_id": customer_id}, headers=headers
+    )
+    refused = await client.post(
+        "/api/v1/orders", json={**body, "end_customer_id": foreign}, headers=headers
+    )
+
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["end_customer_id"] == customer_id
+    assert placed.json()["end_customer_name"] == "API End Customer"
+    assert refused.status_code == 404 and refused.json()["error"]
+    assert await Order.count() == 1
+    page = await (await as_user(alice)).get(f"/customers/{customer_id}")
+    assert placed.json()["number"] in page.text
