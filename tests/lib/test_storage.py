@@ -173,7 +173,11 @@ async def test_files_round_trip_through_a_real_s3_compatible_server() -> None:
     from tests.services import require
 
     host, port = S3_ENDPOINT.split("://")[1].split(":")
-    require(f"S3-compatible server (`make test` starts moto_server; TEST_S3_ENDPOINT={S3_ENDPOINT})", host, int(port))
+    require(
+        f"S3-compatible server (`make test` starts moto_server; TEST_S3_ENDPOINT={S3_ENDPOINT})",
+        host,
+        int(port),
+    )
     creds = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
     s3 = boto3.client(
         "s3",
