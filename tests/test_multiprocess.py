@@ -70,6 +70,7 @@ async def test_login_on_one_process_is_valid_on_the_other_and_logout_ends_both(t
         # the same cookies on the other process: signed in, and the CSRF secret is shared
         home = browser.get(f"{two}/")
         assert home.status_code == 200 and "Alice" in home.text
+        token = browser.cookies["csrftoken"]  # rotated at sign-in
         logout = browser.post(f"{two}/logout", data={"_csrf_token": token})
         assert logout.status_code == 303
         # replay the old session cookie on the first process: it is gone there too
