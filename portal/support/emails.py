@@ -12,6 +12,8 @@ Internal notes and escalations never reach partners.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import importlib
 import importlib.util
 from typing import Any
@@ -46,6 +48,28 @@ def reply_address(token: str) -> str:
         return ""
     local, domain = address.rsplit("@", 1)
     return f"{local}+{token}@{domain}"
+
+
+def recipient_token(case_token: str, user_id: int) -> str:
+    """The reply token of one case for one recipient: <case token>-<user id>-<HMAC tag>.
+
+    A reply is attributed only to the user the address was issued to, so a partner user cannot
+    answer in a colleague's or the vendor's name by changing From:.
+    """
+    tag = hmac.new(
+        get_settings().secret_key.encode(), f"{case_token}:{user_id}".encode(), hashlib.sha256
+    ).hexdigest()[:16]
+    return f"{case_token}-{user_id}-{tag}"
+
+
+def token_user(token: str) -> int | None:
+    """The user id a recipient token was issued to, or None when its tag does not match."""
+    case_token, _sep, rest = token.partition("-")
+    user, _sep, _tag = rest.partition("-")
+    if not (user.isascii() and user.isdigit() and len(user) <= 12):
+        return None
+    expected = recipient_token(case_token, int(user))
+    return int(user) if hmac.compare_digest(expected, token.lower()) else None
 
 
 async def _users(ids: list[int]) -> list[dict[str, Any]]:
@@ -96,9 +120,9 @@ async def send_case_email(
         "by_email": bool(reply_address(case["reply_token"])) and not vendor,
         **context,
     }
-    email_id = await email.queue_email(
-        user["email"], name, full, _locale(user), reply_to=reply_address(case["reply_token"])
-    )
+    # vendor staff answer in the console: their e-mails carry no reply address
+    reply_to = "" if vendor else reply_address(recipient_token(case["reply_token"], user["id"]))
+    email_id = await email.queue_email(user["email"], name, full, _locale(user), reply_to=reply_to)
     await CaseEmail.insert(
         CaseEmail(email_id=email_id, support_case=case["id"], recipient_id=user["id"])
     )

@@ -1,8 +1,11 @@
 """Replies by e-mail: one RFC 822 message becomes a public reply on its case.
 
 The case is found by the token in the recipient address (support+<token>@domain, the Reply-To
-of every case e-mail), or else by In-Reply-To/References pointing at one of our case e-mails.
-The sender must be an active user of the case's partner (or vendor staff who can see the case).
+of every case e-mail, issued per recipient), or else by In-Reply-To/References pointing at one of
+our case e-mails. The sender must be the very user that address or e-mail was sent to, an active
+user of the case's partner: vendor staff answer in the console (authorship never comes from mail
+headers). When the MTA adds Authentication-Results, a failed DMARC or SPF check is refused.
+Every refusal is recorded in the audit log.
 Quoted text and signatures are stripped. Anything else is refused with a reason and nothing is
 written; a message seen before (same Message-ID) is accepted once.
 """
@@ -18,16 +21,19 @@ from email.utils import getaddresses, parseaddr
 
 from portal.auth.sessions import _current_user
 from portal.auth.tables import User
+from portal.core import audit
 from portal.core.tables import OutboundEmail
 from portal.lib.forms import FormError
 from portal.support.case_files import Upload
 from portal.support.case_status import StatusConflict
 from portal.support.cases import reply
 from portal.support.constants import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, Channel
+from portal.support.emails import token_user
 from portal.support.tables import CaseEmail, CaseMessage, SupportCase
 from portal.tenancy import NotFound
 
-TOKEN_RE = re.compile(r"^[^+@\s]+\+([0-9a-f]{20})@", re.IGNORECASE)
+TOKEN_RE = re.compile(r"^[^+@\s]+\+([0-9a-f]{20})(-\d{1,12}-[0-9a-f]{16})?@", re.IGNORECASE)
+AUTH_FAIL_RE = re.compile(r"\b(dmarc|spf)\s*=\s*(fail|softfail)\b", re.IGNORECASE)
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 QUOTE_HEADERS = [
     re.compile(r"^On .{5,200} wrote:\s*$"),
@@ -100,7 +106,11 @@ def attachments(message: EmailMessage) -> list[Upload]:
 
 
 async def find_case(message: EmailMessage) -> dict[str, object]:
-    """The case by the address token, else by In-Reply-To/References; Refused otherwise."""
+    """The case and the user it wrote to, by the address token, else by In-Reply-To/References.
+
+    Returns {"id", "partner", "recipient"}; Refused otherwise (an address without a valid
+    recipient part counts as no address).
+    """
     recipients = getaddresses(
         [
             str(v)
@@ -110,14 +120,20 @@ async def find_case(message: EmailMessage) -> dict[str, object]:
     )
     for _name, address in recipients:
         match = TOKEN_RE.match(address.strip())
-        if match:
-            row = (
-                await SupportCase.select(SupportCase.id, SupportCase.partner)
-                .where(SupportCase.reply_token == match.group(1).lower())
-                .first()
-            )
-            if row:
-                return row
+        if not match:
+            continue
+        if not match.group(2):
+            raise Refused("the reply address has no recipient part (an old e-mail?)")
+        user_id = token_user((match.group(1) + match.group(2)).lower())
+        if user_id is None:
+            raise Refused("the reply address token is not valid")
+        row = (
+            await SupportCase.select(SupportCase.id, SupportCase.partner)
+            .where(SupportCase.reply_token == match.group(1).lower())
+            .first()
+        )
+        if row:
+            return {**row, "recipient": user_id}
     refs = " ".join(str(message.get(h, "")) for h in ("In-Reply-To", "References"))
     ids = re.findall(r"<[^<>\s]+>", refs)
     if ids:
@@ -128,18 +144,46 @@ async def find_case(message: EmailMessage) -> dict[str, object]:
         )
         if mail:
             link = (
-                await CaseEmail.select(CaseEmail.support_case.id, CaseEmail.support_case.partner)
+                await CaseEmail.select(
+                    CaseEmail.support_case.id,
+                    CaseEmail.support_case.partner,
+                    CaseEmail.recipient_id,
+                )
                 .where(CaseEmail.email_id == mail["id"])
                 .first()
             )
             if link:
-                return {"id": link["support_case.id"], "partner": link["support_case.partner"]}
+                return {
+                    "id": link["support_case.id"],
+                    "partner": link["support_case.partner"],
+                    "recipient": link["recipient_id"],
+                }
     raise Refused("no case token in the recipient address and no known In-Reply-To")
 
 
+def check_authentication(message: EmailMessage) -> None:
+    """Refuse a message the receiving MTA found failing DMARC or SPF."""
+    for value in message.get_all("Authentication-Results", []):
+        failed = AUTH_FAIL_RE.search(str(value))
+        if failed:
+            raise Refused(f"{failed.group(1).upper()} check failed ({failed.group(2).lower()})")
+
+
 async def ingest(raw: bytes) -> Accepted:
-    """Add one inbound e-mail to its case as a public reply; Refused writes nothing."""
+    """Add one inbound e-mail to its case as a public reply; Refused writes nothing but the
+    audit entry that records the refusal."""
+    try:
+        return await _ingest(raw)
+    except Refused as exc:
+        await audit.record(
+            "inbound_email.refused", target_type="inbound_email", detail=exc.reason[:500]
+        )
+        raise
+
+
+async def _ingest(raw: bytes) -> Accepted:
     message = parse(raw)
+    check_authentication(message)
     case = await find_case(message)
     _name, sender = parseaddr(str(message.get("From", "")))
     if not sender:
@@ -164,9 +208,13 @@ async def ingest(raw: bytes) -> Accepted:
     if row is None or not row["is_active"]:
         raise Refused(f"sender {sender} is not a portal user")
     actor = _current_user(row)
-    if actor.is_partner and actor.partner_id != case["partner"]:
+    if not actor.is_partner:
+        raise Refused(f"sender {sender} is vendor staff: vendor replies are written in the console")
+    if row["id"] != case["recipient"]:
+        raise Refused(f"sender {sender} is not the recipient this reply address was issued to")
+    if actor.partner_id != case["partner"]:
         raise Refused(f"sender {sender} is not a user of the case's partner")
-    if actor.is_partner and row["partner.status"] != "active":
+    if row["partner.status"] != "active":
         raise Refused(f"the partner of {sender} is not active")
     message_id = str(message.get("Message-ID", "")).strip() or None
     if message_id:

@@ -6,10 +6,18 @@ from email.message import EmailMessage
 
 import pytest
 
+from portal.core.tables import AuditEntry
 from portal.settings import override
 from portal.support import inbound
-from portal.support.tables import CaseMessage
+from portal.support.emails import recipient_token
+from portal.support.tables import CaseMessage, SupportCase
 from tests.support.factories import case_row, make_case
+
+
+async def address(case_id: int, persona) -> str:
+    """The reply address a case e-mail to this persona carries."""
+    token = (await case_row(case_id))["reply_token"]
+    return f"support+{recipient_token(token, persona.id)}@portal.test"
 
 
 def message(
@@ -37,9 +45,7 @@ On Thu, 26 Nov 2026 at 10:00, Support <support@portal.test> wrote:
 
 async def test_a_reply_to_the_case_address_becomes_a_public_reply_without_the_quote(alice):
     case_id = await make_case(alice)
-    token = (await case_row(case_id))["reply_token"]
-
-    accepted = await inbound.ingest(message(alice.email, f"support+{token}@portal.test", QUOTED))
+    accepted = await inbound.ingest(message(alice.email, await address(case_id, alice), QUOTED))
 
     saved = await CaseMessage.select().where(CaseMessage.id == accepted.message_id).first()
     assert accepted.case_id == case_id
@@ -49,8 +55,7 @@ async def test_a_reply_to_the_case_address_becomes_a_public_reply_without_the_qu
 
 async def test_the_same_message_twice_is_added_once(alice):
     case_id = await make_case(alice)
-    token = (await case_row(case_id))["reply_token"]
-    raw = message(alice.email, f"support+{token}@portal.test", "Thanks!")
+    raw = message(alice.email, await address(case_id, alice), "Thanks!")
 
     first = await inbound.ingest(raw)
     second = await inbound.ingest(raw)
@@ -61,10 +66,8 @@ async def test_the_same_message_twice_is_added_once(alice):
 
 async def test_a_sender_of_another_partner_is_refused_and_nothing_is_written(alice, carol):
     case_id = await make_case(alice)
-    token = (await case_row(case_id))["reply_token"]
-
     with pytest.raises(inbound.Refused):
-        await inbound.ingest(message(carol.email, f"support+{token}@portal.test", "Let me in"))
+        await inbound.ingest(message(carol.email, await address(case_id, alice), "Let me in"))
 
     assert await CaseMessage.count() == 0
 
@@ -101,8 +104,7 @@ async def test_a_reply_that_lost_the_address_finds_its_case_through_in_reply_to(
 
 async def test_the_inbound_endpoint_needs_the_secret(client, alice):
     case_id = await make_case(alice)
-    token = (await case_row(case_id))["reply_token"]
-    raw = message(alice.email, f"support+{token}@portal.test", "By webhook")
+    raw = message(alice.email, await address(case_id, alice), "By webhook")
 
     with override(inbound_email_secret="s3cret-value"):
         refused = await client.post(
@@ -128,8 +130,7 @@ async def test_the_cli_reads_a_message_from_standard_input(alice):
     import sys
 
     case_id = await make_case(alice)
-    token = (await case_row(case_id))["reply_token"]
-    raw = message(alice.email, f"support+{token}@portal.test", "From the MTA")
+    raw = message(alice.email, await address(case_id, alice), "From the MTA")
 
     async def cli(data: bytes) -> tuple[int, bytes]:
         proc = await asyncio.create_subprocess_exec(
@@ -164,3 +165,84 @@ async def test_the_inbound_endpoint_is_closed_without_a_configured_secret(client
 
     assert response.status_code == 503
     assert "error" in response.json()
+
+
+# --- impersonation (issue 14 point 1) ---------------------------------------------------------
+
+
+async def _nothing_written_and_recorded(case_id: int, reason: str) -> None:
+    by_mail = (CaseMessage.support_case == case_id) & (CaseMessage.channel == "email")
+    assert await CaseMessage.count().where(by_mail) == 0
+    case = await SupportCase.select().where(SupportCase.id == case_id).first()
+    assert case["first_responded_at"] is None and case["vendor_replies"] == 0
+    refusals = await AuditEntry.select(AuditEntry.detail).where(
+        AuditEntry.action == "inbound_email.refused"
+    )
+    assert any(reason in r["detail"] for r in refusals), refusals
+
+
+async def test_a_vendor_from_header_on_a_partner_address_is_refused(alice, vera):
+    case_id = await make_case(alice)
+    raw = message(vera.email, await address(case_id, alice), "Solved, closing. (not really)")
+
+    with pytest.raises(inbound.Refused):
+        await inbound.ingest(raw)
+
+    await _nothing_written_and_recorded(case_id, "vendor")
+
+
+async def test_a_colleague_cannot_answer_through_alices_address(alice, bob):
+    case_id = await make_case(alice)
+
+    with pytest.raises(inbound.Refused):
+        await inbound.ingest(message(bob.email, await address(case_id, alice), "In her name"))
+
+    await _nothing_written_and_recorded(case_id, "not the recipient")
+
+
+async def test_the_bare_case_address_and_a_forged_tag_are_refused(alice):
+    case_id = await make_case(alice)
+    token = (await case_row(case_id))["reply_token"]
+    forged = f"support+{token}-{alice.id}-0123456789abcdef@portal.test"
+
+    for to in (f"support+{token}@portal.test", forged):
+        with pytest.raises(inbound.Refused):
+            await inbound.ingest(message(alice.email, to, "Hello"))
+
+    await _nothing_written_and_recorded(case_id, "token")
+
+
+async def test_failed_dmarc_or_spf_is_refused(alice):
+    case_id = await make_case(alice)
+    to = await address(case_id, alice)
+    for n, result in enumerate(
+        ["mx.portal.test; dmarc=fail (p=reject) header.from=partner-a.test", "mx; spf=fail"]
+    ):
+        raw = message(alice.email, to, "Hi", message_id=f"<a{n}@x>", Authentication_Results=result)
+        with pytest.raises(inbound.Refused):
+            await inbound.ingest(raw)
+    await _nothing_written_and_recorded(case_id, "check failed")
+    passed = "mx.portal.test; spf=pass; dmarc=pass header.from=partner-a.test"
+    ok = message(alice.email, to, "Fine", message_id="<ok@x>", Authentication_Results=passed)
+    assert (await inbound.ingest(ok)).case_id == case_id
+
+
+async def test_in_reply_to_is_attributed_only_to_its_recipient(alice, bob, vera):
+    from portal.core.tables import OutboundEmail
+    from portal.lib import jobs
+    from portal.support import services
+
+    case_id = await make_case(alice)
+    await services.reply(vera.current, case_id, "Which firmware?")
+    await jobs.drain()
+    sent = (
+        await OutboundEmail.select(OutboundEmail.message_id)
+        .where((OutboundEmail.kind == "case_reply") & (OutboundEmail.to_address == alice.email))
+        .first()
+    )
+    raw = message(bob.email, "support@portal.test", "2.0.3", In_Reply_To=sent["message_id"])
+
+    with pytest.raises(inbound.Refused):
+        await inbound.ingest(raw)
+
+    assert await CaseMessage.count().where(CaseMessage.body == "2.0.3") == 0
