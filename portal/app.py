@@ -21,6 +21,7 @@ from portal.auth.constants import Access
 from portal.auth.guards import access_guard, auth_middleware
 from portal.db import close_pool, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
+from portal.lib.inputs import input_guard
 from portal.lib.logs import configure_logging, request_log_middleware
 from portal.routes import api_routes, page_routes
 from portal.settings import STATIC_DIR, get_settings
@@ -98,7 +99,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
                 send_as_attachment=False,
             ),
         ],
-        middleware=[request_log_middleware, auth_middleware],
+        middleware=[request_log_middleware, auth_middleware, input_guard],
         guards=[access_guard],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -8,7 +8,12 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    ValidationException,
+)
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from markupsafe import escape
@@ -114,6 +119,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
                 else {"error": detail, "status": status},
                 status_code=status,
             )
+        if type(exc) is ClientException and exc.detail and exc.detail != "Bad Request":
+            message = exc.detail  # a reason given in the user's language (e.g. lib/inputs)
         return _error_page(request, status, message)
     if isinstance(exc, NotAuthorizedException) and not _is_api(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, get_args, get_origin
 import msgspec
 
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import clean_text, has_nul
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -38,6 +39,33 @@ def _base_type(tp: Any) -> Any:
         inner = [a for a in get_args(tp) if a is not type(None)]
         return _base_type(inner[0]) if len(inner) == 1 else tp
     return tp
+
+
+# a text field this short is one line (names, subjects, titles): CR/LF in it is refused
+ONE_LINE_MAX = 200
+
+
+def _one_line(tp: Any) -> bool:
+    try:
+        info: Any = msgspec.inspect.type_info(tp)
+    except TypeError:
+        return False
+    if isinstance(info, msgspec.inspect.UnionType):
+        info = next((t for t in info.types if isinstance(t, msgspec.inspect.StrType)), None)
+    return (
+        isinstance(info, msgspec.inspect.StrType)
+        and info.max_length is not None
+        and info.max_length <= ONE_LINE_MAX
+    )
+
+
+def text_error(raw: str, one_line: bool) -> str | None:
+    """The message for a value that cannot be stored as typed, or None."""
+    if has_nul(raw):
+        return _("Contains characters that are not allowed.")
+    if one_line and ("\n" in raw or "\r" in raw):
+        return _("Enter a single line.")
+    return None
 
 
 def friendly(message: str, base: Any) -> str:
@@ -77,7 +105,14 @@ def read_form(
             continue
         if get_origin(base) is list:
             items = list(getall(field.name, [])) if getall else list(data.get(field.name) or [])
-            items = [i.strip() if isinstance(i, str) else i for i in items if i not in ("", None)]
+            items = [
+                clean_text(i).strip() if isinstance(i, str) and not has_nul(i) else i
+                for i in items
+                if i not in ("", None)
+            ]
+            if any(isinstance(i, str) and has_nul(i) for i in items):
+                errors[field.name] = _("Contains characters that are not allowed.")
+                continue
             values[field.name] = items
             try:
                 converted[field.name] = msgspec.convert(items, field.type, strict=False)
@@ -86,7 +121,11 @@ def read_form(
             continue
         raw = data.get(field.name)
         if isinstance(raw, str):
-            raw = raw.strip()
+            if message := text_error(raw.strip(), _one_line(field.type)):
+                errors[field.name] = message
+                values[field.name] = clean_text(raw)
+                continue
+            raw = clean_text(raw).strip()
         values[field.name] = raw if raw is not None else ""
         if raw in (None, ""):
             if _is_optional(field.type):

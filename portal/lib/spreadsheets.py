@@ -12,14 +12,18 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from portal.lib.inputs import CONTROL_RE
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe(value: Any) -> Any:
     """A cell value that no spreadsheet will evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        # stored text may hold control characters that no XLSX can carry: never fail an export
+        value = CONTROL_RE.sub("", value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     return value
