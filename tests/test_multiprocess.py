@@ -77,3 +77,36 @@ async def test_login_on_one_process_is_valid_on_the_other_and_logout_ends_both(t
         browser.cookies.set("portal_session", login.cookies["portal_session"])
         after = browser.get(f"{one}/")
         assert after.status_code == 303 and after.headers["location"].startswith("/login")
+
+
+async def test_parallel_wrong_passwords_over_two_processes_get_at_most_the_limit_checked(
+    two_servers, alice
+):
+    """12 simultaneous guesses for one account, split over both processes: the attempt is
+    counted before the password check, so only LOGIN_MAX_FAILURES_PER_ACCOUNT (5) are checked."""
+    import asyncio
+
+    from portal.core.tables import AuditEntry
+
+    async def guess(base: str, n: int, password: str = "") -> int:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as browser:
+            await browser.get("/login")
+            response = await browser.post(
+                "/login",
+                data={
+                    "_csrf_token": browser.cookies["csrftoken"],
+                    "email": alice.email,
+                    "password": password or f"wrong-guess-{n}",
+                },
+            )
+            return response.status_code
+
+    codes = await asyncio.gather(*[guess(two_servers[n % 2], n) for n in range(12)])
+    checked = await AuditEntry.count().where(AuditEntry.action == "login.failure")
+    assert sorted(set(codes)) == [400, 429]
+    assert codes.count(400) == checked <= 5
+    # (a guess may be refused while others are in flight: never more than the limit checked)
+    for n in range(5 - checked):
+        assert await guess(two_servers[n % 2], 100 + n) == 400
+    # the limit is reached: the right password is refused too while the account is locked
+    assert await guess(two_servers[0], 0, PASSWORD) == 429

@@ -11,8 +11,10 @@ import datetime as dt
 
 from piccolo.custom_types import Combinable
 
+from portal.auth import throttle
 from portal.auth.schemas import CurrentUser
-from portal.auth.tables import ApiToken, AuthSession, LoginAttempt, User
+from portal.auth.tables import ApiToken, AuthSession, User
+from portal.auth.throttle import Throttled as Throttled  # re-exported for callers
 from portal.core import audit
 from portal.lib.clock import now
 from portal.lib.security import new_token, token_hash, verify_password
@@ -36,54 +38,37 @@ _USER_COLUMNS = (
 )
 
 
-class Throttled(Exception):
-    """Too many failed attempts for this account or address; `minutes` until it lifts."""
-
-    def __init__(self, minutes: int) -> None:
-        super().__init__(minutes)
-        self.minutes = minutes
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def check_throttle(email: str, ip: str) -> None:
-    """Raise Throttled when the account or the IP had too many failures in the window."""
+def login_limits(email: str, ip: str) -> list[tuple[str, int]]:
+    """The sign-in keys and their limits: the account, and the client address."""
     settings = get_settings()
-    since = now() - dt.timedelta(minutes=settings.login_window_minutes)
-    limits = (
+    return [
         (f"acct:{normalise_email(email)}", settings.login_max_failures_per_account),
         (f"ip:{ip}", settings.login_max_failures_per_ip),
-    )
-    for key, limit in limits:
-        failures = await LoginAttempt.count().where(
-            (LoginAttempt.key == key)
-            & (LoginAttempt.attempted_at > since)
-            & (LoginAttempt.succeeded == False)  # noqa: E712 (Piccolo column comparison)
-        )
-        if failures >= limit:
-            raise Throttled(settings.login_window_minutes)
+    ]
 
 
-async def _note_attempt(email: str, ip: str, succeeded: bool) -> None:
-    moment = now()
-    await LoginAttempt.insert(
-        LoginAttempt(
-            key=f"acct:{normalise_email(email)}", attempted_at=moment, succeeded=succeeded
-        ),
-        LoginAttempt(key=f"ip:{ip}", attempted_at=moment, succeeded=succeeded),
-    )
+def login_window() -> dt.timedelta:
+    return dt.timedelta(minutes=get_settings().login_window_minutes)
+
+
+async def check_throttle(email: str, ip: str) -> None:
+    """Raise Throttled when the account or the IP already had too many failures in the window."""
+    await throttle.check(login_limits(email, ip), login_window())
 
 
 async def authenticate(email: str, password: str, ip: str, purpose: str = "login") -> int | None:
     """The user id when e-mail and password match an active user of an active partner.
 
     Unknown e-mail, wrong password, disabled user and suspended partner all give None (the caller
-    shows one message); raises Throttled before checking anything when over the limit.
+    shows one message); raises Throttled, checking nothing, when over the limit.
     """
     email = normalise_email(email)
-    await check_throttle(email, ip)
+    # counted before the slow password check, so parallel guesses cannot all get through
+    attempt_ids = await throttle.take(login_limits(email, ip), login_window())
     row = (
         await User.select(
             User.id, User.email, User.password_hash, User.is_active, User.partner.status
@@ -95,7 +80,8 @@ async def authenticate(email: str, password: str, ip: str, purpose: str = "login
     usable = bool(
         ok and row and row["is_active"] and row["partner.status"] in (None, PartnerStatus.ACTIVE)
     )
-    await _note_attempt(email, ip, usable)
+    if usable:
+        await throttle.clear(attempt_ids)
     await audit.record(
         f"{purpose}.success" if usable else f"{purpose}.failure",
         actor_email=email,
@@ -303,5 +289,5 @@ async def revoke_api_token(user: CurrentUser, token_id: int) -> bool:
 
 
 async def prune_attempts(older_than: dt.timedelta = dt.timedelta(days=2)) -> None:
-    await LoginAttempt.delete().where(LoginAttempt.attempted_at < now() - older_than)
+    await throttle.prune(older_than)
     await AuthSession.delete().where(AuthSession.expires_at < now())
