@@ -159,11 +159,8 @@ async def _table_names() -> list[str]:
 _pg_tables: list[str] = []
 
 
-@pytest.fixture(autouse=True)
-async def clean_database(database: None) -> AsyncIterator[None]:
-    """Every test starts from the freshly migrated template (tiers included)."""
-    from portal.lib import jobs
-
+async def reset_database() -> None:
+    """Bring this worker's database back to the freshly migrated template (tiers included)."""
     if BACKEND == "sqlite":
         from portal.db import engine
 
@@ -194,6 +191,15 @@ async def clean_database(database: None) -> AsyncIterator[None]:
     from portal.settings import get_settings
 
     shutil.rmtree(get_settings().outbox_dir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(database: None) -> AsyncIterator[None]:
+    """Every test starts from the freshly migrated template (tiers included). A module may
+    override this fixture (tests/matrix.py: a world shared by the module's tests)."""
+    from portal.lib import jobs
+
+    await reset_database()
     yield
     await jobs.drain()
 

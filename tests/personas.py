@@ -28,51 +28,90 @@ async def make_user(*args: Any, **kwargs: Any) -> Persona:
     return await factory(*args, **kwargs)
 
 
-@pytest.fixture
-async def partner_a() -> int:
-    return await make_partner(name="华东智联科技有限公司", name_en="Partner A", province="SH")
+PARTNER_A = {"name": "华东智联科技有限公司", "name_en": "Partner A", "province": "SH"}
+PARTNER_B = {
+    "name": "岭南优品贸易有限公司",
+    "name_en": "Partner B",
+    "province": "GD",
+    "kind": "distributor",
+    "tier": "silver",
+}
 
 
-@pytest.fixture
-async def partner_b() -> int:
-    return await make_partner(
-        name="岭南优品贸易有限公司",
-        name_en="Partner B",
-        province="GD",
-        kind="distributor",
-        tier="silver",
-    )
-
-
-@pytest.fixture
-async def alice(partner_a: int) -> Persona:
+async def make_alice(partner_a: int) -> Persona:
     return await make_user(Role.PARTNER_ADMIN, partner_a, "alice@partner-a.test", "Alice 张爱丽")
 
 
-@pytest.fixture
-async def bob(partner_a: int) -> Persona:
+async def make_bob(partner_a: int) -> Persona:
     return await make_user(
         Role.PARTNER_MEMBER, partner_a, "bob@partner-a.test", "Bob 李博", can_sales=True
     )
 
 
-@pytest.fixture
-async def carol(partner_b: int) -> Persona:
+async def make_carol(partner_b: int) -> Persona:
     return await make_user(Role.PARTNER_ADMIN, partner_b, "carol@partner-b.test", "Carol 林嘉欣")
 
 
-@pytest.fixture
-async def vera() -> Persona:
+async def make_vera() -> Persona:
     return await make_user(Role.VENDOR_ADMIN, None, "vera@vendor.test", "Vera 王")
 
 
-@pytest.fixture
-async def manny(partner_a: int) -> Persona:
+async def make_manny(partner_a: int) -> Persona:
     from portal.partners.tables import Partner
 
     persona = await make_user(Role.CHANNEL_MANAGER, None, "manny@vendor.test", "Manny 陈")
     await Partner.update({Partner.channel_manager_id: persona.id}).where(Partner.id == partner_a)
     return persona
+
+
+async def make_personas() -> tuple[int, int, dict[str, Persona | None]]:
+    """Partners A and B and every persona at once (anon = None), as the fixtures make them."""
+    a = await make_partner(**PARTNER_A)
+    b = await make_partner(**PARTNER_B)
+    personas: dict[str, Persona | None] = {
+        "alice": await make_alice(a),
+        "bob": await make_bob(a),
+        "carol": await make_carol(b),
+        "vera": await make_vera(),
+        "manny": await make_manny(a),
+        "anon": None,
+    }
+    return a, b, personas
+
+
+@pytest.fixture
+async def partner_a() -> int:
+    return await make_partner(**PARTNER_A)
+
+
+@pytest.fixture
+async def partner_b() -> int:
+    return await make_partner(**PARTNER_B)
+
+
+@pytest.fixture
+async def alice(partner_a: int) -> Persona:
+    return await make_alice(partner_a)
+
+
+@pytest.fixture
+async def bob(partner_a: int) -> Persona:
+    return await make_bob(partner_a)
+
+
+@pytest.fixture
+async def carol(partner_b: int) -> Persona:
+    return await make_carol(partner_b)
+
+
+@pytest.fixture
+async def vera() -> Persona:
+    return await make_vera()
+
+
+@pytest.fixture
+async def manny(partner_a: int) -> Persona:
+    return await make_manny(partner_a)
 
 
 async def sign_in(client: Any, persona: Persona) -> Any:

@@ -1,32 +1,40 @@
-"""The permission matrix of every communications page and API route, for every persona.
+"""The permission matrix of every communications route, page and API, read and write, for every
+persona.
 
 alice = admin of partner A, bob = member of A (sales only), carol = admin of B, vera = vendor
-admin, manny = channel manager of A, anon = not signed in. {a} = a campaign addressed to A only,
-{both} = one addressed to all, {fa}/{fboth} = their files, {ra} = a feedback request for A only.
+admin, manny = channel manager of A, anon = not signed in. {ka} = a campaign addressed to A only,
+{both} = one addressed to all, {fa}/{fboth} = their files, {ra} = a feedback request for A only
+({nps}/{csat}/{q} its questions), {na} = a notification of alice.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.communications.factories import make_campaign, make_request, png_bytes
-from tests.matrix import row, wrong_answers
+from portal.communications import campaigns
+from portal.communications.notifications import notify
+from portal.communications.tables import CampaignFile, Notification
+from tests.communications.factories import make_campaign, make_request, png_bytes, question_ids
+from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 
-PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
-A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 403, "manny": 403, "anon": 303}
-USER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 303}
-CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
-ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
+__all__ = ["clean_database"]
+
+PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 403, "manny": 403, "anon": LOGIN}
+USER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": LOGIN}
+CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": LOGIN}
+ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": LOGIN}
 API_READ = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
 API_A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 200, "manny": 200, "anon": 401}
+ADMIN = {"alice": 403, "bob": 403, "carol": 403, "manny": 403, "anon": LOGIN}
 
 
 MATRIX = [
     row("/campaigns/", **PARTNER_PAGE),
     row("/campaigns/{both}", **PARTNER_PAGE),
-    row("/campaigns/{a}", **A_ONLY),
-    row("/campaigns/{a}/files/{fa}", **A_ONLY),
-    row("/campaigns/{a}/files/{fa}/preview", **A_ONLY),
+    row("/campaigns/{ka}", **A_ONLY),
+    row("/campaigns/{ka}/files/{fa}", **A_ONLY),
+    row("/campaigns/{ka}/files/{fa}/preview", **A_ONLY),
     row("/campaigns/{both}/files/{fboth}", **PARTNER_PAGE),
     row("/notifications/", **USER_PAGE),
     row("/notifications/count", **USER_PAGE),
@@ -34,9 +42,9 @@ MATRIX = [
     row("/feedback/{ra}", **A_ONLY),
     row("/console/campaigns/", **CONSOLE_PAGE),
     row("/console/campaigns/new", **ADMIN_PAGE),
-    row("/console/campaigns/{a}", **CONSOLE_PAGE),
-    row("/console/campaigns/{a}/reach", **CONSOLE_PAGE),
-    row("/console/campaigns/{a}/files/{fa}", **CONSOLE_PAGE),
+    row("/console/campaigns/{ka}", **CONSOLE_PAGE),
+    row("/console/campaigns/{ka}/reach", **CONSOLE_PAGE),
+    row("/console/campaigns/{ka}/files/{fa}", **CONSOLE_PAGE),
     row("/console/feedback/", **CONSOLE_PAGE),
     row("/console/feedback/new", **ADMIN_PAGE),
     row("/console/feedback/settings", **ADMIN_PAGE),
@@ -44,43 +52,110 @@ MATRIX = [
     row("/console/feedback/{ra}/results", **CONSOLE_PAGE),
     row("/console/feedback/{ra}/export", **CONSOLE_PAGE),
     row("/api/v1/campaigns", **API_READ),
-    row("/api/v1/campaigns/{a}", **API_A_ONLY),
+    row("/api/v1/campaigns/{ka}", **API_A_ONLY),
     row("/api/v1/feedback-requests", **API_READ),
 ]
 
+WRITES = [
+    # the bell: everyone's own notifications only
+    write(
+        "POST",
+        "/notifications/read-all",
+        alice=303,
+        bob=303,
+        carol=303,
+        vera=303,
+        manny=303,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/notifications/{na}/open",
+        alice=303,
+        bob=404,
+        carol=404,
+        vera=404,
+        manny=404,
+        anon=LOGIN,
+    ),
+    # a survey for partner A
+    write(
+        "POST",
+        "/feedback/{ra}",
+        {"q{nps}": "9", "q{csat}": "4"},
+        alice=303,
+        bob=303,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/api/v1/feedback-requests/{ra}/responses",
+        {"answers": [{"question_id": "{nps}", "value": 9}, {"question_id": "{csat}", "value": 4}]},
+        alice=201,
+        bob=201,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=401,
+    ),
+    # campaigns: vendor admins only
+    write("POST", "/console/campaigns/new", vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{ka}", vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/archive", vera=303, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/files", vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/files/{fa}/delete", vera=303, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/publish", vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/unschedule", vera=303, **ADMIN),
+    # surveys: vendor admins only
+    write("POST", "/console/feedback/new", vera=400, **ADMIN),
+    write("POST", "/console/feedback/settings", vera=400, **ADMIN),
+    write("POST", "/console/feedback/{ra}", vera=400, **ADMIN),
+    write("POST", "/console/feedback/{ra}/close", vera=303, **ADMIN),
+    write("POST", "/console/feedback/{ra}/open", vera=400, **ADMIN),
+    write("POST", "/console/feedback/{ra}/questions", vera=400, **ADMIN),
+    write("POST", "/console/feedback/{ra}/questions/{q}/delete", vera=303, **ADMIN),
+]
+
+
+async def build(w: World) -> dict:
+    vera, alice = w.personas["vera"].current, w.personas["alice"]
+    ka = await make_campaign(vera, audience="partners", values=[str(alice.partner_id)], files=0)
+    await campaigns.add_material(vera, ka, png_bytes(), "banner.png")
+    both = await make_campaign(vera)
+    fa = await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == ka).first()
+    fboth = await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == both).first()
+    ra = await make_request(vera, audience="partners", values=[str(alice.partner_id)])
+    questions = await question_ids(ra)
+    await notify(
+        [alice.id], kind="matrix", title_en="Hello", title_zh="你好", link="/", ref="matrix:1"
+    )
+    na = await Notification.select(Notification.id).where(Notification.user == alice.id).first()
+    return {
+        "ka": ka,
+        "both": both,
+        "fa": fa["id"],
+        "fboth": fboth["id"],
+        "ra": ra,
+        "nps": questions["nps"],
+        "csat": questions["csat"],
+        "q": questions["single"],
+        "na": na["id"],
+    }
+
+
+world = world_fixture(build)
+
 
 @pytest.fixture
-async def world(alice, carol, vera):
-    from portal.communications import campaigns
-    from portal.communications.tables import CampaignFile
-
-    a = await make_campaign(
-        vera.current, audience="partners", values=[str(alice.partner_id)], files=0
-    )
-    await campaigns.add_material(vera.current, a, png_bytes(), "banner.png")
-    both = await make_campaign(vera.current)
-    fa = (await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == a).first())[
-        "id"
-    ]
-    fboth = (
-        await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == both).first()
-    )["id"]
-    ra = await make_request(vera.current, audience="partners", values=[str(alice.partner_id)])
-    return {"a": a, "both": both, "fa": fa, "fboth": fboth, "ra": ra}
+def empty_storage() -> None:
+    """The world's files stay for the whole module (tests/communications/conftest.py empties
+    the file store before every other test)."""
 
 
-@pytest.mark.parametrize(("path", "expected"), [pytest.param(p, e, id=p) for p, e in MATRIX])
-async def test_communications_permission_matrix(
-    as_user, world, alice, bob, carol, vera, manny, path, expected
-):
-    personas = {
-        "alice": alice,
-        "bob": bob,
-        "carol": carol,
-        "vera": vera,
-        "manny": manny,
-        "anon": None,
-    }
-    url = path.format(**world)
-    wrong = await wrong_answers(as_user, personas, url, expected)
-    assert not wrong, f"GET {url}: " + ", ".join(wrong)
+@pytest.mark.parametrize("route", params(MATRIX + WRITES))
+async def test_communications_permission_matrix(world, route):
+    wrong = await world.wrong_answers(route)
+    assert not wrong, f"{route.method} {world.url(route)}: " + "; ".join(wrong)

@@ -1,22 +1,36 @@
-"""The permission matrix of every orders page and API route, for every persona.
+"""The permission matrix of every orders route, page and API, read and write, for every persona.
 
 alice = admin of partner A (purchasing), bob = member of A (sales only), carol = admin of B,
 vera = vendor admin, manny = channel manager of A, anon = not signed in.
-{a}/{b} = an order of partner A / B, {sku} = a product, {pl} = a price list.
+{oa}/{ob} = a submitted order of partner A / B, {sku} = a product, {pl} = a price list.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import bearer_headers
-from tests.matrix import row, wrong_answers
-from tests.orders.factories import make_price_list, make_product, place
+from portal.orders.tables import PriceListItem
+from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
+from tests.orders.factories import (
+    make_break,
+    make_category,
+    make_contract,
+    make_price_list,
+    make_product,
+    make_warehouse,
+    place,
+)
 
-PARTNER_PAGE = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
-CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
-ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
+__all__ = ["clean_database"]
+
+PARTNER_PAGE = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": LOGIN}
+ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": LOGIN}
 API_READ = {"alice": 200, "bob": 403, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
+BUYERS = {"bob": 403, "vera": 403, "manny": 403, "anon": LOGIN}
+VENDOR_B = {"alice": 403, "bob": 403, "carol": 403, "manny": 404, "anon": LOGIN}
+VENDOR_ADMIN = {"alice": 403, "bob": 403, "carol": 403, "manny": 403, "anon": LOGIN}
+API_VENDOR_B = {"alice": 403, "bob": 403, "carol": 403, "manny": 404, "anon": 401}
 
 
 MATRIX = [
@@ -24,11 +38,11 @@ MATRIX = [
     row("/catalog/{sku}", **PARTNER_PAGE),
     row("/cart/", **PARTNER_PAGE),
     row("/orders/", **PARTNER_PAGE),
-    row("/orders/{a}", alice=200, bob=403, carol=404, vera=403, manny=403, anon=303),
-    row("/orders/{b}", alice=404, bob=403, carol=200, vera=403, manny=403, anon=303),
+    row("/orders/{oa}", alice=200, bob=403, carol=404, vera=403, manny=403, anon=LOGIN),
+    row("/orders/{ob}", alice=404, bob=403, carol=200, vera=403, manny=403, anon=LOGIN),
     row("/console/orders/", **CONSOLE_PAGE),
-    row("/console/orders/{a}", **CONSOLE_PAGE),
-    row("/console/orders/{b}", alice=403, bob=403, carol=403, vera=200, manny=404, anon=303),
+    row("/console/orders/{oa}", **CONSOLE_PAGE),
+    row("/console/orders/{ob}", alice=403, bob=403, carol=403, vera=200, manny=404, anon=LOGIN),
     row("/console/catalog/", **CONSOLE_PAGE),
     row("/console/catalog/{product}", **CONSOLE_PAGE),
     row("/console/catalog/new", **ADMIN_PAGE),
@@ -45,68 +59,126 @@ MATRIX = [
     row("/api/v1/products", **API_READ),
     row("/api/v1/products/{sku}", **API_READ),
     row("/api/v1/orders", **API_READ),
-    row("/api/v1/orders/{a}", alice=200, bob=403, carol=404, vera=200, manny=200, anon=401),
-    row("/api/v1/orders/{b}", alice=404, bob=403, carol=200, vera=200, manny=404, anon=401),
+    row("/api/v1/orders/{oa}", alice=200, bob=403, carol=404, vera=200, manny=200, anon=401),
+    row("/api/v1/orders/{ob}", alice=404, bob=403, carol=200, vera=200, manny=404, anon=401),
     row("/api/v1/stock/{sku}", alice=403, bob=403, carol=403, vera=200, manny=200, anon=401),
 ]
 
-
-@pytest.fixture
-async def world(alice, carol):
-    product = await make_product("PERM-1", stock=100)
-    price_list = await make_price_list("gold")
-    a = await place(alice.current, {"PERM-1": 1})
-    b = await place(carol.current, {"PERM-1": 1})
-    return {"a": a.order_id, "b": b.order_id, "sku": "PERM-1", "product": product, "pl": price_list}
-
-
-@pytest.mark.parametrize(("path", "expected"), [pytest.param(p, e, id=p) for p, e in MATRIX])
-async def test_orders_permission_matrix(
-    as_user, world, alice, bob, carol, vera, manny, path, expected
-):
-    # One test per route, every persona inside it: the fixtures are built once per route.
-    personas = {
-        "alice": alice,
-        "bob": bob,
-        "carol": carol,
-        "vera": vera,
-        "manny": manny,
-        "anon": None,
-    }
-    url = path.format(**world)
-    wrong = await wrong_answers(as_user, personas, url, expected)
-    assert not wrong, f"GET {url}: " + ", ".join(wrong)
-
-
-async def test_api_writes_check_the_role(client, world, alice, bob, manny):
-    bob_order = await client.post(
+WRITES = [
+    # the cart and the partner's orders
+    write("POST", "/cart/add", {"sku": "PERM-1", "quantity": "1"}, alice=303, carol=303, **BUYERS),
+    write("POST", "/cart/update", {"qty_{product}": "2"}, alice=303, carol=303, **BUYERS),
+    write("POST", "/cart/remove/{product}", alice=303, carol=303, **BUYERS),
+    write("POST", "/cart/clear", alice=303, carol=303, **BUYERS),
+    write("POST", "/cart/quick", {"lines": "PERM-1 1"}, alice=303, carol=303, **BUYERS),
+    write(
+        "POST", "/cart/submit", {"form_token": "matrix-form-token"}, alice=400, carol=400, **BUYERS
+    ),
+    write("POST", "/orders/{oa}/cancel", {"reason": "x"}, alice=303, carol=404, **BUYERS),
+    write("POST", "/orders/{oa}/receive", alice=303, carol=404, **BUYERS),
+    write("POST", "/orders/{oa}/reorder", alice=303, carol=404, **BUYERS),
+    # the vendor's order desk: manny handles partner A only
+    write(
+        "POST",
+        "/console/orders/approve",
+        {"order_id": "{ob}"},
+        vera=303,
+        same=("manny",),
+        alice=403,
+        bob=403,
+        carol=403,
+        manny=303,
+        anon=LOGIN,
+    ),
+    write("POST", "/console/orders/{ob}/approve", vera=303, **VENDOR_B),
+    write("POST", "/console/orders/{ob}/reject", {"reason": "x"}, vera=303, **VENDOR_B),
+    write("POST", "/console/orders/{ob}/cancel", {"reason": "x"}, vera=303, **VENDOR_B),
+    write("POST", "/console/orders/{ob}/ship", {"carrier": "SF"}, vera=303, **VENDOR_B),
+    write("POST", "/console/orders/{ob}/deliver", vera=303, **VENDOR_B),
+    # the catalog: vendor admins only
+    write("POST", "/console/catalog/new", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/import", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/{product}", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/{product}/stock", vera=303, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/categories", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/categories/{category}", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/warehouses", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/warehouses/{warehouse}", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/price-lists", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/price-lists/{pl}", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/price-lists/{pl}/items", vera=303, **VENDOR_ADMIN),
+    write(
+        "POST", "/console/catalog/price-lists/{pl}/items/{item}/delete", vera=303, **VENDOR_ADMIN
+    ),
+    write("POST", "/console/catalog/contract-prices", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/contract-prices/{contract}/delete", vera=303, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/volume-breaks", vera=400, **VENDOR_ADMIN),
+    write("POST", "/console/catalog/volume-breaks/{break}/delete", vera=303, **VENDOR_ADMIN),
+    # the JSON API (bearer tokens)
+    write(
+        "POST",
         "/api/v1/orders",
-        json={"lines": [{"sku": "PERM-1", "quantity": 1}]},
-        headers=await bearer_headers(client, bob),
-    )
-    alice_approve = await client.post(
-        f"/api/v1/orders/{world['a']}/approve", headers=await bearer_headers(client, alice)
-    )
-    manny_stock = await client.put(
-        "/api/v1/stock/PERM-1",
-        json={"warehouse": "SH", "on_hand": 1},
-        headers=await bearer_headers(client, manny),
-    )
-    manny_foreign = await client.post(
-        f"/api/v1/orders/{world['b']}/approve", headers=await bearer_headers(client, manny)
-    )
+        {"lines": [{"sku": "PERM-1", "quantity": 1}]},
+        alice=201,
+        bob=403,
+        carol=201,
+        vera=403,
+        manny=403,
+        anon=401,
+    ),
+    write(
+        "POST",
+        "/api/v1/orders/{ob}/cancel",
+        {"reason": "x"},
+        alice=404,
+        bob=403,
+        carol=200,
+        vera=200,
+        manny=404,
+        anon=401,
+    ),
+    write("POST", "/api/v1/orders/{ob}/approve", vera=200, **API_VENDOR_B),
+    write("POST", "/api/v1/orders/{ob}/reject", {"reason": "x"}, vera=200, **API_VENDOR_B),
+    write("POST", "/api/v1/orders/{ob}/ship", {"carrier": "SF"}, vera=409, **API_VENDOR_B),
+    write(
+        "PUT",
+        "/api/v1/stock/{sku}",
+        {"warehouse": "SH", "on_hand": 5},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=200,
+        manny=403,
+        anon=401,
+    ),
+]
 
-    assert bob_order.status_code == 403
-    assert alice_approve.status_code == 403
-    assert manny_stock.status_code == 403
-    assert manny_foreign.status_code == 404
+
+async def build(w: World) -> dict:
+    alice, carol = w.personas["alice"], w.personas["carol"]
+    product = await make_product("PERM-1", stock=100)
+    price_list = await make_price_list("gold", items={"PERM-1": 90_00})
+    item = (await PriceListItem.select(PriceListItem.id).first())["id"]
+    oa = await place(alice.current, {"PERM-1": 1})
+    ob = await place(carol.current, {"PERM-1": 1})
+    return {
+        "oa": oa.order_id,
+        "ob": ob.order_id,
+        "sku": "PERM-1",
+        "product": product,
+        "pl": price_list,
+        "item": item,
+        "category": await make_category(),
+        "warehouse": await make_warehouse(),
+        "contract": await make_contract(w.ids["b"], "PERM-1", 80_00),
+        "break": await make_break("PERM-1", 10, 500),
+    }
 
 
-async def test_an_api_write_with_only_a_cookie_is_refused(as_user, alice, world):
-    client = await as_user(alice)
+world = world_fixture(build)
 
-    response = await client.post(
-        "/api/v1/orders", json={"lines": [{"sku": "PERM-1", "quantity": 1}]}
-    )
 
-    assert response.status_code == 401
+@pytest.mark.parametrize("route", params(MATRIX + WRITES))
+async def test_orders_permission_matrix(world, route):
+    wrong = await world.wrong_answers(route)
+    assert not wrong, f"{route.method} {world.url(route)}: " + "; ".join(wrong)

@@ -1,8 +1,9 @@
-"""The permission matrix of every performance page and API route, for every persona.
+"""The permission matrix of every performance route, page and API, read and write, for every
+persona.
 
 alice = admin of partner A, bob = member of A (sales only), carol = admin of B,
 vera = vendor admin, manny = channel manager of A, anon = not signed in.
-{a}/{b} = partner A / B, {da}/{db} = their report deliveries.
+{a}/{b} = partner A / B, {da}/{db} = their report deliveries, {ra} = a report recipient of A.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import datetime as dt
 
 import pytest
 
-from portal.performance import reports
+from portal.performance import reports, services
 from portal.performance.periods import Period
-from tests.matrix import row, wrong_answers
+from portal.performance.tables import ReportDelivery, ReportRecipient
+from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 from tests.performance.factories import make_sale, refresh
-from tests.personas import post_form
 
-PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
-PARTNER_ADMIN = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": 303}
-CONSOLE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": 303}
-CONSOLE_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 404, "anon": 303}
-ADMIN = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": 303}
+__all__ = ["clean_database"]
+
+PARTNER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+PARTNER_ADMIN = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+CONSOLE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": LOGIN}
+CONSOLE_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 404, "anon": LOGIN}
+ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": LOGIN}
+STAFF_ON_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 303, "manny": 404, "anon": LOGIN}
+ADMIN = {"alice": 403, "bob": 403, "carol": 403, "manny": 403, "anon": LOGIN}
 
 
 MATRIX = [
@@ -35,8 +40,8 @@ MATRIX = [
     row("/console/performance/partners/{b}", **CONSOLE_B),
     row("/console/performance/partners/{b}/report.pdf?period=2026-10", **CONSOLE_B),
     row("/console/performance/deliveries?period=2026-10", **CONSOLE),
-    row("/console/performance/settings", **ADMIN),
-    row("/console/performance/targets/import", **ADMIN),
+    row("/console/performance/settings", **ADMIN_PAGE),
+    row("/console/performance/targets/import", **ADMIN_PAGE),
     row(
         "/api/v1/performance/scorecard?period=2026-10",
         alice=200,
@@ -66,61 +71,72 @@ MATRIX = [
     ),
 ]
 
+WRITES = [
+    write(
+        "POST",
+        "/performance/recipients",
+        {"email": "boss@partner.test", "name": "Boss"},
+        alice=303,
+        bob=403,
+        carol=303,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/performance/recipients/{ra}/delete",
+        alice=303,
+        bob=403,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    # manny works on partner A only
+    write("POST", "/console/performance/deliveries/{db}/resend", **STAFF_ON_B),
+    write(
+        "POST",
+        "/console/performance/partners/{b}/target",
+        {"period": "2026-10", "target": "1"},
+        **STAFF_ON_B,
+    ),
+    write(
+        "POST",
+        "/console/performance/partners/{b}/note",
+        {"period": "2026-10", "body": "x"},
+        **STAFF_ON_B,
+    ),
+    # vendor admins only
+    write(
+        "POST", "/console/performance/deliveries/prepare", {"period": "2026-10"}, vera=303, **ADMIN
+    ),
+    write("POST", "/console/performance/recompute", {"period": "2026-10"}, vera=303, **ADMIN),
+    write("POST", "/console/performance/settings", vera=400, **ADMIN),
+    write("POST", "/console/performance/thresholds", vera=400, **ADMIN),
+    write("POST", "/console/performance/targets/import", vera=400, **ADMIN),
+]
 
-@pytest.fixture
-async def world(partner_a, partner_b, alice, carol):
-    await make_sale(partner_a, 300_000_00, dt.date(2026, 10, 8))
-    await make_sale(partner_b, 200_000_00, dt.date(2026, 10, 9))
+
+async def build(w: World) -> dict:
+    a, b = w.ids["a"], w.ids["b"]
+    await make_sale(a, 300_000_00, dt.date(2026, 10, 8))
+    await make_sale(b, 200_000_00, dt.date(2026, 10, 9))
     await refresh("2026-10")
     await reports.ensure_deliveries(Period.parse("2026-10"))
-    from portal.performance.tables import ReportDelivery
-
     ids = {
         r["partner"]: r["id"]
         for r in await ReportDelivery.select(ReportDelivery.id, ReportDelivery.partner)
     }
-    return {"a": partner_a, "b": partner_b, "da": ids[partner_a], "db": ids[partner_b]}
+    await services.add_recipient(w.personas["alice"].current, "cfo@partner-a.test", "CFO", "en")
+    recipient = await ReportRecipient.select(ReportRecipient.id).first()
+    return {"da": ids[a], "db": ids[b], "ra": recipient["id"]}
 
 
-@pytest.mark.parametrize(("path", "expected"), [pytest.param(p, e, id=p) for p, e in MATRIX])
-async def test_performance_permission_matrix(
-    as_user, world, alice, bob, carol, vera, manny, path, expected
-):
-    personas = {
-        "alice": alice,
-        "bob": bob,
-        "carol": carol,
-        "vera": vera,
-        "manny": manny,
-        "anon": None,
-    }
-    url = path.format(**world)
-    wrong = await wrong_answers(as_user, personas, url, expected)
-    assert not wrong, f"GET {url}: " + ", ".join(wrong)
+world = world_fixture(build)
 
 
-async def test_manny_cannot_send_again_a_report_of_a_partner_he_does_not_manage(
-    as_user, world, manny
-):
-    client = await as_user(manny)
-    foreign = await post_form(client, f"/console/performance/deliveries/{world['db']}/resend")
-    own = await post_form(client, f"/console/performance/deliveries/{world['da']}/resend")
-    assert foreign.status_code == 404
-    assert own.status_code == 303
-
-
-async def test_carol_cannot_change_partner_a_targets_or_notes(as_user, world, carol, manny):
-    carol_client = await as_user(carol)
-    manny_client = await as_user(manny)
-    target = await post_form(
-        carol_client,
-        f"/console/performance/partners/{world['a']}/target",
-        {"period": "2026-10", "target": "1"},
-    )
-    note = await post_form(
-        manny_client,
-        f"/console/performance/partners/{world['b']}/note",
-        {"period": "2026-10", "body": "x"},
-    )
-    assert target.status_code == 403
-    assert note.status_code == 404
+@pytest.mark.parametrize("route", params(MATRIX + WRITES))
+async def test_performance_permission_matrix(world, route):
+    wrong = await world.wrong_answers(route)
+    assert not wrong, f"{route.method} {world.url(route)}: " + "; ".join(wrong)
