@@ -10,6 +10,7 @@ ladder in case_status.py; their public names are re-exported here.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +21,7 @@ from portal.auth.tables import User
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.lib import jobs
-from portal.lib.clock import now
+from portal.lib.clock import now, zone
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.partners.tables import Partner
@@ -38,7 +39,7 @@ from portal.support.case_status import (
     close_expired_resolutions,
     reopen_deadline,
 )
-from portal.support.constants import CaseStatus, Channel, EventKind
+from portal.support.constants import CASE_NUMBER_PREFIX, CaseStatus, Channel, EventKind
 from portal.support.routing import route
 from portal.support.schemas import CaseForm
 from portal.support.tables import CaseMessage, SupportCase, SupportTeam
@@ -60,16 +61,10 @@ __all__ = [
 ]
 
 
-async def _next_number() -> str:
-    year = now().year
-    last = (
-        await SupportCase.select(SupportCase.number)
-        .where(SupportCase.number.like(f"CS-{year}-%"))
-        .order_by(SupportCase.id, ascending=False)
-        .first()
-    )
-    n = int(last["number"].rsplit("-", 1)[1]) + 1 if last else 1
-    return f"CS-{year}-{n:06d}"
+def case_number(case_id: int, opened_at: dt.datetime) -> str:
+    """The visible number, CS-<year>-<id>: derived from the row id (as orders do), so cases
+    opened at the same moment never compete for a number; the year is the portal's."""
+    return f"{CASE_NUMBER_PREFIX}-{opened_at.astimezone(zone()):%Y}-{case_id:06d}"
 
 
 async def _check_order(actor: CurrentUser, order_id: int | None, partner_id: int) -> None:
@@ -175,10 +170,9 @@ async def open_case(
         partner["channel_manager_id"],
     )
     async with write_transaction():
-        number = await _next_number()
         rows = await SupportCase.insert(
             SupportCase(
-                number=number,
+                number=f"new-{secrets.token_hex(12)}",  # replaced by the real number below
                 partner=partner_id,
                 opened_by=actor.id,
                 opened_by_vendor=actor.is_vendor,
@@ -203,6 +197,8 @@ async def open_case(
             )
         ).returning(SupportCase.id)
         case_id = int(rows[0]["id"])
+        number = case_number(case_id, moment)
+        await SupportCase.update({SupportCase.number: number}).where(SupportCase.id == case_id)
         await _save_attachments(case_id, None, stored, actor.id, internal=False)
         events = [
             await _event(case_id, EventKind.OPENED, actor, to_status=CaseStatus.NEW, detail=channel)

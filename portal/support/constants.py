@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from portal.lib.i18n import N_
 
+CASE_NUMBER_PREFIX = "CS"  # CS-2026-000123: the year the case was opened, then its id
+
 
 class CaseStatus(StrEnum):
     NEW = "new"  # opened by a partner user, by e-mail, by the API or by staff on their behalf
