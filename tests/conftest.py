@@ -77,8 +77,10 @@ class TestClock:
         self._publish()
 
     def _publish(self) -> None:
-        real = time_machine.escape_hatch.time.time()
-        os.environ["PORTAL_CLOCK_AT"] = dt.datetime.now(dt.UTC).isoformat()
+        from portal.lib import clock
+
+        real = time_machine.escape_hatch.time.time()  # the real time behind the travelled one
+        os.environ["PORTAL_CLOCK_AT"] = clock.now().isoformat()
         os.environ["PORTAL_CLOCK_REAL"] = repr(real)
 
     def move_to(self, destination: dt.datetime, tick: bool = True) -> None:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 from portal.partners.tables import Partner
 from portal.support.case_files import Upload
@@ -22,6 +23,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 async def _code(partner_id: int) -> str:
     row = await Partner.select(Partner.code).where(Partner.id == partner_id).first()
     return str(row["code"])
+
+
+def _export(code: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """Run `portal export-data --partner CODE --output OUT` as an operator would."""
+    command = [sys.executable, "-m", "portal.cli", "export-data", "--partner", code]
+    return subprocess.run(
+        [*command, "--output", str(out)],
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 async def test_the_export_holds_one_partner_and_its_files_and_nothing_of_another(
@@ -42,22 +55,7 @@ async def test_the_export_holds_one_partner_and_its_files_and_nothing_of_another
     out = tmp_path / "a.zip"
 
     # when the operator exports partner A
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "portal.cli",
-            "export-data",
-            "--partner",
-            await _code(partner_a),
-            "--output",
-            str(out),
-        ],
-        env=os.environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _export(await _code(partner_a), out)
 
     # then the archive has A's rows and files, and not one row or value of B
     assert result.returncode == 0, result.stderr
@@ -91,21 +89,6 @@ async def test_the_export_holds_one_partner_and_its_files_and_nothing_of_another
 
 def test_an_unknown_partner_code_is_one_line_and_writes_nothing(tmp_path):
     out = tmp_path / "x.zip"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "portal.cli",
-            "export-data",
-            "--partner",
-            "NOPE",
-            "--output",
-            str(out),
-        ],
-        env=os.environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _export("NOPE", out)
     assert result.returncode == 1 and "no partner with the code 'NOPE'" in result.stderr
     assert not out.exists()

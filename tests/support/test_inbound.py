@@ -43,6 +43,23 @@ On Thu, 26 Nov 2026 at 10:00, Support <support@portal.test> wrote:
 """
 
 
+async def _vendor_reply_to(alice, vera):  # type: ignore[no-untyped-def]
+    """A case of alice's with a vendor reply e-mailed to her: (case id, the stored e-mail row)."""
+    from portal.core.tables import OutboundEmail
+    from portal.lib import jobs
+    from portal.support import services
+
+    case_id = await make_case(alice)
+    await services.reply(vera.current, case_id, "Which firmware?")
+    await jobs.drain()
+    sent = (
+        await OutboundEmail.select(OutboundEmail.message_id)
+        .where((OutboundEmail.kind == "case_reply") & (OutboundEmail.to_address == alice.email))
+        .first()
+    )
+    return case_id, sent
+
+
 async def test_a_reply_to_the_case_address_becomes_a_public_reply_without_the_quote(alice):
     case_id = await make_case(alice)
     accepted = await inbound.ingest(message(alice.email, await address(case_id, alice), QUOTED))
@@ -82,18 +99,7 @@ async def test_an_unknown_token_or_sender_is_refused(alice):
 
 
 async def test_a_reply_that_lost_the_address_finds_its_case_through_in_reply_to(alice, vera):
-    from portal.core.tables import OutboundEmail
-    from portal.lib import jobs
-    from portal.support import services
-
-    case_id = await make_case(alice)
-    await services.reply(vera.current, case_id, "Which firmware?")
-    await jobs.drain()
-    sent = (
-        await OutboundEmail.select(OutboundEmail.message_id)
-        .where((OutboundEmail.kind == "case_reply") & (OutboundEmail.to_address == alice.email))
-        .first()
-    )
+    case_id, sent = await _vendor_reply_to(alice, vera)
 
     accepted = await inbound.ingest(
         message(alice.email, "support@portal.test", "2.0.3", In_Reply_To=sent["message_id"])
@@ -228,18 +234,7 @@ async def test_failed_dmarc_or_spf_is_refused(alice):
 
 
 async def test_in_reply_to_is_attributed_only_to_its_recipient(alice, bob, vera):
-    from portal.core.tables import OutboundEmail
-    from portal.lib import jobs
-    from portal.support import services
-
-    case_id = await make_case(alice)
-    await services.reply(vera.current, case_id, "Which firmware?")
-    await jobs.drain()
-    sent = (
-        await OutboundEmail.select(OutboundEmail.message_id)
-        .where((OutboundEmail.kind == "case_reply") & (OutboundEmail.to_address == alice.email))
-        .first()
-    )
+    _case_id, sent = await _vendor_reply_to(alice, vera)
     raw = message(bob.email, "support@portal.test", "2.0.3", In_Reply_To=sent["message_id"])
 
     with pytest.raises(inbound.Refused):
