@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -207,11 +208,20 @@ def worker() -> None:
             "REDIS_URL is not set; without it `portal serve` runs jobs itself."
         )
     warn_production(settings)
+    from portal.lib.jobs import redis_settings
     from portal.lib.logs import configure_logging, instrument_worker
+    from portal.settings import masked_url
     from portal.worker import WorkerSettings
 
     configure_logging(settings)
-    run_worker(instrument_worker(WorkerSettings))
+    logging.getLogger("portal.worker").info(
+        "portal worker starting: redis %s, database %s",
+        masked_url(settings.redis_url),
+        _describe_db(settings.database_url),
+    )
+    # arq reads only a `redis_settings` attribute or argument: without it the worker would
+    # listen on localhost:6379 db 0 whatever REDIS_URL says
+    run_worker(instrument_worker(WorkerSettings), redis_settings=redis_settings(settings.redis_url))
 
 
 from portal.orders.cli import import_group  # noqa: E402  (`portal import products|prices|stock`)

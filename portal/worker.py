@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import Retry, cron
-from arq.connections import RedisSettings
 
 from portal.auth import sessions
 from portal.communications.jobs import (
@@ -38,7 +37,6 @@ from portal.performance.jobs import (
     refresh_performance_rollups,
     send_performance_report,
 )
-from portal.settings import get_settings
 from portal.support.jobs import (
     check_case_deadlines,
     close_resolved_cases,
@@ -106,6 +104,11 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     send_performance_report,
 ]
 
+# The report reconciler runs twice per lease (LEASE = 10 minutes), so a row whose worker died is
+# picked up within lease + 5 minutes, not "just after the next slot" as with a 10-minute period.
+RECONCILE_MINUTES = set(range(3, 60, 5))
+CRON_RESULT_S = 3600  # a cron slot's result is kept so that a second worker does not run it again
+
 # (job, minutes) for the in-process scheduler; the arq cron table below mirrors it.
 SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | None]] = [
     (sweep_outbox, None, None),  # every minute
@@ -120,7 +123,7 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (close_resolved_cases, {29}, None),  # hourly
     (refresh_performance_rollups, {7}, None),  # hourly: this and last month's rollups
     (refresh_all_performance_rollups, {41}, {18}),  # 18:41 UTC = 02:41 Shanghai, nightly
-    (reconcile_performance_reports, {3, 13, 23, 33, 43, 53}, None),  # monthly reports
+    (reconcile_performance_reports, RECONCILE_MINUTES, None),  # monthly reports
 ]
 
 
@@ -138,19 +141,36 @@ class WorkerSettings:
 
     functions = JOB_FUNCTIONS
     cron_jobs = [
-        cron(sweep_outbox, second=5, run_at_startup=True, unique=True),
-        cron(prune_auth, hour={3}, minute={17}, unique=True),
-        cron(send_followup_digests, hour={0}, minute={30}, unique=True),
-        cron(recompute_customer_segments, hour={19}, minute={23}, unique=True),
-        cron(publish_due_communications, second=20, unique=True),
-        cron(send_feedback_reminders, minute={47}, unique=True),
-        cron(sweep_order_notifications, second=35, unique=True),
-        cron(check_case_deadlines, second=15, unique=True),
-        cron(sweep_case_notifications, second=45, unique=True),
-        cron(close_resolved_cases, minute={29}, unique=True),
-        cron(refresh_performance_rollups, minute={7}, unique=True),
-        cron(refresh_all_performance_rollups, hour={18}, minute={41}, unique=True),
-        cron(reconcile_performance_reports, minute={3, 13, 23, 33, 43, 53}, unique=True),
+        cron(sweep_outbox, second=5, run_at_startup=True, unique=True, keep_result=CRON_RESULT_S),
+        cron(prune_auth, hour={3}, minute={17}, unique=True, keep_result=CRON_RESULT_S),
+        cron(send_followup_digests, hour={0}, minute={30}, unique=True, keep_result=CRON_RESULT_S),
+        cron(
+            recompute_customer_segments,
+            hour={19},
+            minute={23},
+            unique=True,
+            keep_result=CRON_RESULT_S,
+        ),
+        cron(publish_due_communications, second=20, unique=True, keep_result=CRON_RESULT_S),
+        cron(send_feedback_reminders, minute={47}, unique=True, keep_result=CRON_RESULT_S),
+        cron(sweep_order_notifications, second=35, unique=True, keep_result=CRON_RESULT_S),
+        cron(check_case_deadlines, second=15, unique=True, keep_result=CRON_RESULT_S),
+        cron(sweep_case_notifications, second=45, unique=True, keep_result=CRON_RESULT_S),
+        cron(close_resolved_cases, minute={29}, unique=True, keep_result=CRON_RESULT_S),
+        cron(refresh_performance_rollups, minute={7}, unique=True, keep_result=CRON_RESULT_S),
+        cron(
+            refresh_all_performance_rollups,
+            hour={18},
+            minute={41},
+            unique=True,
+            keep_result=CRON_RESULT_S,
+        ),
+        cron(
+            reconcile_performance_reports,
+            minute=RECONCILE_MINUTES,
+            unique=True,
+            keep_result=CRON_RESULT_S,
+        ),
     ]
     on_startup = _startup
     on_shutdown = _shutdown
@@ -158,11 +178,11 @@ class WorkerSettings:
     max_jobs = 50
     job_timeout = 300
     max_tries = 10
-    keep_result = 3600
-
-    @staticmethod
-    def redis() -> RedisSettings:
-        return RedisSettings.from_dsn(get_settings().redis_url or "redis://127.0.0.1:6379")
+    # No result is kept for one-off jobs: they run under fixed ids (report:<period>:partner-<id>,
+    # email:<id>) that a sweeper queues again, and a kept result would make arq drop that
+    # re-enqueue silently. Cron slots keep theirs (CRON_RESULT_S) so that two workers run a
+    # slot once. The Redis target comes from REDIS_URL: `portal worker` passes redis_settings.
+    keep_result = 0
 
 
 class InProcessScheduler:

@@ -7,6 +7,7 @@ the outbox folder as an .eml file. A sweeper re-tries pending rows with back-off
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
@@ -146,6 +147,12 @@ async def deliver(email_id: int) -> bool:
         return False
     try:
         await send_message(build_message(row))
+    except asyncio.CancelledError:
+        # worker stopping or job timed out: give the row back now rather than after its lease
+        await OutboundEmail.update({OutboundEmail.lease_until: None}).where(
+            (OutboundEmail.id == email_id) & (OutboundEmail.status == "pending")
+        )
+        raise
     except Exception as exc:
         attempts = int(row["attempts"])  # type: ignore[call-overload]
         failed = attempts >= MAX_ATTEMPTS

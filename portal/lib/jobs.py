@@ -25,29 +25,60 @@ def _functions() -> dict[str, Callable[..., Awaitable[Any]]]:
     return {fn.__name__: fn for fn in JOB_FUNCTIONS}
 
 
+ENQUEUE_TIMEOUT = 2.0  # seconds: an unreachable Redis must not hold a request that has committed
+
+
+def redis_settings(url: str) -> Any:
+    """arq's RedisSettings for `url` (db number, user and password included), failing fast:
+    one connection attempt of ENQUEUE_TIMEOUT instead of arq's five retries a second apart."""
+    from arq.connections import RedisSettings
+
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = int(ENQUEUE_TIMEOUT)
+    settings.conn_retries = 0
+    return settings
+
+
 async def _arq_pool() -> Any:
     from arq import create_pool
-    from arq.connections import RedisSettings
 
     loop_id = id(asyncio.get_running_loop())
     pool = _pools.get(loop_id)
     if pool is None:
-        pool = await create_pool(RedisSettings.from_dsn(get_settings().redis_url or ""))
+        pool = await create_pool(redis_settings(get_settings().redis_url or ""))
         _pools[loop_id] = pool
     return pool
 
 
-async def enqueue(name: str, *args: Any, job_id: str | None = None) -> None:
-    """Queue job `name` with ids as arguments; call it after the transaction has committed."""
+async def enqueue(name: str, *args: Any, job_id: str | None = None) -> bool:
+    """Queue job `name` with ids as arguments; call it after the transaction has committed.
+
+    True when the job was queued (or started in process). False when arq dropped it because a
+    job with the same id is still queued or running, or when Redis could not be reached: that
+    is logged and never raised, since the caller's transaction has committed and every job's
+    rows are picked up again by a sweeper (the outbox sweeper, the report reconciler)."""
     if name not in _functions():
         raise KeyError(f"unknown job {name!r}")
     if get_settings().redis_url:
-        pool = await _arq_pool()
-        await pool.enqueue_job(name, *args, _job_id=job_id)
-        return
+        try:
+            async with asyncio.timeout(ENQUEUE_TIMEOUT * 2):
+                pool = await _arq_pool()
+                job = await pool.enqueue_job(name, *args, _job_id=job_id)
+        except Exception as exc:  # Redis down or unreachable: the sweeper will queue it again
+            _pools.pop(id(asyncio.get_running_loop()), None)
+            log.warning(
+                "could not queue job %s%r (%s: %s); left to the sweeper",
+                name,
+                args,
+                type(exc).__name__,
+                exc,
+            )
+            return False
+        return job is not None
     task = asyncio.get_running_loop().create_task(_run_inline(name, *args))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
+    return True
 
 
 async def _run_inline(name: str, *args: Any) -> None:

@@ -40,10 +40,13 @@ async def reconcile_performance_reports(ctx: dict[str, Any]) -> int:
     return await reports.enqueue_due()
 
 
+BUSY_RECHECK_S = 60
+
+
 async def send_performance_report(ctx: dict[str, Any], delivery_id: int) -> str:
     """Render and e-mail one partner's monthly report; SMTP trouble: retried with back-off."""
     try:
-        return await reports.send_report(delivery_id)
+        outcome = await reports.send_report(delivery_id)
     except Exception as exc:
         if ctx.get("inline"):
             raise
@@ -51,3 +54,11 @@ async def send_performance_report(ctx: dict[str, Any], delivery_id: int) -> str:
         if tries >= 6:
             raise  # the reconciler picks the row up again after its back-off
         raise Retry(defer=email.backoff(tries).total_seconds()) from exc
+    if outcome == "busy" and not ctx.get("inline"):
+        # Leased by another sender, perhaps one that died (arq re-runs a dead worker's jobs
+        # before the lease ends): look again in a minute, or when the lease runs out if sooner,
+        # instead of calling it done; a live sender has finished by then and this run ends.
+        left = await reports.lease_left(delivery_id)
+        if left is not None:
+            raise Retry(defer=min(left.total_seconds(), BUSY_RECHECK_S) + 1)
+    return outcome

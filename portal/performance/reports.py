@@ -11,6 +11,7 @@ error and a back-off; a killed worker: the lease runs out and the row is claimab
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -197,6 +198,21 @@ async def claim(delivery_id: int) -> dict[str, Any] | None:
     return await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
 
 
+async def lease_left(delivery_id: int) -> dt.timedelta | None:
+    """How long until another sender's lease on the row runs out; None when the row is not
+    leased (sent, failed, pending) or its lease has already expired."""
+    row = (
+        await ReportDelivery.select(ReportDelivery.status, ReportDelivery.lease_until)
+        .where(ReportDelivery.id == delivery_id)
+        .first()
+    )
+    if row is None or row["status"] != DeliveryStatus.SENDING or row["lease_until"] is None:
+        return None
+    until = row["lease_until"]
+    left = (until if until.tzinfo else until.replace(tzinfo=dt.UTC)) - now()
+    return left if left > dt.timedelta(0) else None
+
+
 async def recipients(partner_id: int, partner_locale: str) -> list[Recipient]:
     """Active partner admins and the partner's extra report recipients, each address once."""
     admins = await User.select(User.email, User.name, User.locale).where(
@@ -254,6 +270,20 @@ async def send_report(delivery_id: int) -> str:
     except NothingToSend as exc:
         await _finish(delivery_id, DeliveryStatus.FAILED, str(exc))
         return "failed"
+    except asyncio.CancelledError:
+        # the worker is stopping (SIGTERM) or the job timed out: hand the row back at once
+        # instead of leaving it leased for LEASE (addresses already mailed stay in sent_to)
+        await ReportDelivery.update(
+            {
+                ReportDelivery.status: DeliveryStatus.PENDING,
+                ReportDelivery.lease_until: None,
+                ReportDelivery.next_attempt_at: now(),
+                ReportDelivery.updated_at: now(),
+            }
+        ).where(
+            (ReportDelivery.id == delivery_id) & (ReportDelivery.status == DeliveryStatus.SENDING)
+        )
+        raise
     except Exception as exc:
         attempts = int(row["attempts"])
         status = DeliveryStatus.FAILED if attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING
@@ -350,17 +380,18 @@ async def resend(actor: Any, delivery_id: int) -> dict[str, Any]:
 
 
 async def enqueue_due(period: Period | None = None) -> int:
-    """Queue a send job for every due delivery, with its fixed job id; returns how many."""
+    """Queue a send job for every due delivery, with its fixed job id; returns how many were
+    really queued (not those whose job is still queued or running, nor any when Redis is down)."""
     from portal.lib import jobs
 
-    due = await due_deliveries(period)
-    for row in due:
-        await jobs.enqueue(
+    queued = 0
+    for row in await due_deliveries(period):
+        queued += await jobs.enqueue(
             "send_performance_report",
             int(row["id"]),
             job_id=job_id(str(row["period"]), int(row["partner"])),
         )
-    return len(due)
+    return queued
 
 
 async def prepare_month(actor: Any, period: Period) -> int:

@@ -244,3 +244,26 @@ async def test_unknown_warehouse_is_a_422(client, vera):
     )
 
     assert response.status_code == 422
+
+
+async def test_an_order_placed_while_redis_is_unreachable_answers_201_and_waits_for_the_sweeper(
+    client, alice
+):
+    from portal.orders.tables import OrderEvent
+    from portal.settings import override
+    from tests.operations.processes import closed_port
+
+    # given a product and a queue (REDIS_URL) that nothing answers
+    await make_product("DOWN-1", price=100_00, stock=5)
+    headers = await bearer_headers(client, alice)
+
+    with override(redis_url=f"redis://127.0.0.1:{closed_port()}/3"):
+        # when alice places an order through the API
+        response = await _order(client, headers, [{"sku": "DOWN-1", "quantity": 2}])
+
+    # then the committed order is answered as placed (a retry would order twice), and its
+    # status e-mail waits in the database for the sweeper
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "submitted"
+    assert await stock_of("DOWN-1") == (5, 2)
+    assert await OrderEvent.count() >= 1

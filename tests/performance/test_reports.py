@@ -321,6 +321,7 @@ async def test_the_arq_worker_sends_each_report_once_with_duplicate_jobs(
             functions=WorkerSettings.functions,
             redis_settings=RedisSettings.from_dsn(url),
             burst=True,
+            max_jobs=1,  # one after the other: a duplicate running beside it would be retried later
             poll_delay=0.05,
             handle_signals=False,
         )
@@ -355,3 +356,102 @@ async def test_vera_prepares_a_missed_month_from_the_console_and_it_is_audited(
     assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 2
     assert await AuditEntry.exists().where(AuditEntry.action == "performance.reports_prepared")
     assert await ReportDelivery.count() == 2
+
+
+async def test_a_job_finding_the_report_leased_by_a_dead_worker_comes_back_after_the_lease(
+    partner_a, partner_b, alice
+):
+    from arq import Retry
+
+    # given a report leased by a worker that then died (arq re-runs its job on another worker
+    # before the 10-minute lease is over)
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    assert await reports.claim(row["id"]) is not None
+
+    # when the re-run job finds the row leased
+    with pytest.raises(Retry) as retried:
+        await perf_jobs.send_performance_report({"job_try": 2}, row["id"])
+
+    # then it is retried (within a minute, until the lease runs out) instead of reported done
+    assert retried.value.defer_score == (perf_jobs.BUSY_RECHECK_S + 1) * 1000
+    assert not list(get_settings().outbox_dir.glob("*.eml"))
+
+
+async def test_a_report_job_cancelled_mid_render_hands_its_row_back_at_once(
+    partner_a, partner_b, alice
+):
+    import asyncio
+
+    # given a report being rendered by a worker
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    task = asyncio.create_task(reports.send_report(row["id"]))
+    for _ in range(500):
+        current = await ReportDelivery.select(ReportDelivery.status).first()
+        if current["status"] == DeliveryStatus.SENDING:
+            break
+        await asyncio.sleep(0.01)
+
+    # when the worker is stopped (SIGTERM cancels the job)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    # then the row is pending again with no lease, and the next sender sends it at once
+    after = await ReportDelivery.select().first()
+    assert after["status"] == DeliveryStatus.PENDING and after["lease_until"] is None
+    assert [r["id"] for r in await reports.due_deliveries(OCT)] == [row["id"]]
+    assert await reports.send_report(row["id"]) == "sent"
+
+
+async def test_the_reconciler_queues_a_finished_report_job_id_again(partner_a, partner_b, alice):
+    """arq kept the result of a finished job under its fixed id for an hour and dropped every
+    re-enqueue under that id; the reconciler said "queued" all the same."""
+    from arq.connections import RedisSettings, create_pool
+    from arq.worker import Worker
+
+    from portal.worker import WorkerSettings
+    from tests.services import require_redis
+
+    url = require_redis()
+    redis = await create_pool(RedisSettings.from_dsn(url))
+    await redis.flushdb()
+    await redis.aclose()
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+
+    def worker() -> Worker:
+        return Worker(
+            functions=WorkerSettings.functions,
+            redis_settings=RedisSettings.from_dsn(url),
+            keep_result=WorkerSettings.keep_result,
+            burst=True,
+            poll_delay=0.05,
+            handle_signals=False,
+        )
+
+    with override(redis_url=url):
+        # given a job under the report's fixed id that found nothing to do and finished
+        await ReportDelivery.update({ReportDelivery.status: DeliveryStatus.SENT}, force=True)
+        queued = await jobs.enqueue(
+            "send_performance_report", row["id"], job_id=reports.job_id("2026-10", partner_a)
+        )
+        run = worker()
+        await run.main()
+        await run.close()
+        # when the row is due again and the reconciler queues the same id
+        await ReportDelivery.update({ReportDelivery.status: DeliveryStatus.PENDING}, force=True)
+        again = await reports.enqueue_due(OCT)
+        run = worker()
+        await run.main()
+        await run.close()
+        await jobs.close()
+
+    # then the second enqueue went through and the report was sent once
+    assert (queued, again) == (True, 1)
+    assert (await ReportDelivery.select().first())["status"] == DeliveryStatus.SENT
+    assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 1
