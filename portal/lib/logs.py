@@ -183,13 +183,13 @@ def logged_job(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any
 
 
 def instrument_worker(settings_cls: Any) -> Any:
-    """arq WorkerSettings whose functions and cron jobs write one job line per run."""
+    """arq WorkerSettings whose functions and cron jobs write one job line per run.
 
-    class Logged(settings_cls):  # type: ignore[misc, valid-type]
-        functions = [logged_job(fn) for fn in settings_cls.functions]
-        cron_jobs = [
-            replace(job, coroutine=logged_job(job.coroutine)) for job in settings_cls.cron_jobs
-        ]
-
-    Logged.__name__ = settings_cls.__name__
-    return Logged
+    A flat copy, not a subclass: arq reads only the settings class's own `__dict__`, so a
+    subclass silently dropped on_startup/on_shutdown, keep_result, max_tries, job_timeout..."""
+    attrs = {k: v for k, v in vars(settings_cls).items() if not k.startswith("__")}
+    attrs["functions"] = [logged_job(fn) for fn in settings_cls.functions]
+    attrs["cron_jobs"] = [
+        replace(job, coroutine=logged_job(job.coroutine)) for job in settings_cls.cron_jobs
+    ]
+    return type(settings_cls.__name__, (), attrs)

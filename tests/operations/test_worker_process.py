@@ -66,19 +66,40 @@ async def test_portal_worker_runs_jobs_queued_on_the_redis_url_database_with_a_p
             await asyncio.sleep(0.2)
         await pool.aclose()
     finally:
-        # SIGKILL: a graceful SIGTERM stop on SQLite is not this test's subject (an aiosqlite
-        # thread can keep the process alive after arq's shutdown; see the "graceful stop" issue)
-        worker.kill()
-        worker.wait(timeout=30)
+        worker.terminate()  # SIGTERM: arq's shutdown, then our on_shutdown closes the pools
+        try:
+            stopped = worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            stopped = None
         import redis
 
         redis.Redis.from_url(base).execute_command("ACL", "DELUSER", user)
     log = log_path.read_text(errors="replace")
     log_path.unlink(missing_ok=True)
 
-    # then its start-up line names the target with the password masked, and the job ran
+    # then it stopped on SIGTERM (its on_shutdown ran: no database thread kept it alive)
+    assert stopped is not None, log[-3000:]
+    # and its start-up line names the target with the password masked, and the job ran
     assert f"{user}:***@127.0.0.1:6379/{db}" in log
     assert password not in log
     job_lines = [line for line in log.splitlines() if f"job_id={job_id}" in line]
     assert len(job_lines) == 1 and "job=sweep_outbox" in job_lines[0]
     assert "outcome=ok" in job_lines[0]
+
+
+def test_the_instrumented_worker_settings_keep_every_setting():
+    """arq reads a settings class's own __dict__: the logging wrapper must not drop any."""
+    from arq.worker import get_kwargs
+
+    from portal.lib.logs import instrument_worker
+    from portal.worker import WorkerSettings
+
+    kwargs = get_kwargs(instrument_worker(WorkerSettings))
+
+    assert kwargs["keep_result"] == 0 and kwargs["max_tries"] == WorkerSettings.max_tries
+    assert kwargs["on_startup"] is WorkerSettings.on_startup
+    assert kwargs["on_shutdown"] is WorkerSettings.on_shutdown
+    assert kwargs["job_timeout"] == WorkerSettings.job_timeout
+    assert len(kwargs["functions"]) == len(WorkerSettings.functions)
+    assert len(kwargs["cron_jobs"]) == len(WorkerSettings.cron_jobs)
