@@ -136,41 +136,29 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     await close_pool()
 
 
+def _slot(fn: Any, **when: Any) -> Any:
+    """An arq cron slot, run once however many workers there are (unique, result kept)."""
+    return cron(fn, unique=True, keep_result=CRON_RESULT_S, **when)
+
+
 class WorkerSettings:
     """arq worker: `portal worker` (or `arq portal.worker.WorkerSettings`)."""
 
     functions = JOB_FUNCTIONS
     cron_jobs = [
-        cron(sweep_outbox, second=5, run_at_startup=True, unique=True, keep_result=CRON_RESULT_S),
-        cron(prune_auth, hour={3}, minute={17}, unique=True, keep_result=CRON_RESULT_S),
-        cron(send_followup_digests, hour={0}, minute={30}, unique=True, keep_result=CRON_RESULT_S),
-        cron(
-            recompute_customer_segments,
-            hour={19},
-            minute={23},
-            unique=True,
-            keep_result=CRON_RESULT_S,
-        ),
-        cron(publish_due_communications, second=20, unique=True, keep_result=CRON_RESULT_S),
-        cron(send_feedback_reminders, minute={47}, unique=True, keep_result=CRON_RESULT_S),
-        cron(sweep_order_notifications, second=35, unique=True, keep_result=CRON_RESULT_S),
-        cron(check_case_deadlines, second=15, unique=True, keep_result=CRON_RESULT_S),
-        cron(sweep_case_notifications, second=45, unique=True, keep_result=CRON_RESULT_S),
-        cron(close_resolved_cases, minute={29}, unique=True, keep_result=CRON_RESULT_S),
-        cron(refresh_performance_rollups, minute={7}, unique=True, keep_result=CRON_RESULT_S),
-        cron(
-            refresh_all_performance_rollups,
-            hour={18},
-            minute={41},
-            unique=True,
-            keep_result=CRON_RESULT_S,
-        ),
-        cron(
-            reconcile_performance_reports,
-            minute=RECONCILE_MINUTES,
-            unique=True,
-            keep_result=CRON_RESULT_S,
-        ),
+        _slot(sweep_outbox, second=5, run_at_startup=True),
+        _slot(prune_auth, hour={3}, minute={17}),
+        _slot(send_followup_digests, hour={0}, minute={30}),
+        _slot(recompute_customer_segments, hour={19}, minute={23}),
+        _slot(publish_due_communications, second=20),
+        _slot(send_feedback_reminders, minute={47}),
+        _slot(sweep_order_notifications, second=35),
+        _slot(check_case_deadlines, second=15),
+        _slot(sweep_case_notifications, second=45),
+        _slot(close_resolved_cases, minute={29}),
+        _slot(refresh_performance_rollups, minute={7}),
+        _slot(refresh_all_performance_rollups, hour={18}, minute={41}),
+        _slot(reconcile_performance_reports, minute=RECONCILE_MINUTES),
     ]
     on_startup = _startup
     on_shutdown = _shutdown
