@@ -75,4 +75,8 @@ def _release_redis_db(key: str, owner: str) -> None:
 
     client = redis.Redis(host="127.0.0.1", port=6379, db=0)
     if client.get(key) == owner.encode():
+        # ours alone: leave it empty, or the next run would take its leftover job results for
+        # someone else's keys and pass it over (until every database looked claimed)
+        with redis.Redis(host="127.0.0.1", port=6379, db=int(key.rsplit(":", 1)[1])) as mine:
+            mine.flushdb()
         client.delete(key)
