@@ -191,11 +191,11 @@ async def claim(delivery_id: int) -> dict[str, Any] | None:
             }
         )
         .where((ReportDelivery.id == delivery_id) & claimable)
-        .returning(ReportDelivery.id)
+        .returning(*ReportDelivery.all_columns())
     )
-    if not claimed:
-        return None
-    return await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
+    # the row comes back with the UPDATE: no second await in which a cancellation could leave
+    # a claimed row without anyone to hand it back
+    return claimed[0] if claimed else None
 
 
 async def lease_left(delivery_id: int) -> dt.timedelta | None:

@@ -394,6 +394,7 @@ async def test_a_report_job_cancelled_mid_render_hands_its_row_back_at_once(
         if current["status"] == DeliveryStatus.SENDING:
             break
         await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # the claim has returned: the job is rendering (about a second)
 
     # when the worker is stopped (SIGTERM cancels the job)
     task.cancel()
