@@ -208,8 +208,7 @@ async def lease_left(delivery_id: int) -> dt.timedelta | None:
     )
     if row is None or row["status"] != DeliveryStatus.SENDING or row["lease_until"] is None:
         return None
-    until = row["lease_until"]
-    left = (until if until.tzinfo else until.replace(tzinfo=dt.UTC)) - now()
+    left = row["lease_until"] - now()  # Timestamptz: aware on both backends
     return left if left > dt.timedelta(0) else None
 
 
