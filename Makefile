@@ -62,10 +62,11 @@ test-sqlite: install ## Run the suite on SQLite only
 test-postgres: install ## Run the suite on PostgreSQL only
 	TEST_DATABASE=postgres $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-lint: install ## ruff (lint + format check) and mypy
+lint: install ## ruff (lint + format check), mypy and the import-linter layers contract
 	$(BIN)/ruff check portal tests bench scripts
 	$(BIN)/ruff format --check portal tests bench scripts
 	$(BIN)/mypy portal
+	$(BIN)/lint-imports
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format portal tests bench scripts

@@ -137,7 +137,6 @@ async def vendor_admin() -> object:
 
 
 async def run(database: str, partners: int, users: int) -> dict[str, float]:
-    from portal.cli import migrate_database
     from portal.communications import campaigns
     from portal.communications.schemas import CampaignForm
     from portal.communications.tables import CampaignDelivery, Notification
@@ -145,6 +144,7 @@ async def run(database: str, partners: int, users: int) -> dict[str, float]:
     from portal.db import close_pool, start_pool
     from portal.lib import jobs
     from portal.lib.clock import now
+    from portal.partners.setup import migrate_database
 
     await migrate_database(quiet=True)
     await start_pool()

@@ -112,12 +112,12 @@ async def run(database: str, responses: int, runs: int) -> None:
 
     from portal.app import create_app
     from portal.auth.sessions import start_session
-    from portal.cli import migrate_database
     from portal.communications import feedback, results
     from portal.communications.schemas import FeedbackRequestForm, QuestionForm, ResultFilters
     from portal.db import close_pool, start_pool
     from portal.lib import jobs
     from portal.lib.clock import now
+    from portal.partners.setup import migrate_database
     from portal.web import session_cookie_name
 
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -164,8 +164,8 @@ async def _interactions(batch: list[tuple[Any, ...]]) -> None:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from portal.cli import migrate_database
     from portal.db import close_pool, start_pool
+    from portal.partners.setup import migrate_database
 
     await start_pool()
     try:

@@ -60,9 +60,9 @@ def peak_rss_mb() -> float:
 async def run(rows: int, on_duplicate: str) -> None:
     import tracemalloc
 
-    from portal.cli import migrate_database
     from portal.customers import imports
     from portal.db import close_pool, start_pool
+    from portal.partners.setup import migrate_database
     from portal.partners.tables import Partner
     from tests.factories import make_partner
 

@@ -395,8 +395,8 @@ async def oversell_setup(clients: int, stock: int, out: str) -> None:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from portal.cli import migrate_database
     from portal.db import close_pool, start_pool
+    from portal.partners.setup import migrate_database
 
     await start_pool()
     try:

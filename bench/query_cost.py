@@ -36,8 +36,8 @@ async def main(n: int) -> None:
     from piccolo.engine.sqlite import SQLiteEngine
 
     from portal.auth.tables import User
-    from portal.cli import migrate_database
     from portal.db import engine
+    from portal.partners.setup import migrate_database
 
     await migrate_database(quiet=True)
     pooled_engine = engine()

@@ -78,8 +78,8 @@ async def cases(count: int, seed: int = 7) -> int:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from portal.cli import migrate_database
     from portal.db import close_pool, start_pool
+    from portal.partners.setup import migrate_database
 
     await start_pool()
     try:

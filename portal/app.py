@@ -21,12 +21,15 @@ from portal.auth.constants import Access
 from portal.auth.guards import access_guard, auth_middleware
 from portal.db import close_pool, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
+from portal.lib import jobs
 from portal.lib.inputs import input_guard
 from portal.lib.logs import configure_logging, request_log_middleware
+from portal.nav import nav_for
 from portal.routes import api_routes, page_routes
 from portal.settings import STATIC_DIR, get_settings
 from portal.templating import environment
 from portal.web import csrf_cookie_name
+from portal.worker import InProcessScheduler
 
 SECURITY_HEADERS = [
     (
@@ -66,8 +69,6 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     scheduler = None
     settings = get_settings()
     if settings.run_jobs_in_process and app.state.get("run_scheduler", True):
-        from portal.worker import InProcessScheduler
-
         scheduler = InProcessScheduler()
         scheduler.start()
     try:
@@ -75,7 +76,6 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if scheduler is not None:
             await scheduler.stop()
-        from portal.lib import jobs
 
         await jobs.close()
         if opened:
@@ -137,5 +137,6 @@ def create_app(run_scheduler: bool = True) -> Litestar:
         return app.route_reverse(name, **params)
 
     environment().globals["url_for"] = url_for
+    environment().globals["nav_for"] = nav_for
     environment().globals["static"] = lambda path: f"/static/{path}"
     return app

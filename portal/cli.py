@@ -1,4 +1,9 @@
-"""The `portal` command: migrate, demo-data, create-admin, serve, worker (works from any folder)."""
+"""The `portal` command: migrate, demo-data, create-admin, serve, worker (works from any folder).
+
+Imports of portal code inside the commands are late on purpose: importing any table makes
+Piccolo read piccolo_conf, which reads the settings, and a bad setting must be one readable line
+(PortalGroup) rather than a traceback at import; `portal --help` also stays quick.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +11,18 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-T = TypeVar("T")
-
-
-def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine with the database pool open and in-process jobs drained before exit."""
-
-    async def main() -> T:
-        from portal.db import close_pool, start_pool
-        from portal.lib import jobs
-
-        await start_pool()
-        try:
-            result = await coro_fn()
-            await jobs.drain()
-            return result
-        finally:
-            await jobs.close()
-            await close_pool()
-
-    return asyncio.run(main())
+from portal.db import run
 
 
 async def migrate_database(quiet: bool = False) -> None:
-    """Apply every pending migration (creating the SQLite folder), then the default tiers."""
-    import contextlib
-    import io
+    """portal.partners.setup.migrate_database, imported late (see the module docstring)."""
+    from portal.partners.setup import migrate_database as migrate
 
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    from portal.settings import get_settings
-
-    settings = get_settings()
-    if settings.is_sqlite:
-        path = settings.database_url.split(":///", 1)[1]
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        import sqlite3
-
-        with sqlite3.connect(path) as conn:  # WAL: readers never block the writer
-            conn.execute("PRAGMA journal_mode=WAL")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
-        result = await run_forwards("all")
-    if not result.success:
-        raise click.ClickException(f"migrations failed: {result.message}\n{out.getvalue()}")
-    from portal.partners.services import ensure_default_tiers
-
-    await ensure_default_tiers()
+    await migrate(quiet)
 
 
 class PortalGroup(click.Group):
@@ -81,6 +46,7 @@ def main() -> None:
 
     if not {"--help", "-h"} & set(sys.argv[1:]):
         get_settings()  # a bad setting stops every command before it starts, in one line
+        from portal import worker  # noqa: F401  (wires the hooks and registers the jobs)
 
 
 def warn_production(settings: Any) -> None:

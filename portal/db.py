@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import TransactionType
 
+from portal.lib import jobs
 from portal.settings import get_settings
+
+T = TypeVar("T")
 
 
 def engine() -> Engine:
@@ -64,3 +69,20 @@ async def close_pool() -> None:
     if db.engine_type == "postgres" and getattr(db, "pool", None) is not None:
         await db.close_connection_pool()  # type: ignore[attr-defined]
         db.pool = None  # type: ignore[attr-defined]
+
+
+def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine (a CLI command) with the database pool open and in-process jobs drained
+    before exit."""
+
+    async def main() -> T:
+        await start_pool()
+        try:
+            result = await coro_fn()
+            await jobs.drain()
+            return result
+        finally:
+            await jobs.close()
+            await close_pool()
+
+    return asyncio.run(main())

@@ -6,14 +6,19 @@ from typing import Any
 
 from rich.progress import Progress
 
-from portal.auth.constants import Role
+from portal.auth.constants import DEMO_PASSWORD, Role
 from portal.auth.services import create_user
 from portal.auth.tables import User
+from portal.communications.demo import load_communications_demo
+from portal.customers.demo import load_customers_demo
 from portal.lib import clock
+from portal.lib.clock import now
+from portal.orders.demo import load_orders_demo
+from portal.orders.demo_history import load_order_history_demo
 from portal.partners.services import create_partner, ensure_default_tiers
 from portal.partners.tables import Partner, PartnerApplication, Tier
-
-DEMO_PASSWORD = "demo12345"  # noqa: S105 (documented demo password)
+from portal.performance.demo import load_performance_demo
+from portal.support.demo import load_support_demo
 
 VENDOR_USERS = [
     ("admin@vendor.demo", "王立新 Wang Lixin", Role.VENDOR_ADMIN),
@@ -330,8 +335,6 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
             if not await PartnerApplication.exists().where(
                 PartnerApplication.company_name == company
             ):
-                from portal.lib.clock import now
-
                 await PartnerApplication.insert(
                     PartnerApplication(
                         company_name=company,
@@ -348,21 +351,15 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
                 )
                 created["applications"] += 1
             bar.advance(task)
-    from portal.orders.demo import load_orders_demo
 
     created.update(await load_orders_demo())  # catalog, prices, stock, orders in every status
-    from portal.orders.demo_history import load_order_history_demo
-    from portal.performance.demo import load_performance_demo
 
     created["orders"] += await load_order_history_demo()  # 24 months per demo partner
     created.update(await load_performance_demo())  # targets, weights, notes, rollups
-    from portal.support.demo import load_support_demo
 
     created.update(await load_support_demo())  # SLA settings, teams, articles, cases
-    from portal.customers.demo import load_customers_demo
 
     created.update(await load_customers_demo())  # customers, contact logs, follow-ups, segments
-    from portal.communications.demo import load_communications_demo
 
     created.update(await load_communications_demo())  # campaigns with material, a survey
     if progress:

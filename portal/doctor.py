@@ -1,6 +1,9 @@
 """`portal doctor`: what an operator checks first. Configuration (secrets masked), versions,
 readiness (database, Redis, storage), pending migrations, the job queue (depth, oldest job),
-the database outbox, and stuck report deliveries and e-mails. Exit status 1 on a problem."""
+the database outbox, and stuck report deliveries and e-mails. Exit status 1 on a problem.
+
+Imports inside the command are late on purpose, as in portal/cli.py (a bad setting is one line).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 
 import click
 
+from portal.db import run
 from portal.lib.clock import now
 from portal.settings import Settings, get_settings, masked_url, production_warnings
 
@@ -255,7 +259,6 @@ async def diagnose(strict: bool = False) -> int:
 def doctor(strict: bool) -> None:
     """Print configuration (secrets masked), versions, checks, migrations, queue and stuck rows;
     exit status 1 when something needs attention."""
-    from portal.cli import run
 
     status = run(lambda: diagnose(strict))
     raise SystemExit(status)

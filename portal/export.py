@@ -24,6 +24,8 @@ from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
 from portal.lib import storage
 from portal.lib.clock import now
+from portal.partners.tables import Partner
+from portal.piccolo_conf import APP_REGISTRY
 from portal.tenancy import partner_scope
 
 SKIPPED_TABLES = {"auth_session", "api_token", "password_reset", "login_attempt"}
@@ -40,8 +42,6 @@ class ExportResult:
 
 
 def _tables() -> list[type[Table]]:
-    from portal.piccolo_conf import APP_REGISTRY
-
     return [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
 
 
@@ -85,7 +85,6 @@ async def export_partner(
     code: str, progress: Callable[[str, int, int], None] | None = None
 ) -> tuple[bytes, ExportResult]:
     """The ZIP archive of one partner (by code); raises LookupError for an unknown code."""
-    from portal.partners.tables import Partner
 
     partner = await Partner.select().where(Partner.code == code).first()
     if partner is None:

@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 
+from litestar import Request, get
+from litestar.response import Template
+
+from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-
-
-@dataclass(frozen=True)
-class Card:
-    """One tile on the home page. `items` are (label, value, link or "") rows."""
-
-    title: str
-    items: list[tuple[str, str, str]] = field(default_factory=list)
-    link: str = ""
-    link_label: str = ""
-    tone: str = ""  # "", "attention" or "ok"
-    empty: str = ""
-
+from portal.communications.services import home_cards as communication_cards
+from portal.customers.services import home_cards as customer_cards
+from portal.lib.cards import Card
+from portal.orders.services import home_cards as order_cards
+from portal.partners.services import home_cards as partner_cards
+from portal.performance.services import home_cards as performance_cards
+from portal.support.services import home_cards as support_cards
+from portal.web import current_user, page
 
 CardSource = Callable[[CurrentUser], Awaitable[list[Card]]]
 
 
 def sources() -> list[CardSource]:
-    from portal.communications.services import home_cards as communication_cards
-    from portal.customers.services import home_cards as customer_cards
-    from portal.orders.services import home_cards as order_cards
-    from portal.partners.services import home_cards as partner_cards
-    from portal.performance.services import home_cards as performance_cards
-    from portal.support.services import home_cards as support_cards
-
     return [
         partner_cards,
         order_cards,
@@ -46,3 +37,12 @@ async def cards_for(user: CurrentUser) -> list[Card]:
     for source in sources():
         out.extend(await source(user))
     return out
+
+
+@get("/", name="home", opt={"access": Access.USER})
+async def home(request: Request) -> Template:
+    """The home page: the signed-in user's cards, in the order of `sources()`."""
+    return page(request, "home.html", cards=await cards_for(current_user(request)))
+
+
+PAGES = [home]

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from portal import console as core_console
+from portal import health, home
+from portal.auth import controllers as auth
+from portal.communications import controllers as communications
+from portal.customers import controllers as customers
+from portal.orders import controllers as orders
+from portal.partners import controllers as partners
+from portal.performance import controllers as performance
+from portal.support import controllers as support
+
 
 def page_routes() -> list[ControllerRouterHandler]:
-    from portal import health
-    from portal.auth import controllers as auth
-    from portal.communications import controllers as communications
-    from portal.core import controllers as core
-    from portal.customers import controllers as customers
-    from portal.orders import controllers as orders
-    from portal.partners import controllers as partners
-    from portal.performance import controllers as performance
-    from portal.support import controllers as support
-
     return [
         *health.PAGES,
+        *home.PAGES,
         *auth.PAGES,
         *partners.PAGES,
-        *core.PAGES,
+        *core_console.PAGES,
         *orders.PAGES,
         *performance.PAGES,
         *customers.PAGES,
@@ -30,14 +31,6 @@ def page_routes() -> list[ControllerRouterHandler]:
 
 
 def api_routes() -> list[ControllerRouterHandler]:
-    from portal.auth import controllers as auth
-    from portal.communications import controllers as communications
-    from portal.customers import controllers as customers
-    from portal.orders import controllers as orders
-    from portal.partners import controllers as partners
-    from portal.performance import controllers as performance
-    from portal.support import controllers as support
-
     return [
         *auth.API,
         *partners.API,

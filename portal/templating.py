@@ -62,7 +62,6 @@ def environment() -> Environment:
         current_locale=i18n.current_locale.get,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         base_url=get_settings().base_url,
-        nav_for=_nav_for,
         MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,  # password help texts
         INVITATION_DAYS=get_settings().invitation_days,  # "the link expires after 7 days"
     )
@@ -72,9 +71,3 @@ def environment() -> Environment:
 def render(name: str, context: dict[str, Any]) -> str:
     """Render a template outside a request (e-mails, PDFs) in the current locale."""
     return environment().get_template(name).render(context)
-
-
-def _nav_for(user: Any, path: str) -> list[dict[str, object]]:
-    from portal.nav import nav_for
-
-    return nav_for(user, path)

@@ -13,6 +13,7 @@ from piccolo.columns import Column
 from piccolo.columns.combination import Where, WhereRaw
 
 from portal.auth.schemas import CurrentUser
+from portal.partners.tables import Partner
 
 
 class NotFound(Exception):
@@ -28,8 +29,6 @@ def partner_scope(user: CurrentUser, partner_column: Column) -> Any:
     if user.is_vendor_admin:
         return WhereRaw("1 = 1")
     if user.is_channel_manager:
-        from portal.partners.tables import Partner
-
         assigned = Partner.select(Partner.id).where(Partner.channel_manager_id == user.id)
         return partner_column.is_in(assigned)  # type: ignore[arg-type]
     if user.is_partner and user.partner_id is not None:
@@ -46,8 +45,6 @@ async def vendor_partner_ids(user: CurrentUser) -> list[int] | None:
     if user.is_vendor_admin:
         return None
     if user.is_channel_manager:
-        from portal.partners.tables import Partner
-
         rows = await Partner.select(Partner.id).where(Partner.channel_manager_id == user.id)
         return sorted(int(r["id"]) for r in rows)
     if user.is_partner and user.partner_id is not None:

@@ -16,20 +16,24 @@ from typing import Any
 from arq import Retry, cron
 
 from portal.auth import sessions
+from portal.communications import csat, integrations, notifications
 from portal.communications.jobs import (
     open_feedback_request,
     publish_campaign,
     publish_due_communications,
     send_feedback_reminders,
 )
+from portal.core import email
+from portal.customers import services as customer_services
 from portal.customers.jobs import (
     recompute_customer_segments,
     send_followup_digest,
     send_followup_digests,
 )
 from portal.db import close_pool, start_pool
-from portal.lib import clock, email, jobs
+from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
+from portal.orders import access as order_access
 from portal.orders.jobs import notify_order_event, sweep_order_notifications
 from portal.performance.jobs import (
     reconcile_performance_reports,
@@ -37,6 +41,8 @@ from portal.performance.jobs import (
     refresh_performance_rollups,
     send_performance_report,
 )
+from portal.support import access as support_access
+from portal.support import services as support_services
 from portal.support.jobs import (
     check_case_deadlines,
     close_resolved_cases,
@@ -103,6 +109,29 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     reconcile_performance_reports,
     send_performance_report,
 ]
+
+
+def wire() -> None:
+    """The one place where higher layers fill the hooks of lower ones (portal.lib.hooks) and
+    every job is registered by name (portal.lib.jobs). Run at import of this module, which
+    app.py, cli.py and the worker import; running it again changes nothing."""
+    jobs.register(JOB_FUNCTIONS)
+    # orders -> communications: the bell and the CSAT request after delivery
+    hooks.order_event_landed.subscribe(integrations.order_event_landed)
+    # orders -> customers: the end-customer picker of the cart and the API's customer id
+    hooks.customer_choices.provide(customer_services.customer_choices)
+    hooks.customer_name_for_user.provide(customer_services.get_customer_name_for_user)
+    # customers -> orders, support: what shares a customer with the vendor; the 360° page's cases
+    hooks.customer_shared_by.add(order_access.CUSTOMER_SHARED_BY_ORDER)
+    hooks.customer_shared_by.add(support_access.CUSTOMER_SHARED_BY_CASE)
+    hooks.customer_cases.provide(support_services.cases_for_customer_page)
+    # support -> communications: the bell, the case CSAT
+    hooks.notify.provide(notifications.notify)
+    hooks.csat_score.provide(csat.csat_for)
+    hooks.request_csat.provide(csat.request_csat)
+
+
+wire()
 
 # The report reconciler runs twice per lease (LEASE = 10 minutes), so a row whose worker died is
 # picked up within lease + 5 minutes, not "just after the next slot" as with a 10-minute period.

@@ -54,6 +54,12 @@ else:  # pragma: no cover
 from tests.services import IN_CI, reachable  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _wired() -> None:
+    """Hooks filled and jobs registered, as in every portal process (portal.worker.wire())."""
+    import portal.worker  # noqa: F401  (late: only after the environment above is set)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The xdist controller collects tests but runs none: give it the maintenance database, so
     Piccolo's version check at import does not warn about this process's (never created) one."""
@@ -106,8 +112,8 @@ SQLITE_TEMPLATE = RUN_DIR / "template.db"
 @pytest.fixture(scope="session", autouse=True)
 async def database() -> AsyncIterator[None]:
     """Create and migrate this worker's database once per session."""
-    from portal.cli import migrate_database
     from portal.db import close_pool, start_pool
+    from portal.partners.setup import migrate_database
 
     if BACKEND == "postgres":
         if not reachable(PG_HOST, PG_PORT):

@@ -97,7 +97,7 @@ INVITATION = {
 
 
 def sample_cards() -> list[Any]:
-    from portal.home import Card
+    from portal.lib.cards import Card
 
     return [
         Card(

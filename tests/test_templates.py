@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from portal.lib.email import render_email
+from portal.core.email import render_email
 from portal.lib.i18n import use_locale
 from portal.settings import TEMPLATES_DIR
 from portal.templating import environment

@@ -39,3 +39,13 @@ class Access(StrEnum):
 class Locale(StrEnum):
     ZH_CN = "zh_CN"
     EN = "en"
+
+
+class PartnerStatus(StrEnum):
+    """A partner's status. It lives in auth because signing in depends on it."""
+
+    ACTIVE = "active"  # created on approval or by vendor staff; users can sign in
+    SUSPENDED = "suspended"  # set by vendor staff; every session of its users ends
+
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 (the documented password of every demo account)

@@ -16,7 +16,6 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
 from portal.auth import services, sessions
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.home import cards_for
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import SUPPORTED_LOCALES
 from portal.lib.i18n import gettext as _
@@ -113,12 +112,7 @@ def _throttled_message(minutes: int) -> str:
 
 
 class AuthPages(Controller):
-    """Sign in and out, the home page, language, password reset and invitations."""
-
-    @get("/", name="home", opt=USER)
-    async def home(self, request: Request) -> Template:
-        user = current_user(request)
-        return page(request, "home.html", cards=await cards_for(user))
+    """Sign in and out, language, password reset and invitations."""
 
     @get("/login", name="auth:login", opt=PUBLIC)
     async def login_form(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:

@@ -10,13 +10,19 @@ from portal.auth.schemas import CurrentUser
 from portal.auth.sessions import end_user_sessions, normalise_email
 from portal.auth.tables import Invitation, PasswordReset, User
 from portal.core import audit
+from portal.core.email import queue_email
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
-from portal.lib.email import queue_email
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.lib.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash
+from portal.lib.security import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    new_token,
+    token_hash,
+    verify_password,
+)
 from portal.settings import get_settings
 
 USER_FIELDS = ("email", "name", "role", "partner", "can_sales", "can_purchasing", "is_active")
@@ -101,7 +107,6 @@ async def create_user(
 
 async def change_password(user: CurrentUser, current: str, new: str) -> None:
     """Change one's own password; every other session of the user ends."""
-    from portal.lib.security import verify_password
 
     row = await User.select(User.password_hash).where(User.id == user.id).first()
     if row is None or not await verify_password(row["password_hash"], current):
@@ -297,15 +302,17 @@ async def invite(
         )
         partner_name = ""
         if partner_id is not None:
-            from portal.partners.tables import Partner
-
+            # through the invitation's own reference: auth sits below partners
             found = (
-                await Partner.select(Partner.name, Partner.locale)
-                .where(Partner.id == partner_id)
+                await Invitation.select(
+                    Invitation.partner.name.as_alias("name"),
+                    Invitation.partner.locale.as_alias("locale"),
+                )
+                .where(Invitation.id == invitation_id)
                 .first()
             )
-            partner_name = found["name"] if found else ""
-            locale = locale or (found["locale"] if found else "")
+            partner_name = (found["name"] or "") if found else ""
+            locale = locale or ((found["locale"] or "") if found else "")
         email_id = await queue_email(
             email,
             "invitation",

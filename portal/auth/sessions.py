@@ -12,13 +12,13 @@ import datetime as dt
 from piccolo.custom_types import Combinable
 
 from portal.auth import throttle
+from portal.auth.constants import PartnerStatus
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import ApiToken, AuthSession, User
 from portal.auth.throttle import Throttled as Throttled  # re-exported for callers
 from portal.core import audit
 from portal.lib.clock import now
 from portal.lib.security import new_token, token_hash, verify_password
-from portal.partners.constants import PartnerStatus
 from portal.settings import get_settings
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute per session

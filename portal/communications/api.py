@@ -26,6 +26,7 @@ from portal.communications.schemas import (
     ResponseIn,
     ResponseOut,
 )
+from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
@@ -37,7 +38,6 @@ PER_PAGE = 50
 
 
 def campaign_out(row: dict[str, Any], files: list[dict[str, Any]] | None = None) -> CampaignOut:
-
     return CampaignOut(
         id=row["id"],
         title=localized(row, "title"),
@@ -127,8 +127,6 @@ class CommunicationsApi(Controller):
         if user.is_partner:
             rows = await feedback.list_requests_for_user(user)
         else:
-            from portal.communications.tables import FeedbackRequest
-
             rows = (
                 await FeedbackRequest.select()
                 .where(FeedbackRequest.status == "open")

@@ -11,8 +11,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from portal.auth.constants import PartnerStatus
 from portal.communications.constants import Audience
-from portal.partners.constants import PROVINCES, PartnerKind, PartnerStatus
+from portal.partners.constants import PROVINCES, PartnerKind
+from portal.partners.tables import Partner
 
 
 def parse_values(raw: Any) -> list[str]:
@@ -62,7 +64,6 @@ def clean_values(audience: str, values: Sequence[str], tier_codes: Sequence[str]
 
 async def count_partners(audience: str, values: Sequence[str]) -> int:
     """How many active partners the rule addresses right now (the preview before publishing)."""
-    from portal.partners.tables import Partner
 
     where, args = condition(audience, values)
     rows = await Partner.raw(

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.communications import audience as audience_rules
 from portal.communications import campaigns
+from portal.communications.access import get_campaign_file_for_user
 from portal.communications.console_forms import (
     ADMIN,
     PER_PAGE,
@@ -214,8 +215,6 @@ class CampaignConsole(Controller):
     async def download(
         self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        from portal.communications.access import get_campaign_file_for_user
-
         try:
             row = await get_campaign_file_for_user(current_user(request), campaign_id, file_id)
         except NotFound:

@@ -24,6 +24,7 @@ from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.partners.tables import Tier
 from portal.tenancy import NotFound
 
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
@@ -56,8 +57,6 @@ def _form_values(form: CampaignForm, tier_codes: list[str]) -> dict[Any, Any]:
 
 
 async def _tier_codes() -> list[str]:
-    from portal.partners.tables import Tier
-
     return [r["code"] for r in await Tier.select(Tier.code)]
 
 

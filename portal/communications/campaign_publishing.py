@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
+from portal.auth.tables import User
 from portal.communications import audience as audience_rules
 from portal.communications import emails
 from portal.communications.campaign_editing import (
@@ -24,9 +25,11 @@ from portal.communications.tables import (
 )
 from portal.core.audit import record
 from portal.db import write_transaction
+from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.settings import get_settings
 from portal.tenancy import NotFound
 
 
@@ -56,8 +59,6 @@ async def schedule_campaign(actor: CurrentUser, campaign_id: int, publish_at: dt
 
 
 async def enqueue_publish(campaign_id: int) -> None:
-    from portal.lib import jobs
-
     await jobs.enqueue("publish_campaign", campaign_id, job_id=f"campaign-publish:{campaign_id}")
 
 
@@ -125,7 +126,6 @@ async def publish_campaign(campaign_id: int) -> int:
 
     Returns the number of users told now (0 when it was published already or is not due).
     """
-    from portal.settings import get_settings
 
     row = await Campaign.select().where(Campaign.id == campaign_id).first()
     if row is None or row["status"] != CampaignStatus.SCHEDULED:
@@ -211,7 +211,6 @@ async def publish_campaign(campaign_id: int) -> int:
 
 async def _addresses(user_ids: list[int]) -> list[tuple[str, str]]:
     """(e-mail, locale) of active users, in batches (SQLite caps a statement's parameters)."""
-    from portal.auth.tables import User
 
     out: list[tuple[str, str]] = []
     for start in range(0, len(user_ids), 500):

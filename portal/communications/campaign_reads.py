@@ -12,6 +12,7 @@ from portal.communications.constants import (
     CampaignStatus,
 )
 from portal.communications.figures import CampaignFigures
+from portal.communications.notifications import mark_read_by_ref
 from portal.communications.sql import in_list
 from portal.communications.tables import (
     Campaign,
@@ -124,8 +125,6 @@ async def record_activity(
                 mine & CampaignRecipient.first_downloaded_at.is_null()
             )
     if kind == ActivityKind.VIEW:
-        from portal.communications.notifications import mark_read_by_ref
-
         await mark_read_by_ref(user.id, f"campaign:{campaign_id}")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from portal.communications.constants import (
     QuestionKind,
 )
+from portal.lib.charts import FONT_FAMILY
 from portal.lib.i18n import gettext as _
 
 
@@ -16,8 +17,6 @@ def distribution_svg(distribution: list[tuple[int, int]], *, title: str, colours
     from html import escape
 
     from markupsafe import Markup
-
-    from portal.lib.charts import FONT_FAMILY
 
     width, height, top, bottom, gap = 560, 180, 22, 24, 6
     n = max(len(distribution), 1)

@@ -18,6 +18,8 @@ from portal.lib.forms import read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
+from portal.partners.services import list_tiers
+from portal.partners.tables import Partner
 from portal.settings import get_settings
 
 VENDOR = {"access": Access.VENDOR}
@@ -33,7 +35,6 @@ AUDIENCE_FIELDS = {
 
 async def audience_options() -> dict[str, Any]:
     """Choices for the audience fields, in the page's language."""
-    from portal.partners.services import list_tiers
 
     zh = current_locale.get() == "zh_CN"
     tiers = await list_tiers()
@@ -50,7 +51,6 @@ async def audience_options() -> dict[str, Any]:
 
 async def _codes_to_ids(raw: str) -> tuple[list[str], list[str]]:
     """Partner codes typed by the user -> (ids, unknown codes)."""
-    from portal.partners.tables import Partner
 
     codes = [
         c.strip().upper() for c in raw.replace(",", " ").replace("，", " ").split() if c.strip()
@@ -63,8 +63,6 @@ async def _codes_to_ids(raw: str) -> tuple[list[str], list[str]]:
 
 
 async def _ids_to_codes(ids: list[str]) -> str:
-    from portal.partners.tables import Partner
-
     if not ids:
         return ""
     rows = await Partner.select(Partner.code).where(Partner.id.is_in([int(i) for i in ids]))
@@ -147,7 +145,5 @@ def parse_schedule(data: Any) -> tuple[dt.datetime | None, dict[str, str]]:
 
 
 async def _tier_names() -> dict[str, str]:
-    from portal.partners.services import list_tiers
-
     zh = current_locale.get() == "zh_CN"
     return {t["code"]: t["name_zh"] if zh else t["name_en"] for t in await list_tiers()}

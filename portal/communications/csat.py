@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from portal.communications import emails
+from portal.communications.campaign_publishing import _addresses
 from portal.communications.constants import (
     AnswerScope,
     Audience,
@@ -14,6 +15,7 @@ from portal.communications.constants import (
 )
 from portal.communications.feedback_delivery import _invite_context
 from portal.communications.feedback_requests import get_setting
+from portal.communications.notifications import notify
 from portal.communications.tables import (
     FeedbackAnswer,
     FeedbackQuestion,
@@ -22,6 +24,7 @@ from portal.communications.tables import (
 )
 from portal.db import write_transaction
 from portal.lib.clock import now
+from portal.partners.tables import Partner
 from portal.settings import get_settings
 
 # ---- automatic CSAT -----------------------------------------------------------------------
@@ -45,9 +48,6 @@ async def request_csat(
     )
     if existing is not None:
         return int(existing["id"])
-    from portal.communications.campaign_publishing import _addresses
-    from portal.communications.notifications import notify
-    from portal.partners.tables import Partner
 
     moment = now()
     days = int(await get_setting("csat_days_open") or 14)

@@ -22,6 +22,8 @@ from portal.communications.schemas import CampaignForm, FeedbackRequestForm, Que
 from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
+from portal.lib.pdf import html_to_pdf
+from portal.partners.tables import Partner
 
 CURRENT_TITLE = "2026 春季渠道促销：网络摄像机满额返利"
 PAST_TITLE = "2025 年终冲量计划"
@@ -54,8 +56,6 @@ def _banner_png() -> bytes:
 
 async def _brochure_pdf() -> bytes:
     import asyncio
-
-    from portal.lib.pdf import html_to_pdf
 
     return await asyncio.get_running_loop().run_in_executor(None, html_to_pdf, BROCHURE_HTML)
 
@@ -93,7 +93,6 @@ async def load_communications_demo() -> dict[str, int]:
     if vendor_row is None or alice is None or alice.partner_id is None:
         return created
     vera = _current(vendor_row)
-    from portal.partners.tables import Partner
 
     tier = (
         await Partner.select(Partner.tier.code.as_alias("code"))

@@ -2,7 +2,7 @@
 
 A campaign to 1,000 partners means thousands of identical messages: instead of rendering three
 templates per user (queue_email), each language is rendered once and the rows are inserted in
-batches in the caller's transaction, in exactly the format `portal.lib.email.queue_email` writes
+batches in the caller's transaction, in exactly the format `portal.core.email.queue_email` writes
 (the `deliver_email` job and the outbox sweeper send them). The recipients' greeting is therefore
 generic; everything else (title, text, link) is in the recipient's language.
 """
@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
+from portal.core.email import render_email
 from portal.core.tables import OutboundEmail
+from portal.lib import jobs
 from portal.lib.clock import now
-from portal.lib.email import render_email
 from portal.settings import get_settings
 
 BATCH = 500
@@ -69,8 +70,6 @@ async def store_bulk(
 async def enqueue_delivery(email_ids: Sequence[int]) -> None:
     """After the commit: one `deliver_email` job per message (fixed job ids: no double sends)."""
     import asyncio
-
-    from portal.lib import jobs
 
     ids = list(email_ids)
     for start in range(0, len(ids), 200):  # concurrent round trips to Redis, 200 at a time

@@ -13,6 +13,7 @@ from portal.communications.constants import (
     RequestStatus,
 )
 from portal.communications.feedback_requests import MAX_TEXT, SCALE, list_questions
+from portal.communications.notifications import mark_read_by_ref
 from portal.communications.tables import (
     FeedbackAnswer,
     FeedbackRecipient,
@@ -195,7 +196,6 @@ async def submit_response(
             target_type="feedback_request",
             target_id=row["id"],
         )
-    from portal.communications.notifications import mark_read_by_ref
 
     await mark_read_by_ref(user.id, f"feedback:{row['id']}")
     return {

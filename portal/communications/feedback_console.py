@@ -33,6 +33,7 @@ from portal.communications.schemas import (
     QuestionForm,
     ResultFilters,
 )
+from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError, read_form
@@ -71,8 +72,6 @@ class FeedbackConsole(Controller):
 
     @get("/", name="console_feedback:list")
     async def index(self, request: Request) -> Template:
-        from portal.communications.tables import FeedbackRequest
-
         number = page_number(request.query_params.get("page"))
         auto = request.query_params.get("auto") == "1"
         where = (FeedbackRequest.subject != "") if auto else (FeedbackRequest.subject == "")
@@ -387,7 +386,6 @@ def _scopes() -> list[tuple[str, str]]:
 
 async def _response_counts(ids: list[int], partner_ids: list[int] | None) -> dict[int, int]:
     """Responses per request, counting only the partners the reader may see."""
-    from portal.communications.tables import FeedbackRequest
 
     if not ids:
         return {}

@@ -9,6 +9,7 @@ from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
 from portal.communications import emails
 from portal.communications.campaign_editing import localized
+from portal.communications.campaign_publishing import _addresses
 from portal.communications.constants import (
     AnswerScope,
     RequestStatus,
@@ -21,6 +22,7 @@ from portal.communications.tables import (
 )
 from portal.core.audit import record
 from portal.db import write_transaction
+from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
@@ -55,8 +57,6 @@ async def schedule_request(actor: CurrentUser, request_id: int, opens_at: dt.dat
 
 
 async def enqueue_open(request_id: int) -> None:
-    from portal.lib import jobs
-
     await jobs.enqueue("open_feedback_request", request_id, job_id=f"feedback-open:{request_id}")
 
 
@@ -103,7 +103,6 @@ async def open_request(request_id: int) -> int:
 
     Returns the number of users invited now (0 when it was opened already or is not due).
     """
-    from portal.communications.campaign_publishing import _addresses
 
     row = await FeedbackRequest.select().where(FeedbackRequest.id == request_id).first()
     if row is None or row["status"] != RequestStatus.SCHEDULED:
@@ -202,7 +201,6 @@ async def send_due_reminders() -> int:
 
 async def remind(row: dict[str, Any]) -> int:
     """Queue the reminders of one request (set-based; the unique pair keeps it once per user)."""
-    from portal.communications.campaign_publishing import _addresses
 
     link = f"{get_settings().base_url}/feedback/{row['id']}"
     rendered = emails.render_per_locale("feedback_reminder", _invite_context(row, link))

@@ -25,6 +25,7 @@ from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.partners.tables import Tier
 from portal.settings import get_settings
 from portal.tenancy import NotFound
 
@@ -83,8 +84,6 @@ async def set_setting(actor: CurrentUser, key: str, value: Any) -> None:
 
 
 async def _tier_codes() -> list[str]:
-    from portal.partners.tables import Tier
-
     return [r["code"] for r in await Tier.select(Tier.code)]
 
 

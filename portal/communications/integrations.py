@@ -11,12 +11,12 @@ from portal.communications.csat import request_csat
 from portal.communications.notifications import notify
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import use_locale
+from portal.orders.constants import STATUS_LABELS, OrderStatus
+from portal.orders.tables import OrderEvent
 
 
 async def order_event_landed(event_id: int) -> None:
     """Ring the submitter's bell for an order event; after delivery, ask for a short CSAT."""
-    from portal.orders.constants import STATUS_LABELS, OrderStatus
-    from portal.orders.tables import OrderEvent
 
     event = (
         await OrderEvent.select(

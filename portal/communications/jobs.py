@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.communications import campaigns, feedback
+from portal.lib import jobs
 
 
 async def publish_campaign(ctx: dict[str, Any], campaign_id: int) -> int:
@@ -21,7 +22,6 @@ async def open_feedback_request(ctx: dict[str, Any], request_id: int) -> int:
 
 async def publish_due_communications(ctx: dict[str, Any]) -> int:
     """Every minute: publish scheduled campaigns and open scheduled requests whose time came."""
-    from portal.lib import jobs
 
     due = 0
     for campaign_id in await campaigns.due_campaign_ids():

@@ -20,8 +20,9 @@ from portal.communications.schemas import ResultFilters
 from portal.communications.sql import in_list
 from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
-from portal.lib.i18n import current_locale
+from portal.lib.i18n import current_locale, to_local
 from portal.lib.i18n import gettext as _
+from portal.lib.spreadsheets import workbook
 from portal.tenancy import partner_ids_sql
 
 TEXTS_SHOWN = 200
@@ -315,7 +316,6 @@ async def export_rows(request_id: int, filters: ResultFilters) -> tuple[list[str
 
 def _naive(value: Any) -> Any:
     """Excel has no time zones: local time of the portal, without tzinfo."""
-    from portal.lib.i18n import to_local
 
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
@@ -324,7 +324,6 @@ def _naive(value: Any) -> Any:
 
 async def export_xlsx(request_id: int, filters: ResultFilters) -> bytes:
     """The responses as an Excel workbook (cells escaped against formula injection)."""
-    from portal.lib.spreadsheets import workbook
 
     header, rows = await export_rows(request_id, filters)
     return workbook([(_("Responses"), header, rows)])

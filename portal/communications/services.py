@@ -8,12 +8,11 @@ csat.py, results.py; this module re-exports it and adds the home-page cards.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from portal.auth.schemas import CurrentUser
 from portal.communications.campaign_editing import (
     add_material,
     create_campaign,
+    localized,
     remove_material,
     update_campaign,
 )
@@ -54,10 +53,8 @@ from portal.communications.notifications import (
     unread_count,
 )
 from portal.communications.results import export_xlsx, feedback_figures, results, trend
+from portal.lib.cards import Card
 from portal.lib.i18n import gettext as _
-
-if TYPE_CHECKING:
-    from portal.home import Card
 
 __all__ = [
     "CampaignFigures",
@@ -103,9 +100,6 @@ __all__ = [
 
 async def home_cards(user: CurrentUser) -> list[Card]:
     """Partner users: new campaigns and surveys waiting for an answer."""
-    from portal.communications.campaign_editing import localized
-    from portal.home import Card
-
     if not user.is_partner:
         return []
     campaigns, _total = await list_campaigns_for_user(user, per_page=5)

@@ -9,32 +9,22 @@ exist.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
 from portal.customers.tables import Customer
+from portal.lib import hooks
 from portal.tenancy import NotFound, partner_scope
 
 
-def _shared_sql() -> str:
-    """Shared = attached to one of the partner's orders, or to one of its support cases (when
-    the support domain is installed)."""
-    sql = (
-        'EXISTS (SELECT 1 FROM partner_order o WHERE o.end_customer_id = "customer"."id"'
-        ' AND o.partner = "customer"."partner")'
-    )
-    if importlib.util.find_spec("portal.support.tables") is not None:
-        sql += (
-            ' OR EXISTS (SELECT 1 FROM support_case sc WHERE sc.end_customer_id = "customer"."id"'
-            ' AND sc.partner = "customer"."partner")'
-        )
-    return f"({sql})"  # parenthesised: WhereRaw is pasted as is next to the other conditions
-
-
-SHARED = WhereRaw(_shared_sql())
+def shared() -> WhereRaw:
+    """Shared = attached by the partner to one of its records that the vendor sees: each domain
+    that can attach a customer (orders, support cases) adds its condition to the hook."""
+    conditions = hooks.customer_shared_by.values or ("1 = 0",)
+    # parenthesised: WhereRaw is pasted as is next to the other conditions
+    return WhereRaw("(" + " OR ".join(conditions) + ")")
 
 
 def members_rule(user: CurrentUser) -> Any:
@@ -57,7 +47,7 @@ def customer_scope(user: CurrentUser) -> list[Any]:
             where.append(members_rule(user))
         return where
     if user.is_vendor:
-        return [partner_scope(user, Customer.partner), SHARED]
+        return [partner_scope(user, Customer.partner), shared()]
     return [WhereRaw("1 = 0")]
 
 

@@ -1,12 +1,17 @@
 """`portal import customers FILE --partner CODE [--on-duplicate skip|merge]`: the customer import
 from the command line, with a progress bar. Every row is checked first; nothing is written unless
-all rows are correct."""
+all rows are correct.
+
+Imports inside the command are late on purpose, as in portal/cli.py (a bad setting is one line).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from portal.db import run
 
 
 @click.command("customers")
@@ -25,7 +30,6 @@ def import_customers(path: str, partner_code: str, on_duplicate: str, check: boo
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from portal.cli import migrate_database, run
     from portal.customers import imports
     from portal.lib.forms import FormError
     from portal.lib.i18n import use_locale
@@ -33,6 +37,8 @@ def import_customers(path: str, partner_code: str, on_duplicate: str, check: boo
 
     console = Console(stderr=True)
     data = Path(path).read_bytes()
+
+    from portal.partners.setup import migrate_database  # late: see portal/cli.py
 
     async def go() -> tuple[imports.Checked, imports.Written | None]:
         await migrate_database(quiet=True)

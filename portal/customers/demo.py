@@ -17,6 +17,7 @@ from portal.customers.values import name_key, phone_key, tags_text
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.i18n import to_local
+from portal.orders.tables import Order
 
 COMPANIES_ZH = [
     ("上海星河智能科技有限公司", "智能制造", "上海", "上海"), ("杭州云帆信息技术有限公司", "软件", "浙江", "杭州"),
@@ -315,7 +316,6 @@ async def _link_orders(
 ) -> None:
     """Attach some of the partner's orders to customers, by profile: recent large orders to high
     value, a few recent ones to potential and new, older ones to at risk and dormant."""
-    from portal.orders.tables import Order
 
     orders = await (
         Order.select(Order.id, Order.total_amount, Order.decided_at)

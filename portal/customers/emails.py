@@ -13,13 +13,13 @@ from typing import Any
 
 from portal.auth.constants import PARTNER_ROLES
 from portal.auth.tables import User
+from portal.core.email import queue_email
 from portal.customers.followups import bucket, followups_for_user
 from portal.customers.preferences import wants_digest
 from portal.customers.tables import CustomerUserSettings, FollowupDigest, Interaction
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
-from portal.lib.email import queue_email
 from portal.settings import get_settings
 
 MAX_ITEMS = 30  # per group in one e-mail; the rest are counted

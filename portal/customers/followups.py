@@ -10,6 +10,7 @@ from portal.auth.schemas import CurrentUser
 from portal.core import audit
 from portal.customers.access import get_customer_for_user
 from portal.customers.records import _check_partner_user
+from portal.customers.segmentation import recompute_segments
 from portal.customers.tables import Customer, Interaction
 from portal.customers.values import channel_label
 from portal.db import write_transaction
@@ -139,7 +140,6 @@ async def log_interaction(
             target_id=customer["id"],
             after={"interaction": interaction_id, "channel": data.channel},
         )
-    from portal.customers.segmentation import recompute_segments
 
     await recompute_segments(customer_ids=[int(customer["id"])])
     return interaction_id

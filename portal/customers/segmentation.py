@@ -17,6 +17,7 @@ from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.i18n import to_local
 from portal.orders.constants import OrderStatus
+from portal.orders.tables import Order
 
 # Orders that count as revenue: approved and later, by approval date (issue 6's definition).
 REVENUE_STATUSES = [
@@ -39,8 +40,6 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 async def _order_stats(
     where: list[Any], since: dt.datetime | None = None
 ) -> dict[int, dict[str, Any]]:
-    from portal.orders.tables import Order
-
     conditions = [
         Order.end_customer_id.is_not_null(),
         Order.status.is_in(REVENUE_STATUSES),
@@ -70,7 +69,6 @@ async def recompute_segments(
 ) -> int:
     """Recompute segment, RFM code, order count, revenue and last order of the customers of one
     partner, of the given ids, or of everyone; returns how many rows changed. Idempotent."""
-    from portal.orders.tables import Order
 
     moment = now()
     today = today or to_local(moment).date()

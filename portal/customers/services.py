@@ -10,6 +10,7 @@ writes this domain's tables. Figures for the scorecards live in figures.py, re-e
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
@@ -59,11 +60,16 @@ from portal.customers.values import (
     tags_list,
     tags_text,
 )
-from portal.home import Card
+from portal.lib import hooks
+from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
+from portal.orders.services import status_label, status_tone
+from portal.orders.tables import Order
 from portal.tenancy import NotFound
+
+log = logging.getLogger("portal.customers")
 
 __all__ = [
     "COUNTS_CACHE_SECONDS",
@@ -153,8 +159,6 @@ async def get_customer_name_for_user(user: CurrentUser, customer_id: int) -> str
 
 
 async def _orders_of(customer: dict[str, Any]) -> list[dict[str, Any]]:
-    from portal.orders.tables import Order
-
     return await (
         Order.select(
             Order.id,
@@ -172,32 +176,12 @@ async def _orders_of(customer: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _cases_of(user: CurrentUser, customer_id: int) -> list[dict[str, Any]]:
-    """Support cases for the customer, once the support domain exists (else none)."""
-    import importlib.util
-
-    if importlib.util.find_spec("portal.support.services") is None:
-        return []
-    from portal.support import services as support  # type: ignore[import-not-found,attr-defined,unused-ignore]
-
-    lister = getattr(support, "list_cases_for_customer", None)
-    if lister is None:
-        return []
+    """The customer's support cases (the support domain fills the hook)."""
     try:
-        return list(await lister(user, customer_id))
+        return list(await hooks.customer_cases(user, customer_id))
     except Exception:  # another domain's failure must not take the 360° page down
-        import logging
-
-        logging.getLogger("portal.customers").exception("cases for customer %s", customer_id)
+        log.exception("cases for customer %s", customer_id)
         return []
-
-
-def _case_status(status: str) -> str:
-    try:
-        from portal.support.constants import STATUS_LABELS, CaseStatus  # type: ignore[import-not-found,attr-defined,unused-ignore]
-
-        return _(STATUS_LABELS[CaseStatus(status)])
-    except (ImportError, KeyError, ValueError):
-        return status
 
 
 async def customer_view(
@@ -205,7 +189,6 @@ async def customer_view(
 ) -> dict[str, Any]:
     """Everything the 360° page shows: key facts, contacts, open follow-ups and one timeline of
     contacts, orders and support cases (newest first)."""
-    from portal.orders.services import status_label, status_tone
 
     contacts = await list_contacts(customer["id"])
     page = max(page, 1)
@@ -253,7 +236,7 @@ async def customer_view(
                 "at": c.get("created_at"),
                 "title": c.get("number") or c.get("subject", ""),
                 "text": c.get("subject", ""),
-                "status_label": _case_status(str(c.get("status", ""))),
+                "status_label": c.get("status_label", ""),
                 "id": c.get("id"),
                 "link": f"/cases/{c.get('id')}",
             }

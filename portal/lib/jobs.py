@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from portal.lib.logs import logged_job
@@ -19,10 +19,22 @@ _pools: dict[int, Any] = {}
 _tasks: set[asyncio.Task[Any]] = set()
 
 
-def _functions() -> dict[str, Callable[..., Awaitable[Any]]]:
-    from portal.worker import JOB_FUNCTIONS  # late import: the worker imports every domain
+JobFunction = Callable[..., Awaitable[Any]]
+_registry: dict[str, JobFunction] = {}
 
-    return {fn.__name__: fn for fn in JOB_FUNCTIONS}
+
+def register(functions: Iterable[JobFunction]) -> None:
+    """Make jobs known by their function names; `portal.worker.wire()` registers every job."""
+    for fn in functions:
+        _registry[fn.__name__] = fn
+
+
+def registered() -> dict[str, JobFunction]:
+    return dict(_registry)
+
+
+def _functions() -> dict[str, JobFunction]:
+    return _registry
 
 
 ENQUEUE_TIMEOUT = 2.0  # seconds: an unreachable Redis must not hold a request that has committed

@@ -35,3 +35,11 @@ async def get_order_for_user(user: CurrentUser, order_id: int) -> dict[str, Any]
     if row is None:
         raise NotFound
     return row
+
+
+# The customer 360° rule (customers.access, through portal.lib.hooks.customer_shared_by): a
+# partner shares an end customer with the vendor by attaching it to one of its orders.
+CUSTOMER_SHARED_BY_ORDER = (
+    'EXISTS (SELECT 1 FROM partner_order o WHERE o.end_customer_id = "customer"."id"'
+    ' AND o.partner = "customer"."partner")'
+)

@@ -14,6 +14,7 @@ from litestar.response import Response
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.lib import hooks
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.orders import catalog, services
@@ -229,10 +230,8 @@ class OrderApi(Controller):
         key = request.headers.get("idempotency-key")
         end_customer_name = data.end_customer_name
         if data.end_customer_id is not None:
-            from portal.customers.services import get_customer_name_for_user
-
             try:  # the customers access door: another partner's customer is not found
-                end_customer_name = await get_customer_name_for_user(user, data.end_customer_id)
+                end_customer_name = await hooks.customer_name_for_user(user, data.end_customer_id)
             except NotFound:
                 raise not_found() from None
         try:

@@ -1,5 +1,8 @@
 """`portal import products|prices|stock FILE`: the console's import, from the command line,
-with a progress bar. Every row is checked first; nothing is written unless all are correct."""
+with a progress bar. Every row is checked first; nothing is written unless all are correct.
+
+Imports inside the command are late on purpose, as in portal/cli.py (a bad setting is one line).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,20 @@ from pathlib import Path
 
 import click
 
+from portal.db import run
+
 
 def _import(kind: str, path: str, check: bool) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from portal.cli import migrate_database, run
     from portal.lib.i18n import use_locale
     from portal.orders import imports
 
     console = Console(stderr=True)
     data = Path(path).read_bytes()
+
+    from portal.partners.setup import migrate_database  # late: see portal/cli.py
 
     async def go() -> imports.ImportResult:
         await migrate_database(quiet=True)

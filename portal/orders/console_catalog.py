@@ -19,6 +19,7 @@ from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.orders import catalog, exports, imports
 from portal.orders.console import _amount, _int
 from portal.orders.constants import MovementKind
+from portal.orders.pages import availability_options
 from portal.orders.schemas import (
     CatalogFilters,
     CategoryForm,
@@ -82,7 +83,6 @@ class CatalogConsole(Controller):
         )
         items, total = await catalog.list_catalog(user, filters)
         params = {"q": filters.q, "category": category, "availability": availability}
-        from portal.orders.pages import availability_options
 
         return page(
             request,
@@ -233,7 +233,6 @@ class CatalogConsole(Controller):
         warehouses = await catalog.list_warehouses(include_inactive=False)
         levels = await catalog.levels_for([i["id"] for i in items])
         params = {"q": filters.q, "availability": availability}
-        from portal.orders.pages import availability_options
 
         return page(
             request,

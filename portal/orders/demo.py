@@ -24,6 +24,7 @@ from portal.orders.demo_catalog import (
     SAFETY,
     WAREHOUSES,
 )
+from portal.orders.stock import ensure_level
 from portal.orders.tables import Category, PriceList, Product, QuantityBreak, StockLevel, Warehouse
 from portal.partners.tables import Partner, Tier
 
@@ -119,8 +120,6 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
             if code not in levels and not await StockLevel.exists().where(
                 (StockLevel.product == product_id) & (StockLevel.warehouse == warehouses[code])
             ):
-                from portal.orders.stock import ensure_level
-
                 await ensure_level(product_id, warehouses[code])
     tiers = {t["code"]: t["id"] for t in await Tier.select(Tier.id, Tier.code)}
     for code, tier, name, bp in PRICE_LISTS:

@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Any
 
 from portal.auth.tables import User
+from portal.core.email import queue_email
 from portal.lib import jobs
 from portal.lib.clock import now
-from portal.lib.email import queue_email
 from portal.orders.tables import Order, OrderEvent, OrderLine, Shipment
 from portal.settings import get_settings
 

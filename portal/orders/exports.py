@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
+from portal.lib.i18n import to_local
 from portal.lib.spreadsheets import XLSX_TYPE, workbook, yuan
 from portal.orders.schemas import OrderFilters
+from portal.orders.services import list_orders, status_label
 from portal.orders.tables import (
     ContractPrice,
     PriceListItem,
@@ -141,8 +143,6 @@ async def stock_xlsx() -> bytes:
 
 async def orders_xlsx(user: CurrentUser, filters: OrderFilters, limit: int = 100_000) -> bytes:
     """The orders `user` may see (filters as in the queue), one row per order."""
-    from portal.lib.i18n import to_local
-    from portal.orders.services import list_orders, status_label
 
     rows: list[tuple[Any, ...]] = []
     filters.per_page = 200

@@ -18,7 +18,8 @@ from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.orders import credit, stock
-from portal.orders.constants import EventKind, MovementKind, OrderStatus
+from portal.orders.access import get_order_for_user
+from portal.orders.constants import STATUS_LABELS, EventKind, MovementKind, OrderStatus
 from portal.orders.emails import enqueue_notification
 from portal.orders.placement import in_transaction
 from portal.orders.tables import (
@@ -84,8 +85,6 @@ async def _move(
 
 
 def _status_word(status: str) -> str:
-    from portal.orders.constants import STATUS_LABELS
-
     try:
         return _(STATUS_LABELS[OrderStatus(status)]).lower()
     except ValueError:
@@ -373,7 +372,6 @@ async def deliver_order(actor: CurrentUser, order: dict[str, Any]) -> None:
 async def approve_orders(actor: CurrentUser, order_ids: list[int]) -> tuple[list[str], list[str]]:
     """Bulk approval from the queue: (numbers approved, messages for those that were not).
     Each order goes through the tenant door and its own transaction."""
-    from portal.orders.access import get_order_for_user
 
     approved: list[str] = []
     problems: list[str] = []

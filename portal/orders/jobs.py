@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from portal.lib import jobs
+from portal.lib import hooks, jobs
 from portal.orders import emails
 
 log = logging.getLogger("portal.orders.jobs")
@@ -15,10 +15,8 @@ log = logging.getLogger("portal.orders.jobs")
 async def notify_order_event(ctx: dict[str, Any], event_id: int) -> int | None:
     """Queue the submitter's e-mail about one order event (enqueued after the step's commit),
     ring their bell, and after delivery ask for a short CSAT (both idempotent)."""
-    from portal.communications.integrations import order_event_landed
-
     try:  # before the e-mail: a re-run by the sweeper repeats it harmlessly (idempotent)
-        await order_event_landed(event_id)
+        await hooks.order_event_landed(event_id)
     except Exception:  # the bell must never hold back the status e-mail
         log.exception("order event %s: notification centre failed", event_id)
     return await emails.notify_event(event_id)

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.lib import hooks
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.orders import catalog, services
@@ -138,15 +139,13 @@ class CartPages(Controller):
         values.setdefault("form_token", secrets.token_urlsafe(16))
         errors = dict(errors or {})
         line_errors = {key: message for key, message in errors.items() if key.startswith("line.")}
-        from portal.customers.services import customer_choices
-
         return page(
             request,
             "orders/cart.html",
             status_code=status_code,
             cart=view,
             customer_options=[
-                (str(i), name) for i, name in await customer_choices(user, limit=200)
+                (str(i), name) for i, name in await hooks.customer_choices(user, limit=200)
             ],
             errors=errors,
             values=values,
@@ -235,10 +234,8 @@ class CartPages(Controller):
             return await self._page(request, 400, errors=errors, values=values)
         end_customer_name = form.end_customer_name
         if form.end_customer_id is not None:
-            from portal.customers.services import get_customer_name_for_user
-
             try:
-                end_customer_name = await get_customer_name_for_user(user, form.end_customer_id)
+                end_customer_name = await hooks.customer_name_for_user(user, form.end_customer_id)
             except NotFound:
                 return await self._page(
                     request,

@@ -12,8 +12,8 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count
 
 from portal.auth.schemas import CurrentUser
-from portal.home import Card
 from portal.lib import clock
+from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.i18n import current_locale, format_money
 from portal.lib.i18n import gettext as _

@@ -12,7 +12,7 @@ from portal.auth.schemas import CurrentUser
 from portal.core import audit
 from portal.db import write_transaction
 from portal.lib.clock import now
-from portal.lib.forms import FormError
+from portal.lib.forms import EMAIL_RE, FormError
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import (
     PROVINCES,
@@ -28,7 +28,6 @@ async def submit_application(data: dict[str, Any], ip: str, locale: str) -> int:
     errors: dict[str, str] = {}
     if data["province"] not in PROVINCES:
         errors["province"] = _("Choose one of the options.")
-    from portal.lib.forms import EMAIL_RE
 
     if not EMAIL_RE.match(data["contact_email"]):
         errors["contact_email"] = _("Enter a valid e-mail address.")

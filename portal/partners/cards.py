@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from portal.auth.constants import PartnerStatus
 from portal.auth.schemas import CurrentUser
-from portal.home import Card
+from portal.auth.services import list_open_invitations
+from portal.lib.cards import Card
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _
-from portal.partners.constants import ApplicationStatus, PartnerStatus
+from portal.partners.constants import ApplicationStatus
 from portal.partners.people import channel_manager_contact
 from portal.partners.tables import Partner, PartnerApplication
 from portal.partners.tiers import tier_label
@@ -73,8 +75,6 @@ async def home_cards(user: CurrentUser) -> list[Card]:
             Card(title=partner["name"], items=items, link="/my-company", link_label=_("My company"))
         ]
         if user.is_partner_admin:
-            from portal.auth.services import list_open_invitations
-
             invites = await list_open_invitations(user.partner_id)
             cards.append(
                 Card(

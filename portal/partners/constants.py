@@ -8,11 +8,6 @@ class PartnerKind(StrEnum):
     DISTRIBUTOR = "distributor"  # resells to dealers, buys in volume
 
 
-class PartnerStatus(StrEnum):
-    ACTIVE = "active"  # created on approval or by vendor staff; users can sign in
-    SUSPENDED = "suspended"  # set by vendor staff; every session of its users ends
-
-
 class ApplicationStatus(StrEnum):
     PENDING = "pending"  # submitted through the public form
     APPROVED = "approved"  # vendor staff approved: a partner exists and its admin is invited

@@ -6,12 +6,14 @@ from typing import Any
 
 import msgspec
 
-from portal.auth.constants import Role
+from portal.auth.constants import PartnerStatus, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.core import audit
+from portal.lib.i18n import current_locale as locale_var
 from portal.lib.i18n import gettext as _
-from portal.partners.constants import PartnerStatus
+from portal.lib.spreadsheets import workbook, yuan
+from portal.partners.constants import province_name
 from portal.partners.schemas import PartnerFilters
 from portal.partners.tables import Partner
 from portal.partners.tiers import tier_label
@@ -97,9 +99,6 @@ async def list_partners(
 async def partners_xlsx(actor: CurrentUser, filters: PartnerFilters) -> tuple[bytes, int]:
     """Every partner matching the filters (within the actor's scope) as an XLSX file, and the
     number of rows; the export is audited."""
-    from portal.lib.i18n import current_locale as locale_var
-    from portal.lib.spreadsheets import workbook, yuan
-    from portal.partners.constants import province_name
 
     rows: list[dict[str, Any]] = []
     page = 1

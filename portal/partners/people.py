@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth import services as auth_services
-from portal.auth.constants import PARTNER_ROLES, Role
+from portal.auth.constants import PARTNER_ROLES, PartnerStatus, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.partners.constants import PartnerStatus
 
 
 async def invite_partner_user(

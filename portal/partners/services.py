@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.auth.constants import Role
+from portal.auth.constants import PartnerStatus, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.sessions import end_partner_sessions
 from portal.auth.tables import User
 from portal.core import audit
 from portal.db import write_transaction
 from portal.lib.clock import now
-from portal.lib.forms import FormError
+from portal.lib.forms import EMAIL_RE, FormError
 from portal.lib.i18n import gettext as _
 from portal.partners.cards import home_cards
-from portal.partners.constants import PROVINCES, PartnerKind, PartnerStatus
+from portal.partners.constants import PROVINCES, PartnerKind
 from portal.partners.listing import (
     SORTS,
     count_partners_by_status,
@@ -101,8 +101,6 @@ async def validate_partner_data(data: dict[str, Any]) -> None:
         errors["channel_manager_id"] = _("Choose an active channel manager.")
     email = data.get("contact_email")
     if email:
-        from portal.lib.forms import EMAIL_RE
-
         if not EMAIL_RE.match(email):
             errors["contact_email"] = _("Enter a valid e-mail address.")
     if errors:

@@ -18,7 +18,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from portal.partners.constants import ApplicationStatus, PartnerKind, PartnerStatus
+from portal.auth.constants import PartnerStatus
+from portal.partners.constants import ApplicationStatus, PartnerKind
 
 
 class Tier(Table, tablename="tier"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.lib.i18n import current_locale
+from portal.partners.constants import DEFAULT_TIERS
 from portal.partners.tables import Tier, TierChange
 
 
@@ -27,7 +28,6 @@ async def tier_by_code(code: str) -> dict[str, Any] | None:
 
 async def ensure_default_tiers() -> None:
     """Create the default ladder when the table is empty (migrate, demo, tests)."""
-    from portal.partners.constants import DEFAULT_TIERS
 
     if await Tier.count() > 0:
         return

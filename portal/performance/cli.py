@@ -1,10 +1,15 @@
 """`portal send-reports --period 2026-10 [--partner ID] [--dry-run]`: the monthly reports by
 hand, with a progress bar. Uses the same delivery rows as the scheduled job, so running it after
-(or during) the scheduled run sends nobody a second e-mail."""
+(or during) the scheduled run sends nobody a second e-mail.
+
+Imports inside the command are late on purpose, as in portal/cli.py (a bad setting is one line).
+"""
 
 from __future__ import annotations
 
 import click
+
+from portal.db import run
 
 
 @click.command("send-reports")
@@ -15,7 +20,6 @@ import click
 )
 def send_reports(period: str, partner_id: int | None, dry_run: bool) -> None:
     """Prepare and e-mail the monthly performance reports of a month."""
-    from portal.cli import run
     from portal.performance.periods import Period, PeriodError, PeriodKind
 
     try:
@@ -33,7 +37,7 @@ def send_reports(period: str, partner_id: int | None, dry_run: bool) -> None:
 async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from portal.partners.constants import PartnerStatus
+    from portal.auth.constants import PartnerStatus
     from portal.partners.tables import Partner
     from portal.performance import reports, rollups
     from portal.performance.periods import Period

@@ -16,9 +16,11 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.lib import clock, jobs
 from portal.lib.forms import FormError, read_form
+from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.lib.stuck import delivery_stuck_reason
+from portal.orders.imports import MAX_BYTES, FileRefused
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_channel_managers, list_tiers, tier_label
 from portal.performance import exports, metrics, reports, services, views
@@ -28,6 +30,7 @@ from portal.performance.periods import Period, PeriodError, PeriodKind
 from portal.performance.rollups import REVENUE_STATUSES
 from portal.performance.schemas import NoteForm, TargetForm
 from portal.performance.scorecards import ScoreRow, sort_rows, tier_thresholds
+from portal.performance.sources import available_sources
 from portal.performance.tables import PerformanceTarget
 from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect
@@ -394,8 +397,6 @@ class PerformanceConsole(Controller):
         opt={"access": Access.VENDOR_ADMIN},
     )
     async def import_targets(self, request: Request) -> Template | Redirect:
-        from portal.orders.imports import MAX_BYTES, FileRefused
-
         user = current_user(request)
         data = await request.form()
         upload = data.get("file")
@@ -500,8 +501,6 @@ class PerformanceConsole(Controller):
 
 
 def _metric_rows() -> list[dict[str, Any]]:
-    from portal.performance.sources import available_sources
-
     present = available_sources()
     return [
         {"key": m.key, "label": _(m.label), "available": m.source in present, "source": m.source}
@@ -531,8 +530,6 @@ def _recent_months() -> list[Period]:
 
 
 def request_locale() -> str:
-    from portal.lib.i18n import current_locale
-
     return current_locale.get()
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from arq import Retry
 
-from portal.lib import clock, email
+from portal.core import email
+from portal.lib import clock
 from portal.lib.clock import now
 from portal.performance import reports, rollups
 from portal.performance.constants import HISTORY_MONTHS

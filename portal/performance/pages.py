@@ -12,11 +12,13 @@ from portal.auth.constants import Access
 from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
+from portal.partners.tables import Partner
 from portal.performance import reports, services, views
 from portal.performance.console import _kind_labels, _month, _pdf_response
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
 from portal.performance.schemas import RecipientForm
+from portal.performance.tables import ReportDelivery
 from portal.web import current_user, not_found, page, redirect
 
 
@@ -70,8 +72,6 @@ class MyPerformance(Controller):
     @get("/reports/{period:str}/pdf", name="performance:report_pdf")
     async def report_pdf(self, request: Request, period: FromPath[str]) -> Response[bytes]:
         """The stored report of a month (exactly what was e-mailed), or one rendered now."""
-        from portal.partners.tables import Partner
-        from portal.performance.tables import ReportDelivery
 
         user = current_user(request)
         assert user.partner_id is not None
@@ -108,8 +108,6 @@ class MyPerformance(Controller):
     async def _recipients_page(
         self, request: Request, partner_id: int, status_code: int = 200, **extra: object
     ) -> Template:
-        from portal.partners.tables import Partner
-
         partner = await Partner.select(Partner.locale).where(Partner.id == partner_id).first()
         admins = await reports.recipients(partner_id, partner["locale"] if partner else "zh_CN")
         extra_rows = await services.list_recipients(partner_id)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from portal.lib import clock
+from portal.lib.i18n import _babel_locale
 from portal.lib.i18n import gettext as _
 
 
@@ -132,8 +133,6 @@ class Period:
     def label(self) -> str:
         """The period in the reader's words: 'October 2026', '2026 Q3', '2026'."""
         from babel.dates import format_skeleton
-
-        from portal.lib.i18n import _babel_locale
 
         if self.kind == PeriodKind.MONTH:
             return format_skeleton("yMMMM", self.start, locale=_babel_locale())

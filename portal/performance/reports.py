@@ -20,17 +20,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from portal.auth.constants import Role
+from portal.auth.constants import PartnerStatus, Role
 from portal.auth.tables import User
+from portal.core import email
 from portal.core.audit import record
-from portal.lib import email, pdf, storage
+from portal.lib import jobs, pdf, storage
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import normalise, use_locale
-from portal.partners.constants import PartnerStatus
 from portal.partners.tables import Partner
-from portal.performance import views
-from portal.performance.constants import LEASE, MAX_ATTEMPTS, DeliveryStatus
+from portal.performance import rollups, views
+from portal.performance.constants import DELIVERY_LABELS, LEASE, MAX_ATTEMPTS, DeliveryStatus
 from portal.performance.periods import Period, last_complete_month
 from portal.performance.tables import ReportDelivery, ReportRecipient
 from portal.settings import get_settings
@@ -381,7 +381,6 @@ async def resend(actor: Any, delivery_id: int) -> dict[str, Any]:
 async def enqueue_due(period: Period | None = None) -> int:
     """Queue a send job for every due delivery, with its fixed job id; returns how many were
     really queued (not those whose job is still queued or running, nor any when Redis is down)."""
-    from portal.lib import jobs
 
     queued = 0
     for row in await due_deliveries(period):
@@ -395,7 +394,6 @@ async def enqueue_due(period: Period | None = None) -> int:
 
 async def prepare_month(actor: Any, period: Period) -> int:
     """The console's "send now": rollups of the month, missing rows, queued jobs; audited."""
-    from portal.performance import rollups
 
     await rollups.refresh_rollups(period.months)
     created = await ensure_deliveries(period)
@@ -429,8 +427,6 @@ def report_month(moment: dt.datetime | None = None) -> Period:
 
 
 def status_label(status: str) -> str:
-    from portal.performance.constants import DELIVERY_LABELS
-
     try:
         return _(DELIVERY_LABELS[DeliveryStatus(status)])
     except ValueError:

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.auth.constants import PartnerStatus
 from portal.lib import clock
-from portal.lib.i18n import current_locale
-from portal.partners.constants import PartnerStatus
+from portal.lib.i18n import current_locale, format_money, format_number, format_percent
+from portal.lib.i18n import gettext as _
 from portal.partners.tables import Partner, Tier
 from portal.performance import metrics, rollups, sources
 from portal.performance.metrics import Figures, Metric, TierAdvice, TierStep
@@ -245,7 +246,6 @@ async def trend(
 
 def format_value(metric: Metric, value: Any, currency: str = "CNY") -> str:
     """A metric value in the reader's words ('—' when absent)."""
-    from portal.lib.i18n import format_money, format_number, format_percent
 
     if value is None:
         return "—"
@@ -262,7 +262,6 @@ def format_value(metric: Metric, value: Any, currency: str = "CNY") -> str:
 
 def change_text(metric: Metric, value: Any, previous: Any) -> tuple[str, str]:
     """(text, tone) of the change against the previous period: +12 %, -3.5 pts, '' if unknown."""
-    from portal.lib.i18n import format_number, format_percent
 
     if value is None or previous is None:
         return "", ""
@@ -289,6 +288,4 @@ def _signed(text: str) -> str:
 
 
 def _pts() -> str:
-    from portal.lib.i18n import gettext as _
-
     return _("pts")

@@ -10,18 +10,19 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
-from portal.home import Card
 from portal.lib import clock
+from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
+from portal.orders.imports import ImportResult, read_rows
 from portal.partners.tables import Partner
-from portal.performance import metrics, rollups
+from portal.performance import metrics, rollups, views
 from portal.performance.constants import HISTORY_MONTHS, MAX_NOTE_LENGTH, MAX_RECIPIENTS
 from portal.performance.periods import Period, PeriodError
-from portal.performance.scorecards import get_weights
+from portal.performance.scorecards import get_weights, tier_thresholds
 from portal.performance.tables import (
     PerformanceTarget,
     ReportDelivery,
@@ -79,7 +80,6 @@ async def import_targets(actor: CurrentUser, filename: str, data: bytes) -> Any:
     Every row is checked first; any bad row is reported with its line number and nothing is
     written. Clean files are written in one transaction and audited. Returns an ImportResult;
     raises FileRefused when the file cannot be read at all."""
-    from portal.orders.imports import ImportResult, read_rows
 
     rows = read_rows(filename, data)
     result = ImportResult(kind="targets", rows=len(rows))
@@ -164,7 +164,6 @@ async def set_weights(actor: CurrentUser, weights: dict[str, int]) -> None:
 
 async def set_thresholds(actor: CurrentUser, amounts: dict[int, int]) -> None:
     """The quarterly revenue threshold per tier id for scorecards and advice; audited."""
-    from portal.performance.scorecards import tier_thresholds
 
     before = {int(t["id"]): t["quarterly_amount"] for t in await tier_thresholds()}
     unknown = [tier_id for tier_id in amounts if tier_id not in before]
@@ -349,7 +348,6 @@ async def partner_reports(partner_id: int) -> list[dict[str, Any]]:
 
 async def home_cards(user: CurrentUser) -> list[Card]:
     """Partners: this month's revenue and score band. Vendor staff: failed report deliveries."""
-    from portal.performance import views
 
     if user.is_partner and user.partner_id is not None:
         period = Period.containing(clock.today())

@@ -1,21 +1,23 @@
-"""Figures from other domains (customers, communications, support), where those exist.
+"""Figures from the other domains (customers, communications, support).
 
-Each source is a row of data: the module and function agreed between the domains, and how its
-result maps onto metric keys. A source whose module or function is not there is absent, so its
-metrics are absent (never faked); adding a source is one entry here and metrics in metrics.py.
+Performance sits above every domain, so each source is the domain's figure function itself and
+how its result maps onto metric keys; adding a source is one entry here and metrics in
+metrics.py. A source that fails is left out of that scorecard (its metrics absent, never faked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from portal.communications.campaign_reads import campaign_figures
+from portal.communications.results import feedback_figures
+from portal.customers.figures import activity_figures
 from portal.performance.metrics import Figures, ratio
+from portal.support.figures import case_figures
 
 log = logging.getLogger("portal.performance")
 
@@ -63,45 +65,21 @@ def _cases(f: Any) -> Figures:
 @dataclass(frozen=True)
 class Source:
     name: str
-    module: str
-    function: str
+    function: Callable[[Sequence[int] | None, dt.date, dt.date], Awaitable[dict[int, Any]]]
     mapping: Callable[[Any], Figures]
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("customers", "portal.customers.services", "activity_figures", _customers),
-    Source("campaigns", "portal.communications.services", "campaign_figures", _campaigns),
-    Source("feedback", "portal.communications.services", "feedback_figures", _feedback),
-    Source("cases", "portal.support.services", "case_figures", _cases),
+    Source("customers", activity_figures, _customers),
+    Source("campaigns", campaign_figures, _campaigns),
+    Source("feedback", feedback_figures, _feedback),
+    Source("cases", case_figures, _cases),
 )
 
 
-_resolved: dict[str, Callable[..., Any]] = {}
-
-
-def _function(source: Source) -> Callable[..., Any] | None:
-    """The source's figure function; found once per process (a domain that lands later is
-    picked up on the next start, or as soon as its module is importable if not yet found)."""
-    key = f"{source.module}:{source.function}"
-    if key in _resolved:
-        return _resolved[key]
-    try:
-        if importlib.util.find_spec(source.module) is None:
-            return None
-        module = importlib.import_module(source.module)
-    except Exception:  # a half-built package must not break the scorecards
-        log.warning("performance source %s cannot be imported", source.module, exc_info=True)
-        return None
-    fn = getattr(module, source.function, None)
-    if not callable(fn):
-        return None
-    _resolved[key] = fn
-    return fn
-
-
 def available_sources() -> set[str]:
-    """'orders' plus every other source whose figure function exists."""
-    return {"orders"} | {s.name for s in SOURCES if _function(s) is not None}
+    """'orders' plus every other domain's source."""
+    return {"orders"} | {s.name for s in SOURCES}
 
 
 async def extra_figures(
@@ -111,13 +89,10 @@ async def extra_figures(
     out: dict[int, Figures] = {}
     answered: set[str] = set()
     for source in SOURCES:
-        fn = _function(source)
-        if fn is None:
-            continue
         try:
-            result = await fn(partner_ids, start, end)
+            result = await source.function(partner_ids, start, end)
         except Exception:  # one domain's bug must not take the scorecards down with it
-            log.exception("performance source %s.%s failed", source.module, source.function)
+            log.exception("performance source %s failed", source.name)
             continue
         answered.add(source.name)
         for pid, figures in (result or {}).items():

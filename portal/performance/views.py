@@ -12,11 +12,11 @@ from typing import Any
 from markupsafe import Markup
 
 from portal.lib import charts, clock
-from portal.lib.i18n import current_locale, format_money
+from portal.lib.i18n import _babel_locale, current_locale, format_money
 from portal.lib.i18n import gettext as _
 from portal.performance import metrics, scorecards, sources
 from portal.performance.constants import TREND_PERIODS
-from portal.performance.periods import Period, PeriodKind
+from portal.performance.periods import Period, PeriodError, PeriodKind
 from portal.performance.scorecards import Board, ScoreRow
 from portal.performance.tables import VendorNote
 
@@ -50,8 +50,6 @@ def forget_boards() -> None:
 
 def axis_money(value: int) -> str:
     from babel.numbers import format_compact_decimal
-
-    from portal.lib.i18n import _babel_locale
 
     return format_compact_decimal(value / 100, locale=_babel_locale(), fraction_digits=1)
 
@@ -166,7 +164,6 @@ def period_choices(kind: PeriodKind, today: dt.date, count: int = 24) -> list[Pe
 
 def parse_period(text: str | None, kind: str | None, today: dt.date) -> Period:
     """The period asked for in a query string, or the current month."""
-    from portal.performance.periods import PeriodError
 
     if text:
         try:

@@ -69,3 +69,11 @@ async def get_article_for_user(user: CurrentUser, article_id: int) -> dict[str, 
     if row is None:
         raise NotFound
     return row
+
+
+# The customer 360° rule (customers.access, through portal.lib.hooks.customer_shared_by): a
+# partner shares an end customer with the vendor by attaching it to one of its support cases.
+CUSTOMER_SHARED_BY_CASE = (
+    'EXISTS (SELECT 1 FROM support_case sc WHERE sc.end_customer_id = "customer"."id"'
+    ' AND sc.partner = "customer"."partner")'
+)

@@ -19,7 +19,7 @@ from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.partners.tables import Tier
-from portal.support.constants import CaseCategory, CasePriority
+from portal.support.constants import DEFAULT_TARGETS, CaseCategory, CasePriority
 from portal.support.policy import calendar_row
 from portal.support.tables import (
     RoutingRule,
@@ -156,7 +156,6 @@ async def list_holidays() -> list[dict[str, Any]]:
 
 async def targets_table() -> list[dict[str, Any]]:
     """One row per priority and tier (None = every tier) with the stored or default targets."""
-    from portal.support.constants import DEFAULT_TARGETS
 
     stored = await SlaTarget.select()
     by_key = {(r["priority"], r["tier"]): r for r in stored}

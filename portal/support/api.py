@@ -19,7 +19,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.settings import get_settings
-from portal.support import services
+from portal.support import inbound, services
 from portal.support.constants import Channel
 from portal.support.policy import load_policy, time_left
 from portal.support.schemas import (
@@ -211,8 +211,6 @@ class InboundEmailApi(Controller):
 
     @post("/", name="api:inbound_email", status_code=202)
     async def receive(self, request: Request) -> Response[dict[str, Any]]:
-        from portal.support import inbound
-
         secret = get_settings().inbound_email_secret
         if not secret:
             raise HTTPException(status_code=503, detail=_("Inbound e-mail is not configured."))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from portal.lib import storage
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
@@ -27,7 +28,6 @@ async def _store(files: Sequence[Upload]) -> list[Any]:
         return []
     if len(files) > MAX_ATTACHMENTS:
         raise FormError({"files": _("At most %(n)s files per message.", n=MAX_ATTACHMENTS)})
-    from portal.lib import storage
 
     stored = []
     for upload in files:

@@ -19,11 +19,13 @@ from portal.auth.constants import PARTNER_ROLES, VENDOR_ROLES, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.core.audit import record
+from portal.customers.access import get_customer_for_user
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now, zone
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.orders.access import get_order_for_user
 from portal.partners.tables import Partner
 from portal.support import policy as policies
 from portal.support import sla
@@ -39,8 +41,14 @@ from portal.support.case_status import (
     close_expired_resolutions,
     reopen_deadline,
 )
-from portal.support.constants import CASE_NUMBER_PREFIX, CaseStatus, Channel, EventKind
-from portal.support.routing import route
+from portal.support.constants import (
+    CASE_NUMBER_PREFIX,
+    CasePriority,
+    CaseStatus,
+    Channel,
+    EventKind,
+)
+from portal.support.routing import least_busy_member, route
 from portal.support.schemas import CaseForm
 from portal.support.tables import CaseMessage, SupportCase, SupportTeam
 from portal.tenancy import NotFound, partner_scope
@@ -70,7 +78,6 @@ def case_number(case_id: int, opened_at: dt.datetime) -> str:
 async def _check_order(actor: CurrentUser, order_id: int | None, partner_id: int) -> None:
     if order_id is None:
         return
-    from portal.orders.access import get_order_for_user
 
     try:
         order = await get_order_for_user(actor, order_id)
@@ -83,12 +90,6 @@ async def _check_order(actor: CurrentUser, order_id: int | None, partner_id: int
 async def _check_customer(actor: CurrentUser, customer_id: int | None, partner_id: int) -> None:
     if customer_id is None:
         return
-    import importlib.util
-
-    if importlib.util.find_spec("portal.customers.access") is None:
-        raise FormError({"end_customer_id": _("End customers are not available.")})
-    from portal.customers.access import get_customer_for_user
-
     try:
         customer = await get_customer_for_user(actor, customer_id)
     except NotFound:
@@ -406,8 +407,6 @@ async def assign(
     case = await _load(actor, case_id)
     await _check_assignee(assignee_id, team_id)
     if assignee_id is None and team_id is not None:
-        from portal.support.routing import least_busy_member
-
         assignee_id = await least_busy_member(team_id)
     async with write_transaction():
         await SupportCase.update(
@@ -452,7 +451,6 @@ async def bulk_assign(actor: CurrentUser, case_ids: Sequence[int], assignee_id: 
 
 async def change_priority(actor: CurrentUser, case_id: int, priority: str) -> None:
     """Vendor staff re-rate a case: the targets change and the deadlines follow."""
-    from portal.support.constants import CasePriority
 
     if not actor.is_vendor:
         raise NotFound

@@ -5,6 +5,8 @@
 
 ingest-email exits 0 when the message was added to its case (or had been already), and 67
 (EX_NOUSER) with the reason on standard error when it was refused, so an MTA pipe bounces it.
+
+Imports inside the command are late on purpose, as in portal/cli.py (a bad setting is one line).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import sys
 
 import click
+
+from portal.db import run
 
 EX_NOUSER = 67
 
@@ -25,7 +29,6 @@ def support_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 def ingest_email(path: str | None) -> None:
     """Add one e-mail (FILE, or standard input) to its case as a reply."""
-    from portal.cli import run
     from portal.support import inbound
 
     data = open(path, "rb").read() if path else sys.stdin.buffer.read()
@@ -45,7 +48,6 @@ def ingest_email(path: str | None) -> None:
 @support_group.command("check-deadlines")
 def check_deadlines() -> None:
     """Write the escalation steps that are due now and queue their e-mails."""
-    from portal.cli import run
     from portal.support.jobs import check_case_deadlines
 
     written = run(lambda: check_case_deadlines({"inline": True}))

@@ -19,6 +19,7 @@ from portal.lib.i18n import gettext as _
 from portal.orders.services import tier_names
 from portal.partners.tables import Partner
 from portal.support import figures, kb, services
+from portal.support.access import get_article_for_user
 from portal.support.constants import CaseStatus
 from portal.support.pages import (
     UPLOAD_BODY,
@@ -28,6 +29,7 @@ from portal.support.pages import (
     read_uploads,
     status_options,
 )
+from portal.support.policy import load_policy, time_left
 from portal.support.schemas import ArticleForm, CaseFilters, ReplyForm, StaffCaseForm
 from portal.tenancy import NotFound, partner_scope, vendor_partner_ids
 from portal.web import Page, current_user, not_found, page, page_number, redirect
@@ -189,7 +191,6 @@ class CaseConsole(Controller):
     ) -> Template:
         user = current_user(request)
         detail = await load_case(user, case_id)
-        from portal.support.policy import load_policy, time_left
 
         policy = await load_policy()
         case = detail["case"]
@@ -404,8 +405,6 @@ class KnowledgeBaseConsole(Controller):
 
     @get("/{article_id:int}", name="console_kb:edit")
     async def edit(self, request: Request, article_id: FromPath[int]) -> Template:
-        from portal.support.access import get_article_for_user
-
         try:
             article = await get_article_for_user(current_user(request), article_id)
         except NotFound:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.auth.constants import Role
+from portal.auth.constants import DEMO_PASSWORD, Role
 from portal.auth.schemas import CurrentUser
+from portal.auth.services import create_user
 from portal.auth.tables import User
 from portal.lib.clock import now
 from portal.partners.tables import Partner, Tier
@@ -436,8 +437,6 @@ async def _articles() -> int:
 async def _contacts() -> dict[str, int]:
     """The partner user for each demo partner letter: the demo accounts for A and B, and a
     service contact (created once) for other active partners in the letters still free."""
-    from portal.auth.services import create_user
-    from portal.demo import DEMO_PASSWORD
 
     out: dict[str, int] = {}
     for letter, email in (("A", "alice@partner-a.demo"), ("B", "carol@partner-b.demo")):

@@ -14,13 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import importlib
-import importlib.util
 from typing import Any
 
 from portal.auth.constants import Role
 from portal.auth.tables import User
-from portal.lib import email, jobs
+from portal.core import email
+from portal.lib import hooks, jobs
 from portal.lib.clock import now
 from portal.settings import get_settings
 from portal.support.constants import (
@@ -148,14 +147,9 @@ async def _bell(
     user_ids: list[int], case: dict[str, Any], title_en: str, title_zh: str, ref: str
 ) -> None:
     """The in-portal notification, once the communications domain provides it."""
-    if not user_ids or importlib.util.find_spec("portal.communications.services") is None:
+    if not user_ids:
         return
-    communications = importlib.import_module("portal.communications.services")
-
-    notify = getattr(communications, "notify", None)
-    if notify is None:
-        return
-    await notify(
+    await hooks.notify(
         user_ids,
         kind="case",
         title_en=title_en,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.lib import clock, jobs
-from portal.support import cases, emails, escalation
+from portal.support import cases, emails, escalation, services
 
 
 async def check_case_deadlines(ctx: dict[str, Any]) -> int:
@@ -44,6 +44,5 @@ async def close_resolved_cases(ctx: dict[str, Any]) -> int:
 
 async def request_case_csat(ctx: dict[str, Any], case_id: int) -> int | None:
     """Ask the requester of a closed case for a CSAT through the feedback feature, once."""
-    from portal.support import services
 
     return await services.request_csat_for_case(case_id)

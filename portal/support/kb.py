@@ -9,7 +9,7 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
-from portal.db import write_transaction
+from portal.db import is_sqlite, write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
@@ -29,7 +29,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def _like(column: Any, pattern: str) -> Any:
     """Case-insensitive match: ILIKE on PostgreSQL, LIKE on SQLite (already case-insensitive for
     ASCII; Piccolo would warn on every ILIKE it rewrites)."""
-    from portal.db import is_sqlite
 
     return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 

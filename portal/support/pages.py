@@ -12,9 +12,13 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.customers import services as customers
+from portal.lib import storage
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
+from portal.orders.tables import Order
 from portal.support import kb, services
+from portal.support.access import get_article_for_user
 from portal.support.constants import (
     ATTACHMENT_MAX_BYTES,
     CATEGORY_LABELS,
@@ -25,7 +29,7 @@ from portal.support.constants import (
     CaseStatus,
 )
 from portal.support.schemas import CaseFilters, CaseForm, ReplyForm
-from portal.tenancy import NotFound
+from portal.tenancy import NotFound, partner_scope
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PARTNERS = {"access": Access.PARTNER}
@@ -66,8 +70,6 @@ async def order_choices(user: CurrentUser) -> list[tuple[int, str]]:
     """The partner's recent orders, to link a case (purchasing users and admins only)."""
     if not (user.can_purchasing or user.is_partner_admin):
         return []
-    from portal.orders.tables import Order
-    from portal.tenancy import partner_scope
 
     rows = await (
         Order.select(Order.id, Order.number, Order.submitted_at)
@@ -79,18 +81,11 @@ async def order_choices(user: CurrentUser) -> list[tuple[int, str]]:
 
 
 async def customer_choices(user: CurrentUser) -> list[tuple[int, str]]:
-    """The partner's end customers, when the customers domain is there."""
-    import importlib
-    import importlib.util
-
-    if not user.is_partner or importlib.util.find_spec("portal.customers.services") is None:
-        return []
-    customers = importlib.import_module("portal.customers.services")
-    choices = getattr(customers, "customer_choices", None)
-    if choices is None:
+    """The partner's end customers that the user may link a case to."""
+    if not user.is_partner:
         return []
     try:
-        return list(await choices(user, "", 200))
+        return list(await customers.customer_choices(user, "", 200))
     except Exception:  # the customers domain refuses (e.g. no sales permission): no link offered
         return []
 
@@ -248,8 +243,6 @@ class CaseFiles(Controller):
 
     @get("/{file_id:int}", name="cases:file")
     async def download(self, request: Request, file_id: FromPath[int]) -> Response[bytes]:
-        from portal.lib import storage
-
         user = current_user(request)
         try:
             row = await services.get_attachment_for_user(user, file_id)
@@ -301,8 +294,6 @@ class KnowledgeBase(Controller):
 
     @get("/{article_id:int}", name="kb:show")
     async def show(self, request: Request, article_id: FromPath[int]) -> Template:
-        from portal.support.access import get_article_for_user
-
         user = current_user(request)
         try:
             article = await get_article_for_user(user, article_id)

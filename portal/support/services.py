@@ -5,15 +5,16 @@ policy (policy.py, sla.py), the knowledge base (kb.py) and the console settings 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from portal.auth.constants import VENDOR_ROLES
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.home import Card
+from portal.db import is_sqlite
+from portal.lib import hooks
+from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.support.access import case_scope, get_case_for_user
@@ -27,7 +28,7 @@ from portal.support.cases import (
     open_case,
     reply,
 )
-from portal.support.constants import ACTIVE, RUNNING, CaseStatus
+from portal.support.constants import ACTIVE, RUNNING, STATUS_LABELS, CaseStatus
 from portal.support.figures import CaseFigures, case_figures
 from portal.support.schemas import CaseFilters
 from portal.support.tables import (
@@ -84,7 +85,6 @@ LIST_COLUMNS = (
 def _like(column: Any, pattern: str) -> Any:
     """Case-insensitive match: ILIKE on PostgreSQL, LIKE on SQLite (already case-insensitive for
     ASCII; Piccolo would warn on every ILIKE it rewrites)."""
-    from portal.db import is_sqlite
 
     return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 
@@ -268,14 +268,7 @@ async def csat_for_case(case: dict[str, Any]) -> int | None:
     """The 1-5 answer of the case's CSAT request, through the feedback feature when it exists."""
     if case.get("status") != CaseStatus.CLOSED:
         return None
-    if importlib.util.find_spec("portal.communications.services") is None:
-        return None
-    communications = importlib.import_module("portal.communications.services")
-
-    csat_for = getattr(communications, "csat_for", None)
-    if csat_for is None:
-        return None
-    score = await csat_for("case", int(case["id"]))
+    score = await hooks.csat_score("case", int(case["id"]))
     if score is not None and case.get("csat_score") != score:
         await SupportCase.update({SupportCase.csat_score: score}).where(
             SupportCase.id == case["id"]
@@ -302,14 +295,7 @@ async def request_csat_for_case(case_id: int) -> int | None:
         return None
     if case["csat_request_id"] is not None:
         return int(case["csat_request_id"])
-    if importlib.util.find_spec("portal.communications.services") is None:
-        return None
-    communications = importlib.import_module("portal.communications.services")
-
-    request_csat = getattr(communications, "request_csat", None)
-    if request_csat is None:
-        return None
-    request_id = await request_csat(
+    request_id = await hooks.request_csat(
         "case",
         case_id,
         int(case["partner"]),
@@ -338,9 +324,17 @@ async def list_cases_for_customer(user: CurrentUser, customer_id: int) -> list[d
     return rows
 
 
+async def cases_for_customer_page(user: CurrentUser, customer_id: int) -> list[dict[str, Any]]:
+    """`list_cases_for_customer` with each case's translated status (the customer 360° page,
+    through portal.lib.hooks.customer_cases)."""
+    rows = await list_cases_for_customer(user, customer_id)
+    for row in rows:
+        row["status_label"] = _(STATUS_LABELS[CaseStatus(row["status"])])
+    return rows
+
+
 async def vendor_choices() -> list[dict[str, Any]]:
     """Active vendor staff for assignment selects."""
-    from portal.auth.constants import VENDOR_ROLES
 
     return await (
         User.select(User.id, User.name, User.email)

@@ -102,7 +102,7 @@ async def test_without_smtp_mail_lands_in_the_outbox_folder(alice):
 
 
 async def test_reply_to_survives_a_retry_through_the_outbox_sweeper(smtp, alice):
-    from portal.lib.email import queue_email
+    from portal.core.email import queue_email
 
     inbox, controller, port = smtp
     controller.stop()  # the first attempt fails

@@ -157,7 +157,8 @@ def test_the_cli_imports_a_file_for_a_partner(tmp_path):
     }
     setup = (
         "import asyncio\n"
-        "from portal.cli import migrate_database, run\n"
+        "from portal.db import run\n"
+        "from portal.partners.setup import migrate_database\n"
         "from tests.factories import make_partner\n"
         "async def go():\n"
         "    await migrate_database(quiet=True)\n"

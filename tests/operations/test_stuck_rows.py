@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal.core import email
 from portal.core.tables import OutboundEmail
-from portal.lib import email
 from portal.lib.clock import now
 from portal.performance import reports
 from portal.performance.periods import Period

@@ -1,4 +1,8 @@
-"""Console pages for cross-cutting records: the audit log and outgoing e-mail (vendor admins)."""
+"""Console pages for the core records: the audit log and outgoing e-mail (vendor admins).
+
+They live in the web layer because they show what every domain writes (partner names beside
+audit entries).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from portal.core.tables import OutboundEmail
 from portal.lib import clock, jobs
 from portal.lib.i18n import gettext as _
 from portal.lib.stuck import email_stuck_reason
+from portal.partners.tables import Partner
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -50,8 +55,6 @@ class AuditPages(Controller):
         since: FromQuery[str] = "",
         until: FromQuery[str] = "",
     ) -> Template:
-        from portal.partners.tables import Partner
-
         number = page_number(request.query_params.get("page"))
         filters = audit.AuditFilters(
             action=action.strip(),

@@ -1,0 +1,145 @@
+"""Extension points between layers: a lower domain calls a hook, a higher domain fills it.
+
+A module imports only from its own layer or below (the import contract in pyproject.toml). When
+something low must reach something high — an order event rings the bell that communications owns,
+the customer 360° page lists the support cases — the low side calls a hook declared here and the
+high side's function is attached in one listed place: `portal.worker.wire()`, run when app.py,
+cli.py or the worker starts. Nothing is looked up by name: rename a function and the wiring stops
+importing. `tests/lib/test_hooks.py` checks that every hook here is filled once wired.
+
+- `Event`: any number of subscribers, each awaited in turn (the caller decides what a failure
+  means).
+- `Provider`: exactly one implementation; calling an unfilled provider raises, loudly.
+- `Fragments`: constant contributions (SQL conditions) gathered from several domains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class HookNotWired(RuntimeError):
+    """A provider was called before `portal.worker.wire()` filled it."""
+
+
+class Event(Generic[P]):
+    """Something happened in a lower domain; every subscriber is awaited in turn."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.doc = doc
+        self._subscribers: list[Callable[P, Awaitable[Any]]] = []
+
+    def subscribe(self, fn: Callable[P, Awaitable[Any]]) -> None:
+        if fn not in self._subscribers:  # wiring twice (tests, reloads) subscribes once
+            self._subscribers.append(fn)
+
+    @property
+    def filled(self) -> bool:
+        return bool(self._subscribers)
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        for fn in list(self._subscribers):
+            await fn(*args, **kwargs)
+
+
+class Provider(Generic[P, R]):
+    """A function a lower domain needs and a higher domain implements (exactly one)."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.doc = doc
+        self._fn: Callable[P, Awaitable[R]] | None = None
+
+    def provide(self, fn: Callable[P, Awaitable[R]]) -> None:
+        if self._fn is not None and self._fn is not fn:
+            raise RuntimeError(f"hook {self.name!r} is already provided by {self._fn!r}")
+        self._fn = fn
+
+    @property
+    def filled(self) -> bool:
+        return self._fn is not None
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._fn is None:
+            raise HookNotWired(f"hook {self.name!r} is not wired: call portal.worker.wire()")
+        return await self._fn(*args, **kwargs)
+
+
+class Fragments:
+    """Constant contributions (e.g. SQL conditions) that several domains add to."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.doc = doc
+        self._values: list[str] = []
+
+    def add(self, value: str) -> None:
+        if value not in self._values:
+            self._values.append(value)
+
+    @property
+    def filled(self) -> bool:
+        return bool(self._values)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self._values)
+
+
+# -- orders ------------------------------------------------------------------------------------
+order_event_landed: Event[[int]] = Event(
+    "order_event_landed",
+    "An order event (submitted, approved, shipped, delivered ...) was committed: the id of the "
+    "order_event row. Communications rings the bell and, after delivery, asks for a CSAT.",
+)
+customer_choices: Provider[..., list[tuple[int, str]]] = Provider(
+    "customer_choices",
+    "(user, limit) -> [(id, name)]: the end customers the user may pick in the cart (customers).",
+)
+customer_name_for_user: Provider[..., str] = Provider(
+    "customer_name_for_user",
+    "(user, customer_id) -> name, NotFound for a customer the user may not see (customers).",
+)
+
+# -- customers ---------------------------------------------------------------------------------
+customer_cases: Provider[..., list[dict[str, Any]]] = Provider(
+    "customer_cases",
+    "(user, customer_id) -> the support cases of the customer the user may see, newest first, "
+    "each with its translated status_label (support), for the 360° page.",
+)
+customer_shared_by: Fragments = Fragments(
+    "customer_shared_by",
+    "SQL conditions, one per domain, true when the partner shared the customer with the vendor "
+    'by attaching it to one of its records ("customer" is the outer table).',
+)
+
+# -- support ----------------------------------------------------------------------------------
+notify: Provider[..., int] = Provider(
+    "notify",
+    "(user_ids, *, kind, title_en, title_zh, link, ref) -> how many were new: the bell "
+    "(communications' notification centre).",
+)
+csat_score: Provider[..., int | None] = Provider(
+    "csat_score", "(subject, subject_id) -> the 1-5 CSAT answer, if any (communications)."
+)
+request_csat: Provider[..., int | None] = Provider(
+    "request_csat",
+    "(subject, subject_id, partner_id, user_id, title_en, title_zh) -> the request id, once per "
+    "subject; None when the console switch is off (communications).",
+)
+
+ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
+    order_event_landed,
+    customer_choices,
+    customer_name_for_user,
+    customer_cases,
+    customer_shared_by,
+    notify,
+    csat_score,
+    request_csat,
+)
