@@ -11,6 +11,7 @@ from portal.auth.services import create_user
 from portal.auth.tables import User
 from portal.communications.demo import load_communications_demo
 from portal.customers.demo import load_customers_demo
+from portal.finance.demo import load_finance_demo
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo
@@ -362,6 +363,10 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
     created.update(await load_customers_demo())  # customers, contact logs, follow-ups, segments
 
     created.update(await load_communications_demo())  # campaigns with material, a survey
+
+    finance = await load_finance_demo()  # invoicing details, orders, receivables, payments
+    created["orders"] += finance.pop("orders")
+    created.update(finance)
     if progress:
         print(
             f"Demo data ready: {created['partners']} partners, {created['users']} users, "

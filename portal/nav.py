@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem(N_("Feedback requests"), "/console/feedback", Access.VENDOR),
     NavItem(N_("Support cases"), "/console/cases", Access.VENDOR),
     NavItem(N_("Knowledge base"), "/console/kb", Access.VENDOR),
+    NavItem(N_("Receivables"), "/console/finance", Access.VENDOR),
     NavItem(N_("Report deliveries"), "/console/performance/deliveries", Access.VENDOR, "admin"),
     NavItem(N_("Vendor staff"), "/console/staff", Access.VENDOR_ADMIN, "admin"),
     NavItem(N_("Audit log"), "/console/audit", Access.VENDOR_ADMIN, "admin"),
@@ -39,6 +40,7 @@ NAV: list[NavItem] = [
     # partner side
     NavItem(N_("Prices & stock"), "/catalog", Access.PARTNER_PURCHASING),
     NavItem(N_("Orders"), "/orders", Access.PARTNER_PURCHASING),
+    NavItem(N_("My account"), "/money", Access.PARTNER_PURCHASING),
     NavItem(N_("Customers"), "/customers", Access.PARTNER_SALES),
     NavItem(N_("Follow-ups"), "/customers/followups", Access.PARTNER_SALES),
     NavItem(N_("My performance"), "/performance", Access.PARTNER),

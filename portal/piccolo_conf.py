@@ -42,5 +42,6 @@ APP_REGISTRY = AppRegistry(
         "portal.performance.piccolo_app",
         "portal.customers.piccolo_app",
         "portal.support.piccolo_app",
+        "portal.finance.piccolo_app",
     ]
 )

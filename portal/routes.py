@@ -9,6 +9,7 @@ from portal import health, home
 from portal.auth import controllers as auth
 from portal.communications import controllers as communications
 from portal.customers import controllers as customers
+from portal.finance import controllers as finance
 from portal.orders import controllers as orders
 from portal.partners import controllers as partners
 from portal.performance import controllers as performance
@@ -27,6 +28,7 @@ def page_routes() -> list[ControllerRouterHandler]:
         *customers.PAGES,
         *communications.PAGES,
         *support.PAGES,
+        *finance.PAGES,
     ]
 
 
@@ -39,4 +41,5 @@ def api_routes() -> list[ControllerRouterHandler]:
         *customers.API,
         *communications.API,
         *support.API,
+        *finance.API,
     ]

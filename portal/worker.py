@@ -31,6 +31,8 @@ from portal.customers.jobs import (
     send_followup_digests,
 )
 from portal.db import close_pool, start_pool
+from portal.finance import integrations as finance_integrations
+from portal.finance.jobs import create_receivables
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
@@ -108,6 +110,7 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     refresh_all_performance_rollups,
     reconcile_performance_reports,
     send_performance_report,
+    create_receivables,
 ]
 
 
@@ -118,6 +121,8 @@ def wire() -> None:
     jobs.register(JOB_FUNCTIONS)
     # orders -> communications: the bell and the CSAT request after delivery
     hooks.order_event_landed.subscribe(integrations.order_event_landed)
+    # orders -> finance: a shipment's receivable at once (the minute job catches up otherwise)
+    hooks.order_event_landed.subscribe(finance_integrations.order_event_landed)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_services.get_customer_name_for_user)
@@ -153,6 +158,7 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (refresh_performance_rollups, {7}, None),  # hourly: this and last month's rollups
     (refresh_all_performance_rollups, {41}, {18}),  # 18:41 UTC = 02:41 Shanghai, nightly
     (reconcile_performance_reports, RECONCILE_MINUTES, None),  # monthly reports
+    (create_receivables, None, None),  # every minute: receivables for new shipments
 ]
 
 
@@ -188,6 +194,7 @@ class WorkerSettings:
         _slot(refresh_performance_rollups, minute={7}),
         _slot(refresh_all_performance_rollups, hour={18}, minute={41}),
         _slot(reconcile_performance_reports, minute=RECONCILE_MINUTES),
+        _slot(create_receivables, second=50),
     ]
     on_startup = _startup
     on_shutdown = _shutdown

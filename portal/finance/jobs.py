@@ -1,0 +1,12 @@
+"""Finance jobs (idempotent, safe to run twice or on two workers at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.finance import services
+
+
+async def create_receivables(ctx: dict[str, Any]) -> int:
+    """A receivable for every shipment that has none yet (set-based; see receivables.py)."""
+    return await services.create_missing_receivables()

@@ -1,0 +1,29 @@
+"""Piccolo app for finance: profiles, receivables, payments, allocations, ledger, reminders."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from portal.finance.tables import (
+    FinanceProfile,
+    LedgerEntry,
+    Payment,
+    PaymentAllocation,
+    PaymentReminder,
+    Receivable,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="finance",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[
+        FinanceProfile,
+        Receivable,
+        Payment,
+        PaymentAllocation,
+        LedgerEntry,
+        PaymentReminder,
+    ],
+    migration_dependencies=["portal.partners.piccolo_app", "portal.orders.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,129 @@
+"""Finance tables: the partner's finance profile (payment terms, 开票信息), receivables, payments,
+their allocations, the append-only ledger and payment reminders.
+
+Orders' rows are named by plain BigInt ids (shipment_id, order_id): orders are never deleted,
+and finance only reads them. Constraints Piccolo cannot declare portably (CHECKs, the triggers
+that make ledger_entry and payment_allocation append-only) live in the second migration.
+"""
+
+from piccolo.columns import (
+    BigInt,
+    Date,
+    ForeignKey,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from portal.finance.constants import (
+    DEFAULT_TERMS,
+    LedgerKind,
+    PaymentMethod,
+    PaymentTerms,
+)
+from portal.partners.tables import Partner
+
+
+class FinanceProfile(Table, tablename="finance_profile"):
+    """A partner's payment terms (set by the vendor) and invoicing details (开票信息, edited by the
+    partner admin). One row per partner; `postings` is bumped by every money posting, and that
+    UPDATE is the lock that serialises one partner's allocations on PostgreSQL."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    partner = ForeignKey(Partner, on_delete=OnDelete.cascade, unique=True)
+    payment_terms = Varchar(length=20, choices=PaymentTerms, default=DEFAULT_TERMS)
+    invoice_title = Varchar(length=200, default="")  # 发票抬头
+    tax_number = Varchar(length=18, default="")  # 统一社会信用代码 / 纳税人识别号
+    invoice_address = Varchar(length=300, default="")
+    invoice_phone = Varchar(length=40, default="")
+    bank_name = Varchar(length=200, default="")  # 开户行
+    bank_account = Varchar(length=40, default="")  # 银行账号
+    postings = BigInt(default=0)
+    updated_at = Timestamptz()
+    updated_by_id = BigInt(null=True, default=None)
+
+
+class Receivable(Table, tablename="receivable"):
+    """What a partner owes for one shipment: its lines at the order's unit prices, due by the
+    partner's payment terms at the time. paid_amount grows only through payment allocations
+    (CHECK 0 <= paid_amount <= amount); the invoice number is recorded by vendor staff."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    shipment_id = BigInt(unique=True)  # orders.Shipment: one receivable per shipment
+    order_id = BigInt(index=True)
+    order_number = Varchar(length=30)
+    amount = BigInt()  # minor units
+    paid_amount = BigInt(default=0)
+    currency = Varchar(length=3, default="CNY")
+    payment_terms = Varchar(length=20, choices=PaymentTerms, default=DEFAULT_TERMS)
+    issued_on = Date()  # the shipment's day in the portal's time zone
+    due_on = Date(index=True)
+    paid_on = Date(null=True, default=None)  # the payment that settled the last of it
+    invoice_number = Varchar(length=40, default="")  # 发票号
+    invoiced_on = Date(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Payment(Table, tablename="payment"):
+    """Money received from a partner, recorded by vendor staff. A bank reference is unique, so
+    the same bank line posted twice (or 64 times at once) is one payment."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    amount = BigInt()  # minor units, > 0
+    allocated_amount = BigInt(default=0)  # the rest is balance on account
+    currency = Varchar(length=3, default="CNY")
+    paid_on = Date()
+    method = Varchar(length=20, choices=PaymentMethod, default=PaymentMethod.BANK_TRANSFER)
+    bank_reference = Varchar(length=100, null=True, default=None, unique=True)
+    note = Varchar(length=300, default="")
+    recorded_by_id = BigInt(null=True, default=None)
+    recorded_by_name = Varchar(length=120, default="")
+    created_at = Timestamptz()
+
+
+class PaymentAllocation(Table, tablename="payment_allocation"):
+    """Part of a payment applied to a receivable; never updated or deleted."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    payment = ForeignKey(Payment, on_delete=OnDelete.restrict, index=True)
+    receivable = ForeignKey(Receivable, on_delete=OnDelete.restrict, index=True)
+    amount = BigInt()
+    at = Timestamptz()
+
+
+class LedgerEntry(Table, tablename="ledger_entry"):
+    """One posting on a partner's account, never updated or deleted (a correction is a new
+    row). amount is signed: + the partner owes more (goods shipped), - less (a payment)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20, choices=LedgerKind)
+    amount = BigInt()
+    currency = Varchar(length=3, default="CNY")
+    posted_on = Date(index=True)
+    receivable = ForeignKey(Receivable, null=True, on_delete=OnDelete.restrict)
+    payment = ForeignKey(Payment, null=True, on_delete=OnDelete.restrict)
+    memo = Varchar(length=300, default="")
+    actor_id = BigInt(null=True, default=None)
+    at = Timestamptz()
+
+
+class PaymentReminder(Table, tablename="payment_reminder"):
+    """One reminder e-mail per receivable and step ("<receivable id>:<step>" is unique)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    key = Varchar(length=60, unique=True)
+    receivable = ForeignKey(Receivable, on_delete=OnDelete.cascade, index=True)
+    step = Varchar(length=20)
+    email_id = BigInt(null=True, default=None)
+    sent_at = Timestamptz()

@@ -1,0 +1,176 @@
+"""Sample contexts for the finance pages (rendered in both languages by tests/test_templates.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from portal.finance.console import method_options, terms_options
+from portal.finance.constants import AGEING_BUCKETS
+from portal.finance.pages import state_options
+from portal.web import Page
+from tests.template_samples import NOW, VERA, page_context
+
+TODAY = NOW.date()
+SUMMARY: dict[str, Any] = {
+    "currency": "CNY",
+    "owed_amount": 123_456_78,
+    "overdue_amount": 23_456_78,
+    "overdue_count": 2,
+    "open_count": 5,
+    "next_due_on": TODAY + dt.timedelta(days=4),
+    "on_account_amount": 1_000_00,
+    "credit_limit_amount": 800_000_00,
+    "open_orders_amount": 50_000_00,
+    "unbilled_amount": 2_000_00,
+    "exposure_amount": 174_456_78,
+    "available_credit_amount": 625_543_22,
+    "payment_terms": "month_end_30",
+}
+RECEIVABLE: dict[str, Any] = {
+    "id": 7,
+    "partner": 1,
+    "order_id": 42,
+    "order_number": "PO-2026-000042",
+    "shipment_id": 9,
+    "amount": 12_000_00,
+    "paid_amount": 2_000_00,
+    "open_amount": 10_000_00,
+    "currency": "CNY",
+    "issued_on": TODAY - dt.timedelta(days=40),
+    "due_on": TODAY - dt.timedelta(days=10),
+    "paid_on": None,
+    "payment_terms": "net_30",
+    "state": "overdue",
+    "days_overdue": 10,
+    "age_days": 40,
+    "invoice_number": "04400123",
+    "invoiced_on": TODAY,
+}
+PAID = {**RECEIVABLE, "id": 8, "state": "paid", "days_overdue": 0, "invoice_number": ""}
+PAYMENT = {
+    "id": 3,
+    "paid_on": TODAY,
+    "method": "bank_transfer",
+    "bank_reference": "ICBC-20260314-01",
+    "amount": 20_000_00,
+    "unallocated_amount": 1_000_00,
+    "currency": "CNY",
+    "recorded_by_name": "Vera 王",
+}
+LEDGER = [
+    {
+        "posted_on": TODAY,
+        "kind": "payment",
+        "amount": -20_000_00,
+        "bank_reference": "ICBC-1",
+        "balance_after": 0,
+    },
+    {
+        "posted_on": TODAY,
+        "kind": "receivable",
+        "amount": 12_000_00,
+        "order_number": "PO-1",
+        "invoice_number": "044",
+        "balance_after": 20_000_00,
+    },
+    {
+        "posted_on": TODAY,
+        "kind": "adjustment",
+        "amount": 8_000_00,
+        "memo": "正确 <b>",
+        "balance_after": 8_000_00,
+    },
+]
+PROFILE = {
+    "payment_terms": "net_30",
+    "invoice_title": "华东智联科技有限公司",
+    "tax_number": "91350100M000100Y43",
+    "invoice_address": "上海市浦东新区",
+    "invoice_phone": "021-6288 1024",
+    "bank_name": "中国工商银行上海分行",
+    "bank_account": "1001234567890",
+    "updated_at": NOW,
+}
+PARTNER = {"id": 1, "code": "P00001", "name": "华东智联科技有限公司", "currency": "CNY"}
+ROW = {
+    "partner_id": 1,
+    "code": "P00001",
+    "name": "华东智联",
+    "d0_30": 100,
+    "d31_60": 0,
+    "d61_90": 5,
+    "d90_plus": 7,
+    "total": 112,
+    "overdue": 12,
+}
+
+SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "finance/money.html": [
+        (
+            "rows",
+            page_context(
+                path="/money",
+                summary=SUMMARY,
+                terms_label="月结30天",
+                receivables=[RECEIVABLE, PAID],
+                frees=[RECEIVABLE],
+                payments=[PAYMENT],
+                ledger=LEDGER,
+                state="",
+                state_options=state_options(),
+                pager=Page(1, 50, 2),
+                params={"status": ""},
+            ),
+        )
+    ],
+    "finance/invoicing.html": [
+        ("read-only", page_context(path="/money/invoicing", profile=PROFILE, can_edit=False)),
+        (
+            "rows",
+            page_context(
+                path="/money/invoicing",
+                profile=PROFILE,
+                values=PROFILE,
+                errors={"tax_number": "The check character does not match."},
+                can_edit=True,
+            ),
+        ),
+    ],
+    "finance/console_ageing.html": [
+        ("empty", page_context(VERA, partners=[], totals={}, buckets=AGEING_BUCKETS)),
+        (
+            "rows",
+            page_context(
+                VERA,
+                path="/console/finance",
+                partners=[ROW],
+                totals={k: v for k, v in ROW.items() if k not in ("partner_id", "code", "name")},
+                buckets=AGEING_BUCKETS,
+            ),
+        ),
+    ],
+    "finance/console_partner.html": [
+        (
+            "rows",
+            page_context(
+                VERA,
+                path="/console/finance/partners/1",
+                partner=PARTNER,
+                summary=SUMMARY,
+                profile=PROFILE,
+                receivables=[RECEIVABLE, PAID],
+                receivable_total=2,
+                payments=[PAYMENT],
+                ledger=LEDGER,
+                values={"paid_on": TODAY.isoformat(), "method": "bank_transfer"},
+                errors={
+                    "amount": "Enter an amount.",
+                    "invoice_7": "An invoice number has no spaces.",
+                },
+                terms_options=terms_options(),
+                method_options=method_options(),
+            ),
+        )
+    ],
+}

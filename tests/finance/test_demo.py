@@ -1,0 +1,32 @@
+"""The finance demo: paid, overdue and due receivables, a balance paid in part, invoicing
+details; loading it twice adds nothing."""
+
+from __future__ import annotations
+
+from portal.auth.schemas import CurrentUser
+from portal.demo import load_demo
+from portal.finance import services
+from portal.finance.tables import FinanceProfile, Payment, Receivable
+from portal.partners.tables import Partner
+
+
+async def test_the_demo_has_paid_overdue_and_due_receivables_and_loads_once():
+    first = await load_demo()
+    second = await load_demo()
+
+    assert first["receivables"] >= 8 and second["receivables"] == 0
+    assert first["payments"] == 4 and second["payments"] == 0
+    assert await Payment.count() == 4
+    a = await Partner.select(Partner.id).where(Partner.contact_email.like("%partner-a%")).first()
+    rows, _total = await services.list_receivables(
+        _admin(), services.ReceivableFilters(state="all", partner_id=a["id"], per_page=100)
+    )
+    assert {"paid", "overdue", "open"} <= {r["state"] for r in rows}
+    summary = await services.account_summary(a["id"])
+    assert summary["overdue_amount"] > 0 and summary["owed_amount"] > summary["overdue_amount"]
+    assert await FinanceProfile.count().where(FinanceProfile.tax_number != "") == 2
+    assert not await Receivable.exists().where(Receivable.paid_amount > Receivable.amount)
+
+
+def _admin():
+    return CurrentUser(id=0, email="x@vendor.demo", name="x", role="vendor_admin")

@@ -1,0 +1,188 @@
+"""The permission matrix of every finance route, page and API, read and write, for every persona.
+
+alice = admin of partner A, bob = member of A (sales only), carol = admin of B, vera = vendor
+admin, manny = channel manager of A, anon = not signed in. {ra}/{rb} = a receivable of partner A
+/ B; {code_a}/{code_b} their partner codes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.finance.factories import partner_code, shipped_order
+from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
+
+__all__ = ["clean_database"]
+
+PURCHASERS = {"alice": 200, "bob": 403, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+CONSOLE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": LOGIN}
+STAFF_ON_A = {"alice": 403, "bob": 403, "carol": 403, "vera": 303, "manny": 303, "anon": LOGIN}
+STAFF_ON_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 303, "manny": 404, "anon": LOGIN}
+API_READ = {"alice": 200, "bob": 403, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
+API_STAFF = {"alice": 403, "bob": 403, "carol": 403, "anon": 401}
+INVOICING = {
+    "invoice_title": "岭南优品贸易有限公司",
+    "tax_number": "91440300708461136T",
+    "bank_account": "6222021234567890",
+}
+
+MATRIX = [
+    row("/money/", **PURCHASERS),
+    row("/money/?status=overdue", **PURCHASERS),
+    row("/money/invoicing", **PURCHASERS),
+    row("/console/finance/", **CONSOLE),
+    row("/console/finance/partners/{a}", **CONSOLE),
+    row(
+        "/console/finance/partners/{b}",
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=200,
+        manny=404,
+        anon=LOGIN,
+    ),
+    row("/api/v1/receivables", **API_READ),
+    row("/api/v1/receivables?status=all", **API_READ),
+    row(
+        "/api/v1/receivables?partner_code={code_b}",
+        alice=200,
+        bob=403,
+        carol=200,
+        vera=200,
+        manny=404,
+        anon=401,
+    ),
+]
+
+WRITES = [
+    # invoicing details: the partner admin of the signed-in partner only
+    write(
+        "POST",
+        "/money/invoicing",
+        INVOICING,
+        alice=303,
+        bob=403,
+        carol=303,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/money/invoicing",
+        {"tax_number": "X"},
+        alice=400,
+        bob=403,
+        carol=400,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    # the console: manny manages partner A only
+    write(
+        "POST",
+        "/console/finance/partners/{b}/payments",
+        {
+            "amount": "100.00",
+            "paid_on": "2026-11-17",
+            "method": "bank_transfer",
+            "bank_reference": "M-1",
+        },
+        **STAFF_ON_B,
+    ),
+    write(
+        "POST",
+        "/console/finance/partners/{a}/payments",
+        {"amount": "", "paid_on": "2026-11-17", "method": "bank_transfer"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=400,
+        manny=400,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/console/finance/partners/{b}/terms",
+        {"payment_terms": "month_end_30"},
+        **STAFF_ON_B,
+    ),
+    write(
+        "POST",
+        "/console/finance/partners/{a}/terms",
+        {"payment_terms": "month_end_30"},
+        **STAFF_ON_A,
+    ),
+    write(
+        "POST",
+        "/console/finance/receivables/{rb}/invoice",
+        {"invoice_number": "044001"},
+        **STAFF_ON_B,
+    ),
+    write(
+        "POST",
+        "/console/finance/receivables/{ra}/invoice",
+        {"invoice_number": "04 4"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=400,
+        manny=400,
+        anon=LOGIN,
+    ),
+    # the JSON API (bearer tokens)
+    write(
+        "POST",
+        "/api/v1/payments",
+        {
+            "partner_code": "{code_b}",
+            "amount": 100000,
+            "paid_on": "2026-11-17",
+            "bank_reference": "API-1",
+        },
+        vera=201,
+        manny=404,
+        **API_STAFF,
+    ),
+    write(
+        "POST",
+        "/api/v1/payments",
+        {
+            "partner_code": "{code_a}",
+            "amount": -5,
+            "paid_on": "2026-11-17",
+            "bank_reference": "API-2",
+        },
+        vera=400,
+        manny=400,
+        **API_STAFF,
+    ),
+    write(
+        "POST",
+        "/api/v1/receivables/{rb}/invoice",
+        {"invoice_number": "04400999"},
+        vera=200,
+        manny=404,
+        **API_STAFF,
+    ),
+]
+
+
+async def build(w: World) -> dict:
+    ra = await shipped_order(w.personas["alice"], w.personas["vera"])
+    rb = await shipped_order(w.personas["carol"], w.personas["vera"])
+    return {
+        "ra": ra["receivable_id"],
+        "rb": rb["receivable_id"],
+        "code_a": await partner_code(w.ids["a"]),
+        "code_b": await partner_code(w.ids["b"]),
+    }
+
+
+world = world_fixture(build)
+
+
+@pytest.mark.parametrize("route", params(MATRIX + WRITES))
+async def test_finance_permission_matrix(world, route):
+    wrong = await world.wrong_answers(route)
+    assert not wrong, f"{route.method} {world.url(route)}: " + "; ".join(wrong)
