@@ -4,8 +4,8 @@ receivables are made once per shipment, payments once per bank reference).
 Partner A (月结30天) and partner B (net 30) get invoicing details and three more orders each,
 placed, approved, shipped and delivered through the orders services. Their receivables are dated
 in past months (the shipments themselves are dated today: the demo cannot move the clock), so
-the money pages show a paid, an overdue (partly paid) and a due receivable, plus the receivables
-of the orders demo's shipments, and B a balance on account.
+the money pages show paid, overdue (partly paid) and due receivables, besides the receivables of
+the orders demo's shipments.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.finance import ledger, services
+from portal.finance import ledger, receivables, services
 from portal.finance.tables import Receivable
-from portal.lib import clock
+from portal.lib import clock, jobs
 from portal.orders import services as orders
 from portal.orders.access import get_order_for_user
-from portal.orders.tables import Shipment
 from portal.partners.tables import Partner
 
 # (the partner admin's e-mail, payment terms, invoicing details)
@@ -57,14 +56,14 @@ ORDERS = [
     ("demo-fin-A-3", "alice@partner-a.demo", {"ACC-HDD4T": 12}, 12),
     ("demo-fin-B-1", "carol@partner-b.demo", {"IPC-2120": 15}, 80),
     ("demo-fin-B-2", "carol@partner-b.demo", {"NVR-4104": 6}, 45),
-    ("demo-fin-B-3", "carol@partner-b.demo", {"ACC-PSU12": 40}, 5),
+    ("demo-fin-B-3", "carol@partner-b.demo", {"IPC-2140": 8}, 5),
 ]
 # (bank reference, partner's admin e-mail, order keys it pays in full, extra fen, days ago)
 PAYMENTS = [
     ("ICBC-DEMO-A-0001", "alice@partner-a.demo", ["demo-fin-A-1"], 0, 60),
     ("ICBC-DEMO-A-0002", "alice@partner-a.demo", [], 3_000_00, 8),  # part of A-2: overdue
     ("ICBC-DEMO-B-0001", "carol@partner-b.demo", ["demo-fin-B-1"], 0, 40),
-    ("ICBC-DEMO-B-0002", "carol@partner-b.demo", [], 8_000_00, 3),  # part of B-2
+    ("ICBC-DEMO-B-0002", "carol@partner-b.demo", [], 2_000_00, 3),  # part of B-2: overdue
 ]
 
 
@@ -96,10 +95,15 @@ async def _actor(email: str) -> CurrentUser | None:
 
 
 async def _ship(
-    admin: CurrentUser, buyer: CurrentUser, key: str, lines: dict[str, int]
+    admin: CurrentUser,
+    buyer: CurrentUser,
+    key: str,
+    lines: dict[str, int],
+    issued_on: dt.date,
+    dated: dict[int, dt.date],
 ) -> tuple[int | None, bool]:
-    """The order with this key placed, approved, shipped and delivered: (its id or None when
-    refused, whether it was placed now)."""
+    """The order with this key placed, approved, shipped and delivered, its receivable dated
+    `issued_on`: (its id or None when refused, whether it was placed now)."""
     try:
         placed = await orders.place_order(
             buyer,
@@ -111,6 +115,7 @@ async def _ship(
         return None, False  # stock or credit changed since the demo was first loaded
     if placed.replayed:
         return placed.order_id, False
+    dated[placed.order_id] = issued_on  # before the shipment: its hook reads it
     await orders.approve_order(admin, await get_order_for_user(admin, placed.order_id))
     await orders.ship_order(
         admin,
@@ -128,6 +133,7 @@ async def load_finance_demo() -> dict[str, int]:
     if admin is None:
         return {"orders": 0, "receivables": 0, "payments": 0}
     today = clock.today()
+    started = clock.now()
     for email, terms, invoicing in PROFILES:
         person = await _actor(email)
         if person is None or person.partner_id is None:
@@ -140,18 +146,24 @@ async def load_finance_demo() -> dict[str, int]:
     order_ids: dict[str, int] = {}
     dated: dict[int, dt.date] = {}
     placed = 0
-    for key, email, lines, days_ago in ORDERS:
-        buyer = await _actor(email)
-        if buyer is None:
-            continue
-        order_id, new = await _ship(admin, buyer, key, lines)
-        if order_id is None:
-            continue
-        placed += int(new)
-        order_ids[key] = order_id
-        for s in await Shipment.select(Shipment.id).where(Shipment.order == order_id):
-            dated[int(s["id"])] = today - dt.timedelta(days=days_ago)
-    receivables = await services.create_missing_receivables(dated)
+    token = receivables.ISSUED_ON.set(dated)
+    try:
+        for key, email, lines, days_ago in ORDERS:
+            buyer = await _actor(email)
+            if buyer is None:
+                continue
+            order_id, new = await _ship(
+                admin, buyer, key, lines, today - dt.timedelta(days=days_ago), dated
+            )
+            if order_id is None:
+                continue
+            placed += int(new)
+            order_ids[key] = order_id
+        await jobs.drain()  # the shipment hook's tasks, while ISSUED_ON is still set
+        await services.create_missing_receivables()
+    finally:
+        receivables.ISSUED_ON.reset(token)
+    made = await Receivable.count().where(Receivable.created_at >= started)
     payments = 0
     for reference, email, keys, extra, days_ago in PAYMENTS:
         person = await _actor(email)
@@ -178,7 +190,7 @@ async def load_finance_demo() -> dict[str, int]:
             ),
         )
         payments += int(created)
-    return {"orders": placed, "receivables": receivables, "payments": payments}
+    return {"orders": placed, "receivables": made, "payments": payments}
 
 
 async def _owed_for(order_ids: list[int]) -> int:

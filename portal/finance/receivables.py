@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
@@ -53,17 +54,21 @@ def _instant(value: Any) -> dt.datetime:
     return value  # type: ignore[no-any-return]
 
 
-async def create_missing_receivables(issued: Mapping[int, dt.date] | None = None) -> int:
+# {order id: date}: receivables of these orders are dated so rather than by their shipment.
+# Only the demo data sets it (around its own shipments, so that the receivable the shipment hook
+# creates in a task copied from its context is dated too), to show receivables of past months.
+ISSUED_ON: ContextVar[Mapping[int, dt.date] | None] = ContextVar("issued_on", default=None)
+
+
+async def create_missing_receivables() -> int:
     """A receivable (and its ledger posting) for every shipment that has none; returns how many
-    were created. Balance on account is applied to the new receivables at once. `issued`
-    ({shipment id: date}) dates some of them otherwise than their shipment: only the demo data
-    uses it, to show receivables of past months."""
+    were created. Balance on account is applied to the new receivables at once."""
     created = 0
     while True:
         rows = await Receivable.raw(MISSING_SQL, BATCH)
         if not rows:
             return created
-        created += await _create_batch(rows, issued or {})
+        created += await _create_batch(rows, ISSUED_ON.get() or {})
         if len(rows) < BATCH:
             return created
 
@@ -72,7 +77,7 @@ async def _create_batch(rows: list[dict[str, Any]], issued_on_for: Mapping[int, 
     moment = now()
     new: list[Receivable] = []
     for r in rows:
-        issued = issued_on_for.get(int(r["shipment_id"])) or (
+        issued = issued_on_for.get(int(r["order_id"])) or (
             _instant(r["shipped_at"]).astimezone(clock.zone()).date()
         )
         terms = r["payment_terms"] or DEFAULT_TERMS
