@@ -123,6 +123,8 @@ def wire() -> None:
     hooks.order_event_landed.subscribe(integrations.order_event_landed)
     # orders -> finance: a shipment's receivable at once (the minute job catches up otherwise)
     hooks.order_event_landed.subscribe(finance_integrations.order_event_landed)
+    # orders -> finance: the credit check counts unpaid receivables, less balance on account
+    hooks.credit_owed.add(finance_integrations.CREDIT_OWED_SQL)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_services.get_customer_name_for_user)

@@ -105,6 +105,12 @@ customer_name_for_user: Provider[..., str] = Provider(
     "customer_name_for_user",
     "(user, customer_id) -> name, NotFound for a customer the user may not see (customers).",
 )
+credit_owed: Fragments = Fragments(
+    "credit_owed",
+    "SQL expressions, each with one {} per use of the partner id: money the partner owes beyond "
+    "its open orders (finance: unpaid receivables of closed orders minus balance on account), "
+    "added to the open order value in the credit check.",
+)
 
 # -- customers ---------------------------------------------------------------------------------
 customer_cases: Provider[..., list[dict[str, Any]]] = Provider(
@@ -137,6 +143,7 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     order_event_landed,
     customer_choices,
     customer_name_for_user,
+    credit_owed,
     customer_cases,
     customer_shared_by,
     notify,

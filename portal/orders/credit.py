@@ -4,6 +4,8 @@ credit_exposure.open_amount is raised by place_order with one conditional UPDATE
 against partner.credit_limit_amount in the same statement, so two orders racing for the last of
 the credit cannot both pass; rejection, cancellation and delivery lower it in their own
 transactions. `recompute` rebuilds it from the orders (tests and the console use it to check).
+What the partner owes beyond its open orders (unpaid invoices, less balance on account) comes
+from the domains above through hooks.credit_owed and is added in the same statement.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from portal.lib import hooks
 from portal.lib.clock import now
 from portal.orders.constants import OPEN_STATUSES
 from portal.orders.tables import CreditExposure, Order
@@ -36,7 +39,17 @@ async def take(partner_id: int, amount: int) -> bool:
     return matched
 
 
+def _owed(partner_id: int) -> tuple[str, list[Any]]:
+    """The hooks' owed amounts as one SQL term and its arguments ("0" when none is wired)."""
+    values = hooks.credit_owed.values
+    if not values:
+        return "0", []
+    sql = " + ".join(f"COALESCE(({v}), 0)" for v in values)
+    return sql, [partner_id] * sum(v.count("{}") for v in values)
+
+
 async def _raise(partner_id: int, amount: int) -> bool:
+    owed_sql, owed_args = _owed(partner_id)
     matched = (
         await CreditExposure.update(
             {
@@ -47,9 +60,10 @@ async def _raise(partner_id: int, amount: int) -> bool:
         .where(
             (CreditExposure.partner == partner_id)
             & WhereRaw(
-                '"credit_exposure"."open_amount" + {} <= '
+                f'"credit_exposure"."open_amount" + {{}} + {owed_sql} <= '  # noqa: S608 (fragments)
                 "(SELECT p.credit_limit_amount FROM partner p WHERE p.id = {})",
                 amount,
+                *owed_args,
                 partner_id,
             )
         )
@@ -83,10 +97,14 @@ async def context(partner_id: int) -> dict[str, Any]:
     )
     limit = int(partner["credit_limit_amount"]) if partner else 0
     open_amount = int(row["open_amount"]) if row else 0
+    owed_sql, owed_args = _owed(partner_id)
+    owed = await Order.raw(f"SELECT {owed_sql} AS owed", *owed_args)
+    owed_amount = int(owed[0]["owed"] or 0) if owed else 0
     return {
         "limit_amount": limit,
         "open_amount": open_amount,
-        "available_amount": max(limit - open_amount, 0),
+        "owed_amount": owed_amount,
+        "available_amount": max(limit - open_amount - owed_amount, 0),
         "currency": partner["currency"] if partner else "CNY",
     }
 

@@ -487,17 +487,28 @@ async def place_order(
             )
         if not await credit.take(partner_id, total):
             context = await credit.context(partner_id)
-            raise OrderRefused(
+            amounts = {
+                "total": format_money(total, currency),
+                "available": format_money(context["available_amount"], currency),
+                "limit": format_money(context["limit_amount"], currency),
+                "open": format_money(context["open_amount"], currency),
+                "owed": format_money(context["owed_amount"], currency),
+            }
+            message = (
                 _(
                     "This order (%(total)s) exceeds your available credit of %(available)s "
+                    "(credit limit %(limit)s, open orders %(open)s, unpaid invoices less balance "
+                    "on account %(owed)s). Paying what is due frees credit.",
+                    **amounts,
+                )
+                if context["owed_amount"]
+                else _(
+                    "This order (%(total)s) exceeds your available credit of %(available)s "
                     "(credit limit %(limit)s, open orders %(open)s).",
-                    total=format_money(total, currency),
-                    available=format_money(context["available_amount"], currency),
-                    limit=format_money(context["limit_amount"], currency),
-                    open=format_money(context["open_amount"], currency),
-                ),
-                conflict=True,
+                    **amounts,
+                )
             )
+            raise OrderRefused(message, conflict=True)
         for line_no, (number_, request, product, quote) in enumerate(priced, start=1):
             rows = await OrderLine.insert(
                 OrderLine(

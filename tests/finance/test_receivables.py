@@ -10,10 +10,12 @@ from portal.core.tables import AuditEntry
 from portal.finance import services
 from portal.finance.constants import due_on
 from portal.finance.tables import LedgerEntry, Receivable
+from portal.orders import credit
 from portal.orders.access import get_order_for_user
-from portal.orders.services import approve_order, ship_order
+from portal.orders.services import OrderRefused, approve_order, deliver_order, ship_order
 from portal.orders.tables import OrderLine
-from tests.finance.factories import shipped_order
+from portal.partners.tables import Partner
+from tests.finance.factories import pay, shipped_order
 from tests.orders.factories import make_product, place
 
 
@@ -115,3 +117,23 @@ async def test_vera_records_the_invoice_number_and_it_is_audited(alice, vera):
         .first()
     )
     assert audit["after"] == {"invoice_number": "04412345"}
+
+
+async def test_unpaid_goods_count_against_the_credit_limit_until_they_are_paid(alice, vera):
+    await Partner.update({Partner.credit_limit_amount: 10_000_00}).where(
+        Partner.id == alice.partner_id
+    )
+    order = await shipped_order(alice, vera, units=4, price=2_000_00)  # about ¥6,500 after tier
+    await deliver_order(alice.current, await get_order_for_user(vera.current, order["order_id"]))
+    await make_product("BIG-1", price=6_000_00, stock=10)
+
+    with pytest.raises(OrderRefused) as refused:
+        await place(alice.current, {"BIG-1": 1})
+    assert "unpaid invoices" in refused.value.message
+    summary = await services.account_summary(alice.partner_id)
+    assert (await credit.context(alice.partner_id))["available_amount"] == summary[
+        "available_credit_amount"
+    ]
+
+    await pay(vera, alice.partner_id, order["total"])
+    assert (await place(alice.current, {"BIG-1": 1})).order_id
