@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.exceptions import HTTPException
+from litestar.exceptions import ClientException, HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -22,13 +23,15 @@ from portal.auth.guards import access_guard, auth_middleware
 from portal.db import close_pool, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.lib import jobs
+from portal.lib.forms import FormError
 from portal.lib.inputs import input_guard
 from portal.lib.logs import configure_logging, request_log_middleware
 from portal.nav import nav_for
 from portal.routes import api_routes, page_routes
 from portal.settings import STATIC_DIR, get_settings
 from portal.templating import environment
-from portal.web import csrf_cookie_name
+from portal.tenancy import NotFound
+from portal.web import csrf_cookie_name, not_found
 from portal.worker import InProcessScheduler
 
 SECURITY_HEADERS = [
@@ -82,6 +85,25 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await close_pool()
 
 
+def not_found_handler(request: Request, exc: NotFound) -> Response[Any]:
+    """NotFound from any access helper or service (a foreign id, a missing row): the 404 page,
+    or the JSON error under /api. Handlers let it through instead of converting it by hand."""
+    return http_exception_handler(request, not_found())
+
+
+def form_error_handler(request: Request, exc: FormError) -> Response[Any]:
+    """A FormError no handler turned into its form: 422 JSON under /api (message, and the fields'
+    messages), a 400 page with the message elsewhere. Never a 500."""
+    message = exc.errors.get("") or "; ".join(exc.errors.values())
+    fields = {key: value for key, value in exc.errors.items() if key}
+    if request.url.path.startswith("/api/"):
+        refused = HTTPException(
+            status_code=422, detail=message, extra={"fields": fields} if fields else {}
+        )
+        return http_exception_handler(request, refused)
+    return http_exception_handler(request, ClientException(detail=message))
+
+
 def create_app(run_scheduler: bool = True) -> Litestar:
     """The ASGI application; every process builds the same one from the same settings."""
     settings = get_settings()
@@ -123,6 +145,8 @@ def create_app(run_scheduler: bool = True) -> Litestar:
         ),
         exception_handlers={
             HTTPException: http_exception_handler,
+            NotFound: not_found_handler,
+            FormError: form_error_handler,
             Exception: internal_error_handler,
         },
         before_send=[_security_headers],

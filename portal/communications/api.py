@@ -30,7 +30,6 @@ from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.tenancy import NotFound
 from portal.web import current_user, not_found
 
 READERS = {"access": (Access.PARTNER, Access.VENDOR)}
@@ -111,10 +110,7 @@ class CommunicationsApi(Controller):
     @get("/campaigns/{campaign_id:int}", name="api:campaign")
     async def get_campaign(self, request: Request, campaign_id: FromPath[int]) -> CampaignOut:
         user = current_user(request)
-        try:
-            row = await get_campaign_for_user(user, campaign_id)
-        except NotFound:
-            raise not_found() from None
+        row = await get_campaign_for_user(user, campaign_id)
         if row["status"] != "published":
             raise not_found()
         await campaigns.record_activity(user, campaign_id, ActivityKind.VIEW)
@@ -148,10 +144,7 @@ class CommunicationsApi(Controller):
     ) -> ResponseOut:
         """Answer (or change the answer to) a request; 422 names every refused answer."""
         user = current_user(request)
-        try:
-            row = await get_request_for_user(user, request_id)
-        except NotFound:
-            raise not_found() from None
+        row = await get_request_for_user(user, request_id)
         raw = {
             a.question_id: {"value": a.value, "choices": a.choices, "text": a.text}
             for a in data.answers

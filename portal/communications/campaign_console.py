@@ -38,15 +38,11 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import province_name
 from portal.settings import get_settings
-from portal.tenancy import NotFound
-from portal.web import Page, current_user, not_found, page, page_number, redirect
+from portal.web import Page, current_user, page, page_number, redirect
 
 
 async def _get_campaign(campaign_id: int) -> dict[str, Any]:
-    try:
-        return await campaigns.get_campaign(campaign_id)
-    except NotFound:
-        raise not_found() from None
+    return await campaigns.get_campaign(campaign_id)
 
 
 class CampaignConsole(Controller):
@@ -156,8 +152,6 @@ class CampaignConsole(Controller):
         if form is not None and not errors:
             try:
                 await campaigns.update_campaign(user, campaign_id, form)
-            except NotFound:
-                raise not_found() from None
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -215,10 +209,7 @@ class CampaignConsole(Controller):
     async def download(
         self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        try:
-            row = await get_campaign_file_for_user(current_user(request), campaign_id, file_id)
-        except NotFound:
-            raise not_found() from None
+        row = await get_campaign_file_for_user(current_user(request), campaign_id, file_id)
         return await file_response(row)
 
     @post(
@@ -229,10 +220,7 @@ class CampaignConsole(Controller):
     async def remove_file(
         self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
     ) -> Redirect:
-        try:
-            await campaigns.remove_material(current_user(request), campaign_id, file_id)
-        except NotFound:
-            raise not_found() from None
+        await campaigns.remove_material(current_user(request), campaign_id, file_id)
         return redirect(
             request,
             "console_campaigns:show",
@@ -286,10 +274,7 @@ class CampaignConsole(Controller):
 
     @post("/{campaign_id:int}/archive", name="console_campaigns:archive", opt=ADMIN)
     async def archive(self, request: Request, campaign_id: FromPath[int]) -> Redirect:
-        try:
-            await campaigns.archive_campaign(current_user(request), campaign_id)
-        except NotFound:
-            raise not_found() from None
+        await campaigns.archive_campaign(current_user(request), campaign_id)
         return redirect(
             request,
             "console_campaigns:show",

@@ -41,15 +41,12 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import province_name
 from portal.settings import get_settings
-from portal.tenancy import NotFound, partner_ids_sql, vendor_partner_ids
-from portal.web import Page, current_user, not_found, page, page_number, redirect
+from portal.tenancy import partner_ids_sql, vendor_partner_ids
+from portal.web import Page, current_user, page, page_number, redirect
 
 
 async def _get_request(request_id: int) -> dict[str, Any]:
-    try:
-        return await feedback.get_request(request_id)
-    except NotFound:
-        raise not_found() from None
+    return await feedback.get_request(request_id)
 
 
 async def _filters(request: Request) -> ResultFilters:
@@ -235,8 +232,6 @@ class FeedbackConsole(Controller):
     ) -> Redirect:
         try:
             await feedback.remove_question(current_user(request), request_id, question_id)
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             return redirect(
                 request,

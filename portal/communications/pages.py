@@ -21,7 +21,6 @@ from portal.communications.constants import PREVIEW_KINDS, ActivityKind, Questio
 from portal.lib import storage
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect, safe_next
 
 PARTNERS = {"access": Access.PARTNER}
@@ -29,17 +28,11 @@ PER_PAGE = 20
 
 
 async def _campaign(user: CurrentUser, campaign_id: int) -> dict[str, Any]:
-    try:
-        return await get_campaign_for_user(user, campaign_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_campaign_for_user(user, campaign_id)
 
 
 async def _file(user: CurrentUser, campaign_id: int, file_id: int) -> dict[str, Any]:
-    try:
-        return await get_campaign_file_for_user(user, campaign_id, file_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_campaign_file_for_user(user, campaign_id, file_id)
 
 
 async def file_response(row: dict[str, Any], *, inline: bool = False) -> Response[bytes]:
@@ -221,10 +214,7 @@ class FeedbackPages(Controller):
         )
 
     async def _context(self, user: CurrentUser, request_id: int) -> dict[str, Any]:
-        try:
-            row = await get_request_for_user(user, request_id)
-        except NotFound:
-            raise not_found() from None
+        row = await get_request_for_user(user, request_id)
         mine = await feedback.my_answers(row, user)
         return {
             "req": row,

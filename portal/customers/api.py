@@ -31,7 +31,6 @@ from portal.customers.schemas import (
 )
 from portal.customers.tables import CustomerContact, Interaction
 from portal.lib.forms import FormError
-from portal.tenancy import NotFound
 from portal.web import current_user, not_found
 
 SALES = {"access": Access.PARTNER_SALES}
@@ -112,10 +111,7 @@ def interaction_out(row: dict[str, Any]) -> InteractionOut:
 async def _customer(user: CurrentUser, customer_id: int) -> dict[str, Any]:
     if not user.is_partner:
         raise not_found()
-    try:
-        return await get_customer_for_user(user, customer_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_customer_for_user(user, customer_id)
 
 
 async def _full(user: CurrentUser, customer_id: int) -> CustomerOut:
@@ -208,12 +204,9 @@ class CustomerApi(Controller):
     ) -> CustomerOut | SharedCustomerOut:
         """A customer with its contacts; vendor staff: name and contact of a shared customer."""
         user = current_user(request)
-        try:
-            if user.is_vendor:
-                return SharedCustomerOut(**await services.shared_customer(user, customer_id))
-            return await _full(user, customer_id)
-        except NotFound:
-            raise not_found() from None
+        if user.is_vendor:
+            return SharedCustomerOut(**await services.shared_customer(user, customer_id))
+        return await _full(user, customer_id)
 
     @patch("/{customer_id:int}", name="api:customer_update", opt=SALES)
     async def update(

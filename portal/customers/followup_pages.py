@@ -23,7 +23,7 @@ from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
 from portal.tenancy import NotFound
-from portal.web import current_user, not_found, page, redirect, safe_next
+from portal.web import current_user, page, redirect, safe_next
 
 
 class ContactLogPages(Controller):
@@ -109,8 +109,5 @@ class ContactLogPages(Controller):
         back = safe_next(
             str(data.get("next", "")), request.app.route_reverse("customers:followups")
         )
-        try:
-            await services.complete_followup(user, interaction_id)
-        except NotFound:
-            raise not_found() from None
+        await services.complete_followup(user, interaction_id)
         return redirect(request, back, flash=("success", _("The follow-up is marked as done.")))

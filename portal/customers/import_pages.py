@@ -15,8 +15,7 @@ from portal.customers.page_helpers import SALES
 from portal.customers.schemas import ImportOptionsForm
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found, page, redirect
+from portal.web import current_user, page, redirect
 
 
 class CustomerImportPages(Controller):
@@ -61,10 +60,7 @@ class CustomerImportPages(Controller):
         return redirect(request, "customers:import_show", import_id=import_id)
 
     async def _import(self, user: CurrentUser, import_id: int) -> dict[str, Any]:
-        try:
-            return await imports.get_import_for_user(user, import_id)
-        except NotFound:
-            raise not_found() from None
+        return await imports.get_import_for_user(user, import_id)
 
     async def _show(
         self,

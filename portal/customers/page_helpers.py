@@ -26,7 +26,6 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
 from portal.settings import get_settings
-from portal.tenancy import NotFound
 from portal.web import not_found, page_number
 
 SALES = {"access": Access.PARTNER_SALES}
@@ -57,10 +56,7 @@ async def _customer(user: CurrentUser, customer_id: int) -> dict[str, Any]:
     """The customer for a partner page; vendor staff never get the partner's pages (404)."""
     if not user.is_partner:
         raise not_found()
-    try:
-        return await get_customer_for_user(user, customer_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_customer_for_user(user, customer_id)
 
 
 def _filters(request: Request) -> tuple[CustomerFilters, dict[str, str]]:

@@ -35,8 +35,7 @@ from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
 from portal.lib.spreadsheets import XLSX_TYPE
-from portal.tenancy import NotFound
-from portal.web import Page, current_user, not_found, page, page_number, redirect, safe_next
+from portal.web import Page, current_user, page, page_number, redirect, safe_next
 
 
 class CustomerPages(Controller):
@@ -304,10 +303,7 @@ class CustomerPages(Controller):
     ) -> Redirect:
         user = current_user(request)
         customer = await _customer(user, customer_id)
-        try:
-            await services.remove_contact(user, customer, contact_id)
-        except NotFound:
-            raise not_found() from None
+        await services.remove_contact(user, customer, contact_id)
         return redirect(
             request,
             "customers:show",

@@ -40,8 +40,7 @@ from portal.orders.schemas import (
     StockLevelOut,
     StockOut,
 )
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 BUYERS = {"access": Access.PARTNER_PURCHASING}
 READERS = {"access": (Access.PARTNER_PURCHASING, Access.VENDOR)}
@@ -160,10 +159,7 @@ def order_out(order: dict[str, Any], detail: dict[str, Any] | None = None) -> Or
 
 
 async def _order(user: CurrentUser, order_id: int) -> dict[str, Any]:
-    try:
-        return await get_order_for_user(user, order_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_order_for_user(user, order_id)
 
 
 async def _full(user: CurrentUser, order_id: int) -> OrderOut:
@@ -208,10 +204,7 @@ class ProductApi(Controller):
     @get("/{sku:str}", name="api:product")
     async def show(self, request: Request, sku: FromPath[str]) -> ProductOut:
         """One product with its volume breaks and the price at each."""
-        try:
-            item = await catalog.catalog_item(current_user(request), sku)
-        except NotFound:
-            raise not_found() from None
+        item = await catalog.catalog_item(current_user(request), sku)
         return product_out(item)
 
 
@@ -230,10 +223,8 @@ class OrderApi(Controller):
         key = request.headers.get("idempotency-key")
         end_customer_name = data.end_customer_name
         if data.end_customer_id is not None:
-            try:  # the customers access door: another partner's customer is not found
-                end_customer_name = await hooks.customer_name_for_user(user, data.end_customer_id)
-            except NotFound:
-                raise not_found() from None
+            # the customers access door: another partner's customer is not found
+            end_customer_name = await hooks.customer_name_for_user(user, data.end_customer_id)
         try:
             placed = await services.place_order(
                 user,
@@ -380,20 +371,14 @@ class StockApi(Controller):
     @get("/{sku:str}", name="api:stock", opt=VENDOR)
     async def show(self, request: Request, sku: FromPath[str]) -> StockOut:
         """On hand, reserved and available per warehouse code."""
-        try:
-            product = await catalog.get_product_by_sku(sku)
-        except NotFound:
-            raise not_found() from None
+        product = await catalog.get_product_by_sku(sku)
         return await self._out(product)
 
     @put("/{sku:str}", name="api:stock_set", opt={"access": Access.VENDOR_ADMIN})
     async def set(self, request: Request, sku: FromPath[str], data: JSONBody[StockIn]) -> StockOut:
         """Set the counted on-hand quantity in one warehouse (409 if below the reserved units)."""
         user = current_user(request)
-        try:
-            product = await catalog.get_product_by_sku(sku)
-        except NotFound:
-            raise not_found() from None
+        product = await catalog.get_product_by_sku(sku)
         warehouse = await catalog.warehouse_by_code(data.warehouse)
         if warehouse is None:
             raise HTTPException(

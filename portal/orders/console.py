@@ -21,8 +21,8 @@ from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS
 from portal.orders.schemas import OrderFilters, ReasonForm, ShipForm
 from portal.partners.tables import Partner
-from portal.tenancy import NotFound, partner_scope
-from portal.web import Page, current_user, not_found, page, page_number, redirect
+from portal.tenancy import partner_scope
+from portal.web import Page, current_user, page, page_number, redirect
 
 PER_PAGE = 50
 TABS = ("submitted", "approved,partially_shipped", "shipped", "delivered", "rejected,cancelled", "")
@@ -50,10 +50,7 @@ def _amount(value: str) -> int | None:
 
 
 async def _order(user: CurrentUser, order_id: int) -> dict[str, Any]:
-    try:
-        return await get_order_for_user(user, order_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_order_for_user(user, order_id)
 
 
 async def partners_in_scope(user: CurrentUser) -> list[dict[str, Any]]:

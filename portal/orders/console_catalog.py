@@ -28,7 +28,6 @@ from portal.orders.schemas import (
     StockForm,
     WarehouseForm,
 )
-from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 ADMIN = {"access": Access.VENDOR_ADMIN}
@@ -154,10 +153,7 @@ class CatalogConsole(Controller):
         )
 
     async def _product(self, product_id: int) -> dict[str, Any]:
-        try:
-            return await catalog.get_product(product_id)
-        except NotFound:
-            raise not_found() from None
+        return await catalog.get_product(product_id)
 
     @get("/{product_id:int}", name="console_catalog:edit")
     async def edit(self, request: Request, product_id: FromPath[int]) -> Template:
@@ -343,8 +339,6 @@ class ReferenceConsole(Controller):
                 await catalog.save_category(current_user(request), category_id, struct_values(form))
             except FormError as exc:
                 errors = exc.errors
-            except NotFound:
-                raise not_found() from None
         if errors:
             return page(
                 request,
@@ -391,8 +385,6 @@ class ReferenceConsole(Controller):
                 )
             except FormError as exc:
                 errors = exc.errors
-            except NotFound:
-                raise not_found() from None
         if errors:
             return page(
                 request,

@@ -23,8 +23,7 @@ from portal.orders.schemas import (
     QuantityBreakForm,
 )
 from portal.partners.services import list_tiers, tier_label
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found, page, redirect
+from portal.web import current_user, page, redirect
 
 
 def _price_list_data(form: PriceListForm) -> tuple[dict[str, Any], dict[str, str]]:
@@ -83,10 +82,7 @@ class PriceConsole(Controller):
     async def _list_page(
         self, request: Request, price_list_id: int, status_code: int = 200, **extra: Any
     ) -> Template:
-        try:
-            price_list = await prices.get_price_list(price_list_id)
-        except NotFound:
-            raise not_found() from None
+        price_list = await prices.get_price_list(price_list_id)
         values = extra.pop("values", None) or {
             **price_list,
             "tier_id": price_list["tier"],
@@ -146,8 +142,6 @@ class PriceConsole(Controller):
                 message = ("error", _(str(exc)))
             except FormError as exc:
                 message = _flash_errors(exc)
-            except NotFound:
-                raise not_found() from None
             else:
                 message = ("success", _("The price of %(sku)s has been saved.", sku=form.sku))
         return redirect(
@@ -162,10 +156,7 @@ class PriceConsole(Controller):
     async def price_list_item_delete(
         self, request: Request, price_list_id: FromPath[int], item_id: FromPath[int]
     ) -> Redirect:
-        try:
-            await prices.delete_price_list_item(current_user(request), price_list_id, item_id)
-        except NotFound:
-            raise not_found() from None
+        await prices.delete_price_list_item(current_user(request), price_list_id, item_id)
         return redirect(
             request,
             "console_catalog:price_list",
@@ -217,10 +208,7 @@ class PriceConsole(Controller):
         opt=ADMIN,
     )
     async def contract_price_delete(self, request: Request, contract_id: FromPath[int]) -> Redirect:
-        try:
-            await prices.delete_contract_price(current_user(request), contract_id)
-        except NotFound:
-            raise not_found() from None
+        await prices.delete_contract_price(current_user(request), contract_id)
         return redirect(
             request,
             "console_catalog:contract_prices",
@@ -269,10 +257,7 @@ class PriceConsole(Controller):
         opt=ADMIN,
     )
     async def volume_break_delete(self, request: Request, break_id: FromPath[int]) -> Redirect:
-        try:
-            await prices.delete_quantity_break(current_user(request), break_id)
-        except NotFound:
-            raise not_found() from None
+        await prices.delete_quantity_break(current_user(request), break_id)
         return redirect(
             request,
             "console_catalog:volume_breaks",

@@ -27,7 +27,7 @@ from portal.orders.schemas import (
     ReasonForm,
 )
 from portal.tenancy import NotFound
-from portal.web import Page, current_user, not_found, page, page_number, redirect, safe_next
+from portal.web import Page, current_user, page, page_number, redirect, safe_next
 
 BUYERS = {"access": Access.PARTNER_PURCHASING}
 PER_PAGE = 50
@@ -43,10 +43,7 @@ def _date(value: str) -> Any:
 
 
 async def _order(user: CurrentUser, order_id: int) -> dict[str, Any]:
-    try:
-        return await get_order_for_user(user, order_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_order_for_user(user, order_id)
 
 
 def availability_options() -> list[tuple[str, str]]:
@@ -106,10 +103,7 @@ class CatalogPages(Controller):
     @get("/{sku:str}", name="catalog:show")
     async def show(self, request: Request, sku: FromPath[str]) -> Template:
         user = current_user(request)
-        try:
-            item = await catalog.catalog_item(user, sku)
-        except NotFound:
-            raise not_found() from None
+        item = await catalog.catalog_item(user, sku)
         return page(
             request,
             "catalog/show.html",

@@ -33,7 +33,6 @@ from portal.partners.schemas import (
     ReasonForm,
     TierChangeForm,
 )
-from portal.tenancy import NotFound
 from portal.web import (
     Page,
     current_user,
@@ -324,10 +323,7 @@ class PartnerConsole(Controller):
         self, request: Request, partner_id: FromPath[int], invitation_id: FromPath[int]
     ) -> Redirect:
         user = current_user(request)
-        try:
-            invitation = await access.get_invitation_for_user(user, invitation_id)
-        except NotFound:
-            raise not_found() from None
+        invitation = await access.get_invitation_for_user(user, invitation_id)
         if invitation["partner"] != partner_id:
             raise not_found()
         await auth_services.revoke_invitation(user, invitation_id)

@@ -26,12 +26,10 @@ from portal.partners.schemas import (
     ApproveForm,
     ReasonForm,
 )
-from portal.tenancy import NotFound
 from portal.web import (
     Page,
     client_ip,
     current_user,
-    not_found,
     page,
     page_number,
     redirect,
@@ -114,10 +112,7 @@ class ApplicationConsole(Controller):
         errors: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
     ) -> Template:
-        try:
-            application = await applications.get_application(application_id)
-        except NotFound:
-            raise not_found() from None
+        application = await applications.get_application(application_id)
         reviewer = (
             await auth_services.get_user(application["reviewed_by_id"])
             if application["reviewed_by_id"]
@@ -146,8 +141,6 @@ class ApplicationConsole(Controller):
                 partner_id = await applications.approve_application(
                     user, application_id, form.tier_id, form.channel_manager_id
                 )
-            except NotFound:
-                raise not_found() from None
             except FormError as exc:
                 errors = exc.errors
             else:

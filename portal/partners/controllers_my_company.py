@@ -24,10 +24,8 @@ from portal.partners.schemas import (
     MemberForm,
     StaffForm,
 )
-from portal.tenancy import NotFound
 from portal.web import (
     current_user,
-    not_found,
     page,
     redirect,
 )
@@ -109,10 +107,7 @@ class MyCompanyPages(Controller):
         return await self._users(request, 400, errors, values)
 
     async def _colleague(self, request: Request, user_id: int) -> dict[str, Any]:
-        try:
-            return await access.get_colleague_for_user(current_user(request), user_id)
-        except NotFound:
-            raise not_found() from None
+        return await access.get_colleague_for_user(current_user(request), user_id)
 
     @get("/users/{user_id:int}", name="my_company:user", opt=PARTNER_ADMIN)
     async def colleague(self, request: Request, user_id: FromPath[int]) -> Template:
@@ -160,10 +155,7 @@ class MyCompanyPages(Controller):
     )
     async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
         user = current_user(request)
-        try:
-            await access.get_invitation_for_user(user, invitation_id)
-        except NotFound:
-            raise not_found() from None
+        await access.get_invitation_for_user(user, invitation_id)
         await auth_services.revoke_invitation(user, invitation_id)
         return redirect(
             request, "my_company:users", flash=("success", _("The invitation has been revoked."))
@@ -222,10 +214,7 @@ class StaffConsole(Controller):
     @post("/{user_id:int}", name="staff:update")
     async def update(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
         user = current_user(request)
-        try:
-            member = await access.get_staff_member_for_user(user, user_id)
-        except NotFound:
-            raise not_found() from None
+        member = await access.get_staff_member_for_user(user, user_id)
         form, errors, _values = read_form(StaffForm, await request.form())
         if form is not None:
             try:
@@ -250,10 +239,7 @@ class StaffConsole(Controller):
     @post("/invitations/{invitation_id:int}/revoke", name="staff:revoke_invitation")
     async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
         user = current_user(request)
-        try:
-            await access.get_staff_invitation_for_user(user, invitation_id)
-        except NotFound:
-            raise not_found() from None
+        await access.get_staff_invitation_for_user(user, invitation_id)
         await auth_services.revoke_invitation(user, invitation_id)
         return redirect(
             request, "staff:list", flash=("success", _("The invitation has been revoked."))

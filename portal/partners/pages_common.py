@@ -16,10 +16,6 @@ from portal.partners.constants import PROVINCES, province_name
 from portal.partners.schemas import (
     PartnerForm,
 )
-from portal.tenancy import NotFound
-from portal.web import (
-    not_found,
-)
 
 PUBLIC = {"access": Access.PUBLIC}
 USER = {"access": Access.USER}
@@ -40,10 +36,7 @@ def _int(value: Any) -> int | None:
 
 
 async def _partner_or_404(user: CurrentUser, partner_id: int) -> dict[str, Any]:
-    try:
-        return await access.get_partner_for_user(user, partner_id)
-    except NotFound:
-        raise not_found() from None
+    return await access.get_partner_for_user(user, partner_id)
 
 
 async def _options() -> dict[str, Any]:

@@ -15,7 +15,6 @@ from portal.performance.access import get_partner_for_user
 from portal.performance.console import filter_rows
 from portal.performance.periods import Period, PeriodError
 from portal.performance.schemas import BoardOut, BoardRowOut, KpiOut, ScorecardOut
-from portal.tenancy import NotFound
 from portal.web import current_user, not_found
 
 
@@ -46,10 +45,7 @@ class PerformanceApi(Controller):
         if user.is_partner:
             target_id = user.partner_id
         elif user.is_vendor and partner_id is not None:
-            try:
-                target_id = int((await get_partner_for_user(user, partner_id))["id"])
-            except NotFound:
-                raise not_found() from None
+            target_id = int((await get_partner_for_user(user, partner_id))["id"])
         elif user.is_vendor:
             raise HTTPException(status_code=400, detail=_("Name a partner with partner_id."))
         else:

@@ -1,6 +1,7 @@
 """Vendor console for performance: the leaderboard (filters, sorting, period picker, XLSX),
-each partner's scorecard (trend, target, note, report preview), score weights, target import,
-and the monthly report delivery log with "send again". Channel managers see their own partners."""
+each partner's scorecard (trend, target, note, report preview) and the target import; score
+weights, recomputing and the report delivery log are in console_settings.py. Channel managers see
+their own partners."""
 
 from __future__ import annotations
 
@@ -14,25 +15,22 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.lib import clock, jobs
+from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
-from portal.lib.stuck import delivery_stuck_reason
 from portal.orders.imports import MAX_BYTES, FileRefused
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_channel_managers, list_tiers, tier_label
 from portal.performance import exports, metrics, reports, services, views
-from portal.performance.access import get_delivery_for_user, get_partner_for_user
-from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, DeliveryStatus
+from portal.performance.access import get_partner_for_user
 from portal.performance.periods import Period, PeriodError, PeriodKind
 from portal.performance.rollups import REVENUE_STATUSES
 from portal.performance.schemas import NoteForm, TargetForm
-from portal.performance.scorecards import ScoreRow, sort_rows, tier_thresholds
+from portal.performance.scorecards import ScoreRow, sort_rows
 from portal.performance.sources import available_sources
 from portal.performance.tables import PerformanceTarget
-from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -40,10 +38,7 @@ SORTS = ("rank", "name", "tier", *(m.key for m in metrics.METRICS))
 
 
 async def _partner(user: CurrentUser, partner_id: int) -> dict[str, Any]:
-    try:
-        return await get_partner_for_user(user, partner_id)
-    except NotFound:
-        raise not_found() from None
+    return await get_partner_for_user(user, partner_id)
 
 
 def orders_link(partner_id: int, period: Period) -> str:
@@ -143,7 +138,7 @@ class PerformanceConsole(Controller):
             "console/performance/board.html",
             period=chosen,
             periods=views.period_choices(chosen.kind, clock.today()),
-            kinds=[(k.value, label) for k, label in _kind_labels().items()],
+            kinds=[(k.value, label) for k, label in kind_labels().items()],
             rows=shown,
             columns=columns,
             formatted={
@@ -216,7 +211,7 @@ class PerformanceConsole(Controller):
             partner=partner,
             period=chosen,
             periods=views.period_choices(chosen.kind, clock.today()),
-            kinds=[(k.value, label) for k, label in _kind_labels().items()],
+            kinds=[(k.value, label) for k, label in kind_labels().items()],
             card=card,
             orders_link=orders_link(partner_id, chosen),
             trend_links={
@@ -285,107 +280,12 @@ class PerformanceConsole(Controller):
         """The partner's monthly report as it would be sent (rendered now, in its language)."""
         user = current_user(request)
         partner = await _partner(user, partner_id)
-        chosen = _month(period) or reports.report_month()
+        chosen = parse_month(period) or reports.report_month()
         try:
             data = await reports.render_report(partner_id, chosen)
         except LookupError:
             raise not_found() from None
         return _pdf_response(data, reports.report_filename(partner, chosen), inline=True)
-
-    @get("/settings", name="console_performance:settings", opt={"access": Access.VENDOR_ADMIN})
-    async def settings_page(self, request: Request) -> Template:
-        weights = await services.get_weights()
-        tiers = await tier_thresholds()
-        return page(
-            request,
-            "console/performance/settings.html",
-            metrics=_metric_rows(),
-            values={
-                **{k: str(v) for k, v in weights.items()},
-                **{f"tier_{t['id']}": minor_to_text(t["quarterly_amount"]) for t in tiers},
-            },
-            tiers=tiers,
-        )
-
-    @post(
-        "/settings", name="console_performance:save_settings", opt={"access": Access.VENDOR_ADMIN}
-    )
-    async def save_settings(self, request: Request) -> Redirect | Template:
-        user = current_user(request)
-        data = await request.form()
-        weights: dict[str, int] = {}
-        errors: dict[str, str] = {}
-        for metric in metrics.METRICS:
-            raw = str(data.get(metric.key, "") or "0").strip()
-            try:
-                weights[metric.key] = int(raw)
-            except ValueError:
-                errors[metric.key] = _("Enter a whole number from 0 to 100.")
-        try:
-            if errors:
-                raise FormError(errors)
-            await services.set_weights(user, weights)
-        except FormError as exc:
-            return page(
-                request,
-                "console/performance/settings.html",
-                status_code=400,
-                metrics=_metric_rows(),
-                values={m.key: str(data.get(m.key, "")) for m in metrics.METRICS},
-                errors=exc.errors,
-                tiers=await tier_thresholds(),
-            )
-        return redirect(
-            request, "console_performance:settings", flash=("success", _("Weights saved."))
-        )
-
-    @post(
-        "/thresholds",
-        name="console_performance:thresholds",
-        opt={"access": Access.VENDOR_ADMIN},
-    )
-    async def save_thresholds(self, request: Request) -> Redirect | Template:
-        user = current_user(request)
-        data = await request.form()
-        tiers = await tier_thresholds()
-        amounts: dict[int, int] = {}
-        errors: dict[str, str] = {}
-        for t in tiers:
-            key = f"tier_{t['id']}"
-            try:
-                amounts[int(t["id"])] = parse_amount(str(data.get(key, "")))
-            except AmountError as exc:
-                errors[key] = _(str(exc))
-        if errors:
-            weights = await services.get_weights()
-            return page(
-                request,
-                "console/performance/settings.html",
-                status_code=400,
-                metrics=_metric_rows(),
-                values={
-                    **{k: str(v) for k, v in weights.items()},
-                    **{f"tier_{t['id']}": str(data.get(f"tier_{t['id']}", "")) for t in tiers},
-                },
-                errors=errors,
-                tiers=tiers,
-            )
-        await services.set_thresholds(user, amounts)
-        views.forget_boards()
-        return redirect(
-            request, "console_performance:settings", flash=("success", _("Thresholds saved."))
-        )
-
-    @post("/recompute", name="console_performance:recompute", opt={"access": Access.VENDOR_ADMIN})
-    async def recompute(self, request: Request) -> Redirect:
-        user = current_user(request)
-        rows = await services.recompute(user)
-        views.forget_boards()
-        return redirect(
-            request,
-            "console_performance:settings",
-            flash=("success", _("Figures recomputed (%(n)s monthly rows).", n=rows)),
-        )
 
     @get("/targets/import", name="console_performance:import", opt={"access": Access.VENDOR_ADMIN})
     async def import_form(self, request: Request) -> Template:
@@ -427,80 +327,8 @@ class PerformanceConsole(Controller):
             flash=("success", _("%(n)s targets imported.", n=result.updated)),
         )
 
-    @get("/deliveries", name="console_performance:deliveries")
-    async def deliveries(
-        self, request: Request, period: FromQuery[str] = "", status: FromQuery[str] = ""
-    ) -> Template:
-        user = current_user(request)
-        month = _month(period) or reports.report_month()
-        status = status if status in set(DeliveryStatus) else ""
-        number = page_number(request.query_params.get("page"))
-        rows, total = await services.list_deliveries(user, month.code, status, number, PER_PAGE)
-        rows = [{**r, "stuck": delivery_stuck_reason(r)} for r in rows]
-        counts = await services.delivery_counts(user, month.code)
-        params = {"period": month.code, "status": status}
-        return page(
-            request,
-            "console/performance/deliveries.html",
-            rows=rows,
-            counts=counts,
-            period=month,
-            months=_recent_months(),
-            params=params,
-            values=params,
-            pager=Page(number, PER_PAGE, total),
-            labels={s.value: _(label) for s, label in DELIVERY_LABELS.items()},
-            tones={s.value: tone for s, tone in DELIVERY_TONES.items()},
-            scheduled_at=reports.scheduled_at(month),
-            today=clock.today(),
-        )
 
-    @post(
-        "/deliveries/prepare",
-        name="console_performance:prepare",
-        opt={"access": Access.VENDOR_ADMIN},
-    )
-    async def prepare(self, request: Request) -> Redirect:
-        """Create the month's missing delivery rows now and queue every unsent one (audited)."""
-        user = current_user(request)
-        data = await request.form()
-        month = _month(str(data.get("period", "")))
-        if month is None or month.end > clock.today():
-            return redirect(
-                request,
-                "console_performance:deliveries",
-                flash=("error", _("Reports can be sent for completed months only.")),
-            )
-        created = await reports.prepare_month(user, month)
-        return redirect(
-            request,
-            f"/console/performance/deliveries?period={month.code}",
-            flash=("success", _("%(n)s reports queued for sending.", n=created)),
-        )
-
-    @post("/deliveries/{delivery_id:int}/resend", name="console_performance:resend")
-    async def resend(self, request: Request, delivery_id: FromPath[int]) -> Redirect:
-        user = current_user(request)
-        try:
-            row = await get_delivery_for_user(user, delivery_id)
-        except NotFound:
-            raise not_found() from None
-        updated = await reports.resend(user, int(row["id"]))
-        await jobs.enqueue(
-            "send_performance_report",
-            int(row["id"]),
-            job_id=reports.job_id(
-                str(row["period"]), int(row["partner"]), int(updated["resend_count"])
-            ),
-        )
-        return redirect(
-            request,
-            f"/console/performance/deliveries?period={row['period']}",
-            flash=("success", _("The report will be sent again.")),
-        )
-
-
-def _metric_rows() -> list[dict[str, Any]]:
+def metric_rows() -> list[dict[str, Any]]:
     present = available_sources()
     return [
         {"key": m.key, "label": _(m.label), "available": m.source in present, "source": m.source}
@@ -508,7 +336,7 @@ def _metric_rows() -> list[dict[str, Any]]:
     ]
 
 
-def _kind_labels() -> dict[PeriodKind, str]:
+def kind_labels() -> dict[PeriodKind, str]:
     return {
         PeriodKind.MONTH: _("Month"),
         PeriodKind.QUARTER: _("Quarter"),
@@ -516,7 +344,7 @@ def _kind_labels() -> dict[PeriodKind, str]:
     }
 
 
-def _month(text: str) -> Period | None:
+def parse_month(text: str) -> Period | None:
     try:
         period = Period.parse(text)
     except PeriodError:
@@ -524,7 +352,7 @@ def _month(text: str) -> Period | None:
     return period if period.kind == PeriodKind.MONTH else None
 
 
-def _recent_months() -> list[Period]:
+def recent_months() -> list[Period]:
     latest = reports.report_month()
     return [latest.shift(-i) for i in range(0, 13)]
 

@@ -14,7 +14,7 @@ from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.partners.tables import Partner
 from portal.performance import reports, services, views
-from portal.performance.console import _kind_labels, _month, _pdf_response
+from portal.performance.console import _pdf_response, kind_labels, parse_month
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
 from portal.performance.schemas import RecipientForm
@@ -41,7 +41,7 @@ class MyPerformance(Controller):
             "performance/mine.html",
             period=chosen,
             periods=views.period_choices(chosen.kind, clock.today()),
-            kinds=[(k.value, label) for k, label in _kind_labels().items()],
+            kinds=[(k.value, label) for k, label in kind_labels().items()],
             card=card,
             values={"period": chosen.code, "kind": chosen.kind.value},
         )
@@ -75,7 +75,7 @@ class MyPerformance(Controller):
 
         user = current_user(request)
         assert user.partner_id is not None
-        month = _month(period)
+        month = parse_month(period)
         if month is None or month.start > clock.today():  # no reports of future months
             raise not_found()
         partner = (

@@ -32,8 +32,7 @@ from portal.support.schemas import (
     MessageOut,
     ReplyIn,
 )
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER, Access.VENDOR)}
 
@@ -110,10 +109,7 @@ def case_out(
 
 
 async def full_case(user: CurrentUser, case_id: int) -> CaseOut:
-    try:
-        detail = await services.case_detail(user, case_id)
-    except NotFound:
-        raise not_found() from None
+    detail = await services.case_detail(user, case_id)
     return case_out(detail["case"], await load_policy(), detail["messages"], detail["csat"])
 
 
@@ -193,8 +189,6 @@ class CaseApi(Controller):
                 then=data.status.value if data.status else "",
                 channel=Channel.API,
             )
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             raise refusal(exc) from None
         detail = await services.case_detail(user, case_id)

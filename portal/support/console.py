@@ -31,8 +31,8 @@ from portal.support.pages import (
 )
 from portal.support.policy import load_policy, time_left
 from portal.support.schemas import ArticleForm, CaseFilters, ReplyForm, StaffCaseForm
-from portal.tenancy import NotFound, partner_scope, vendor_partner_ids
-from portal.web import Page, current_user, not_found, page, page_number, redirect
+from portal.tenancy import partner_scope, vendor_partner_ids
+from portal.web import Page, current_user, page, page_number, redirect
 
 VENDOR = {"access": Access.VENDOR}
 PER_PAGE = 50
@@ -231,8 +231,6 @@ class CaseConsole(Controller):
                     then=form.then,
                     files=await read_uploads(data),
                 )
-            except NotFound:
-                raise not_found() from None
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -253,8 +251,6 @@ class CaseConsole(Controller):
                 _int(str(data.get("assignee_id", ""))),
                 _int(str(data.get("team_id", ""))),
             )
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             return redirect(
                 request,
@@ -283,8 +279,6 @@ class CaseConsole(Controller):
             )
         try:
             await services.change_status(user, case_id, to, str(data.get("reason", ""))[:2000])
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             return redirect(
                 request,
@@ -302,8 +296,6 @@ class CaseConsole(Controller):
         data = await request.form()
         try:
             await services.change_priority(user, case_id, str(data.get("priority", "")))
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             return redirect(
                 request,
@@ -322,10 +314,7 @@ class CaseConsole(Controller):
     async def to_article(self, request: Request, case_id: FromPath[int]) -> Template:
         """A draft article prefilled from the case's question and answer, for review."""
         user = current_user(request)
-        try:
-            draft = await kb.draft_from_case(user, case_id)
-        except NotFound:
-            raise not_found() from None
+        draft = await kb.draft_from_case(user, case_id)
         return page(
             request,
             "console/support/article.html",
@@ -405,10 +394,7 @@ class KnowledgeBaseConsole(Controller):
 
     @get("/{article_id:int}", name="console_kb:edit")
     async def edit(self, request: Request, article_id: FromPath[int]) -> Template:
-        try:
-            article = await get_article_for_user(current_user(request), article_id)
-        except NotFound:
-            raise not_found() from None
+        article = await get_article_for_user(current_user(request), article_id)
         values = {**article, "category_id": article["category"]}
         return page(
             request,
@@ -430,8 +416,6 @@ class KnowledgeBaseConsole(Controller):
         if form is not None:
             try:
                 article_id = await kb.save_article(user, form, article_id, source)
-            except NotFound:
-                raise not_found() from None
             except FormError as exc:
                 errors = exc.errors
             else:

@@ -60,10 +60,7 @@ async def read_uploads(data: Any) -> list[services.Upload]:
 
 
 async def load_case(user: CurrentUser, case_id: int) -> dict[str, Any]:
-    try:
-        return await services.case_detail(user, case_id)
-    except NotFound:
-        raise not_found() from None
+    return await services.case_detail(user, case_id)
 
 
 async def order_choices(user: CurrentUser) -> list[tuple[int, str]]:
@@ -186,8 +183,6 @@ class CasePages(Controller):
         if form is not None:
             try:
                 await services.reply(user, case_id, form.body, files=await read_uploads(data))
-            except NotFound:
-                raise not_found() from None
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -226,8 +221,6 @@ async def _status(request: Request, case_id: int, to: CaseStatus, done: str) -> 
     reason = str(data.get("reason", "")).strip()[:2000]
     try:
         await services.change_status(user, case_id, to, reason)
-    except NotFound:
-        raise not_found() from None
     except FormError as exc:
         return redirect(
             request, "cases:show", flash=("error", next(iter(exc.errors.values()))), case_id=case_id
@@ -295,10 +288,7 @@ class KnowledgeBase(Controller):
     @get("/{article_id:int}", name="kb:show")
     async def show(self, request: Request, article_id: FromPath[int]) -> Template:
         user = current_user(request)
-        try:
-            article = await get_article_for_user(user, article_id)
-        except NotFound:
-            raise not_found() from None
+        article = await get_article_for_user(user, article_id)
         await kb.count_view(article_id)
         return page(request, "support/kb_show.html", article=kb.localized(article))
 
