@@ -6,37 +6,22 @@ audit entries).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from piccolo.custom_types import Combinable
 
 from portal.auth.constants import Access
-from portal.core import audit
+from portal.core import audit, email
 from portal.core.tables import OutboundEmail
-from portal.lib import clock, jobs
+from portal.lib import jobs
+from portal.lib.forms import optional_date, optional_int
 from portal.lib.i18n import gettext as _
 from portal.lib.stuck import email_stuck_reason
 from portal.partners.tables import Partner
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 class AuditPages(Controller):
@@ -59,9 +44,9 @@ class AuditPages(Controller):
         filters = audit.AuditFilters(
             action=action.strip(),
             actor=actor.strip(),
-            partner_id=_int(partner_id),
-            since=_date(since),
-            until=_date(until),
+            partner_id=optional_int(partner_id),
+            since=optional_date(since),
+            until=optional_date(until),
             page=number,
             per_page=PER_PAGE,
         )
@@ -161,13 +146,7 @@ class EmailPages(Controller):
             return redirect(
                 request, "emails:list", flash=("info", _("This e-mail was already sent."))
             )
-        await OutboundEmail.update(
-            {
-                OutboundEmail.status: "pending",
-                OutboundEmail.lease_until: None,
-                OutboundEmail.next_attempt_at: clock.now(),
-            }
-        ).where(OutboundEmail.id == email_id)
+        await email.retry(email_id)
         await audit.record(
             "email.retry",
             actor=user,

@@ -14,7 +14,6 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.communications import campaigns, feedback
 from portal.communications.access import get_campaign_for_user, get_request_for_user
-from portal.communications.campaign_editing import localized
 from portal.communications.constants import ActivityKind
 from portal.communications.schemas import (
     CampaignListOut,
@@ -30,6 +29,7 @@ from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import localized
 from portal.web import current_user, not_found
 
 READERS = {"access": (Access.PARTNER, Access.VENDOR)}

@@ -22,20 +22,12 @@ from portal.db import write_transaction
 from portal.lib import storage
 from portal.lib.clock import now
 from portal.lib.forms import FormError
-from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.tables import Tier
 from portal.tenancy import NotFound
 
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
 MAX_FILES = 30
-
-
-def localized(row: dict[str, Any], field: str, locale: str | None = None) -> str:
-    """The Chinese or English text of a bilingual field, falling back to the other language."""
-    loc = locale or current_locale.get()
-    zh, en = row.get(f"{field}_zh") or "", row.get(f"{field}_en") or ""
-    return (en or zh) if loc == "en" else (zh or en)
 
 
 def _form_values(form: CampaignForm, tier_codes: list[str]) -> dict[Any, Any]:

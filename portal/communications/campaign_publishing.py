@@ -13,7 +13,6 @@ from portal.communications.campaign_editing import (
     EDITABLE,
     _require_editable,
     get_campaign,
-    localized,
 )
 from portal.communications.constants import (
     CampaignStatus,
@@ -23,12 +22,14 @@ from portal.communications.tables import (
     Campaign,
     CampaignRecipient,
 )
+from portal.core import email
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import localized
 from portal.settings import get_settings
 from portal.tenancy import NotFound
 
@@ -191,7 +192,7 @@ async def publish_campaign(campaign_id: int) -> int:
             moment,
             campaign_id,
         )
-        email_ids = await emails.store_bulk(
+        email_ids = await email.queue_bulk(
             "campaign_published", rendered, await _addresses(user_ids)
         )
         partners = await CampaignRecipient.count().where(CampaignRecipient.campaign == campaign_id)
@@ -205,7 +206,7 @@ async def publish_campaign(campaign_id: int) -> int:
             actor_email="system",
             after={"partners": partners, "users": len(user_ids)},
         )
-    await emails.enqueue_delivery(email_ids)
+    await email.enqueue_delivery(email_ids)
     return len(user_ids)
 
 

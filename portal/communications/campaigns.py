@@ -20,7 +20,6 @@ from portal.communications.campaign_editing import (
     create_campaign,
     get_campaign,
     list_files,
-    localized,
     remove_material,
     update_campaign,
 )
@@ -56,7 +55,6 @@ __all__ = [
     "list_campaigns_console",
     "list_campaigns_for_user",
     "list_files",
-    "localized",
     "publish_campaign",
     "reach",
     "recent_activity",

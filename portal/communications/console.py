@@ -13,10 +13,9 @@ from __future__ import annotations
 from portal.communications.campaign_console import CampaignConsole
 from portal.communications.console_charts import (
     add_charts,
-    distribution_svg,
 )
 from portal.communications.feedback_console import FeedbackConsole
 
 PAGES = [CampaignConsole, FeedbackConsole]
 
-__all__ = ["PAGES", "CampaignConsole", "FeedbackConsole", "add_charts", "distribution_svg"]
+__all__ = ["PAGES", "CampaignConsole", "FeedbackConsole", "add_charts"]

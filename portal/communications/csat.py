@@ -22,6 +22,7 @@ from portal.communications.tables import (
     FeedbackRecipient,
     FeedbackRequest,
 )
+from portal.core import email
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.partners.tables import Partner
@@ -124,7 +125,7 @@ async def request_csat(
             )
             link = f"{get_settings().base_url}/feedback/{request_id}"
             rendered = emails.render_per_locale("feedback_request", _invite_context(row, link))
-            email_ids = await emails.store_bulk(
+            email_ids = await email.queue_bulk(
                 "feedback_request", rendered, await _addresses([user_id])
             )
     except Exception:
@@ -139,7 +140,7 @@ async def request_csat(
         if again is None:
             raise
         return int(again["id"])
-    await emails.enqueue_delivery(email_ids)
+    await email.enqueue_delivery(email_ids)
     return request_id
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
 from portal.communications import emails
-from portal.communications.campaign_editing import localized
 from portal.communications.campaign_publishing import _addresses
 from portal.communications.constants import (
     AnswerScope,
@@ -20,12 +19,14 @@ from portal.communications.tables import (
     FeedbackQuestion,
     FeedbackRequest,
 )
+from portal.core import email
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import localized
 from portal.settings import get_settings
 
 
@@ -165,9 +166,7 @@ async def open_request(request_id: int) -> int:
             request_id,
             true(),
         )
-        email_ids = await emails.store_bulk(
-            "feedback_request", rendered, await _addresses(user_ids)
-        )
+        email_ids = await email.queue_bulk("feedback_request", rendered, await _addresses(user_ids))
         await record(
             "feedback.opened",
             actor_email="system",
@@ -175,7 +174,7 @@ async def open_request(request_id: int) -> int:
             target_id=request_id,
             after={"users": len(user_ids)},
         )
-    await emails.enqueue_delivery(email_ids)
+    await email.enqueue_delivery(email_ids)
     return len(user_ids)
 
 
@@ -222,10 +221,10 @@ async def remind(row: dict[str, Any]) -> int:
             true(),
         )
         user_ids = [int(r["user"]) for r in inserted]
-        email_ids = await emails.store_bulk(
+        email_ids = await email.queue_bulk(
             "feedback_reminder", rendered, await _addresses(user_ids)
         )
-    await emails.enqueue_delivery(email_ids)
+    await email.enqueue_delivery(email_ids)
     return len(user_ids)
 
 

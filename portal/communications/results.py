@@ -12,7 +12,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from portal.communications.campaign_editing import localized
 from portal.communications.constants import AnswerScope, QuestionKind
 from portal.communications.feedback_requests import get_request, list_questions
 from portal.communications.figures import FeedbackFigures, nps_score
@@ -20,7 +19,7 @@ from portal.communications.schemas import ResultFilters
 from portal.communications.sql import in_list
 from portal.communications.tables import FeedbackRequest
 from portal.lib import clock
-from portal.lib.i18n import current_locale, to_local
+from portal.lib.i18n import current_locale, localized, to_local
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import workbook
 from portal.tenancy import partner_ids_sql

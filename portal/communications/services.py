@@ -12,7 +12,6 @@ from portal.auth.schemas import CurrentUser
 from portal.communications.campaign_editing import (
     add_material,
     create_campaign,
-    localized,
     remove_material,
     update_campaign,
 )
@@ -55,6 +54,7 @@ from portal.communications.notifications import (
 from portal.communications.results import export_xlsx, feedback_figures, results, trend
 from portal.lib.cards import Card
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import localized
 
 __all__ = [
     "CampaignFigures",

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from portal.core.tables import OutboundEmail
+from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.i18n import use_locale
 from portal.settings import get_settings
@@ -45,6 +46,9 @@ def render_email(name: str, context: dict[str, object], locale: str) -> tuple[st
     return subject, text, html
 
 
+BATCH = 500  # rows per INSERT of queue_bulk: well under SQLite's parameter limit
+
+
 async def queue_email(
     to: str, name: str, context: dict[str, object], locale: str, reply_to: str = ""
 ) -> int:
@@ -64,6 +68,61 @@ async def queue_email(
     )
     await row.save()
     return int(row.id)
+
+
+async def queue_bulk(
+    name: str, rendered: dict[str, tuple[str, str, str]], recipients: Sequence[tuple[str, str]]
+) -> list[int]:
+    """Store one pending e-mail per (address, locale) from messages rendered once per language
+    (`rendered[locale] = (subject, text, html)`), in batches, inside the caller's transaction;
+    returns their ids, for `enqueue_delivery` after the commit. Same rows as queue_email."""
+    domain = urlparse(get_settings().base_url).hostname or "portal.local"
+    moment = now()
+    rows = []
+    for address, locale in recipients:
+        subject, text, html = rendered.get(locale) or rendered["zh_CN"]
+        rows.append(
+            OutboundEmail(
+                to_address=address,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                message_id=f"<{uuid.uuid4().hex}@{domain}>",
+                kind=name,
+                next_attempt_at=moment,
+                created_at=moment,
+            )
+        )
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        result = await OutboundEmail.insert(*rows[start : start + BATCH]).returning(
+            OutboundEmail.id
+        )
+        ids.extend(int(r["id"]) for r in result)
+    return ids
+
+
+async def enqueue_delivery(email_ids: Sequence[int]) -> None:
+    """After the commit: one `deliver_email` job per message (fixed job ids: no double sends)."""
+    ids = list(email_ids)
+    for start in range(0, len(ids), 200):  # concurrent round trips to Redis, 200 at a time
+        await asyncio.gather(
+            *[
+                jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}")
+                for email_id in ids[start : start + 200]
+            ]
+        )
+
+
+async def retry(email_id: int) -> None:
+    """Send a stored e-mail again: back to pending, due now, lease released (console "retry")."""
+    await OutboundEmail.update(
+        {
+            OutboundEmail.status: "pending",
+            OutboundEmail.lease_until: None,
+            OutboundEmail.next_attempt_at: now(),
+        }
+    ).where(OutboundEmail.id == email_id)
 
 
 def build_message(

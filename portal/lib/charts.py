@@ -122,3 +122,83 @@ def progress_bar(share: float | None, *, label: str, width: int = 320, height: i
         f'<rect x="0" y="0" width="{width * value:.1f}" height="{height}" rx="{height / 2}"'
         f' fill="{fill}"/></svg>'
     )
+
+
+def distribution_chart(
+    distribution: Sequence[tuple[int, int]], *, title: str, colours: Callable[[int], str]
+) -> Markup:
+    """Bars of answer counts per score (NPS 0-10, CSAT 1-5), the count above each bar and the
+    colour of each bar from `colours(score)`."""
+    width, height, top, bottom, gap = 560, 180, 22, 24, 6
+    n = max(len(distribution), 1)
+    slot = width / n
+    peak = max([c for _v, c in distribution] + [1])
+    plot = height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
+        f' height="{height}" role="img" aria-label="{escape(title)}"'
+        f' font-family="{escape(FONT_FAMILY)}" font-size="12">',
+        f'<line x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}" stroke="#c8d2df"/>',
+    ]
+    for i, (value, count) in enumerate(distribution):
+        h = plot * count / peak
+        x = i * slot + gap / 2
+        y = top + plot - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - gap:.1f}" height="{h:.1f}" rx="3"'
+            f' fill="{colours(value)}"><title>{value}: {count}</title></rect>'
+        )
+        cx = x + (slot - gap) / 2
+        parts.append(
+            f'<text x="{cx:.1f}" y="{y - 5:.1f}" text-anchor="middle" fill="#1b2537">{count}</text>'
+        )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 6}" text-anchor="middle" fill="#58677d">{value}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every interpolated value is a number or escaped)
+
+
+def line_chart(
+    labels: Sequence[str], values: Sequence[int], title: str, css_class: str = ""
+) -> Markup:
+    """A small line chart (a daily series such as open cases), a dot and tooltip per point."""
+    width, height, pad = 640, 200, 32
+    top = max(max(values, default=0), 1)
+    n = max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return pad + i * (width - 2 * pad) / n
+
+    def y(v: int) -> float:
+        return height - pad - v * (height - 2 * pad) / top
+
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="{escape(title)}"'
+        + (f' class="{escape(css_class)}"' if css_class else "")
+        + f' font-family="{escape(FONT_FAMILY)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"'
+        ' stroke="#cbd5e1"/>',
+        f'<text x="{pad - 6}" y="{y(top) + 4:.1f}" font-size="11" text-anchor="end"'
+        f' fill="#64748b">{top}</text>',
+        f'<text x="{pad - 6}" y="{height - pad + 4}" font-size="11" text-anchor="end"'
+        ' fill="#64748b">0</text>',
+        f'<polyline points="{points}" fill="none" stroke="#2459c7" stroke-width="2.5"/>',
+    ]
+    for i, v in enumerate(values):
+        parts.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="#2459c7">'
+            f"<title>{escape(labels[i])}: {v}</title></circle>"
+        )
+    step = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        if i % step == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - pad + 18}" font-size="11"'
+                f' text-anchor="middle" fill="#64748b">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every interpolated value is a number or escaped)

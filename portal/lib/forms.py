@@ -153,3 +153,24 @@ def read_form(
 
 def struct_values(obj: msgspec.Struct) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in obj.__struct_fields__}
+
+
+def optional_int(value: Any) -> int | None:
+    """A query-string or form filter as a whole number; None when empty or not a number (a filter
+    that cannot be read is ignored, never a 500). The one parser for such values."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def optional_date(value: Any) -> dt.date | None:
+    """A query-string or form filter as an ISO date (2026-11-30); None when empty or invalid."""
+    text = str(value).strip() if value is not None else ""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache, lru_cache
 from io import BytesIO
+from typing import Any
 
 from babel import Locale as BabelLocale
 from babel import dates as babel_dates
@@ -27,6 +28,13 @@ from portal.settings import LOCALES_DIR, SUPPORTED_LOCALES, get_settings
 current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def localized(row: Mapping[str, Any], field: str, locale: str | None = None) -> str:
+    """The text of a bilingual column pair (`{field}_zh`, `{field}_en`) in `locale` (default: the
+    current one), falling back to the other language: the one helper for every such pair."""
+    zh, en = row.get(f"{field}_zh") or "", row.get(f"{field}_en") or ""
+    return str((zh or en) if (locale or current_locale.get()).startswith("zh") else (en or zh))
 
 
 @cache

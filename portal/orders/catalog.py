@@ -13,7 +13,7 @@ from portal.core import audit
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
-from portal.lib.i18n import current_locale
+from portal.lib.i18n import current_locale, localized
 from portal.lib.i18n import gettext as _
 from portal.orders import stock
 from portal.orders.constants import Availability, MovementKind, StockDisplay
@@ -40,12 +40,6 @@ PRODUCT_EDITABLE = (
 )
 
 
-def localized(row: dict[str, Any], prefix: str = "") -> str:
-    """The Chinese or English name of a row, falling back to the other one."""
-    zh, en = row.get(f"{prefix}name_zh") or "", row.get(f"{prefix}name_en") or ""
-    return (zh or en) if current_locale.get().startswith("zh") else (en or zh)
-
-
 # ---- categories and warehouses ---------------------------------------------------------------
 
 
@@ -53,7 +47,7 @@ async def list_categories() -> list[dict[str, Any]]:
     """Every category in display order, with its name in the current language."""
     rows = await Category.select().order_by(Category.position).order_by(Category.code)
     for row in rows:
-        row["name"] = localized(row)
+        row["name"] = localized(row, "name")
     return rows
 
 
@@ -150,7 +144,7 @@ async def get_product(product_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound
-    row["name"] = localized(row)
+    row["name"] = localized(row, "name")
     return row
 
 
@@ -429,8 +423,8 @@ def describe_item(
     """A product as the listing shows it: names, stock band, and the viewer's price."""
     on_hand, reserved, safety = totals
     available = on_hand - reserved
-    row["name"] = localized(row)
-    row["category_name"] = localized(row, "category.") if row.get("category.code") else ""
+    row["name"] = localized(row, "name")
+    row["category_name"] = localized(row, "category.name") if row.get("category.code") else ""
     row["on_hand"], row["reserved"], row["safety_stock"] = on_hand, reserved, safety
     row["available"] = available
     row["availability"] = stock.band(available, safety)

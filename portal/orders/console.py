@@ -4,7 +4,6 @@ Channel managers see their assigned partners' orders only (the access helper see
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -13,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, optional_date, optional_int, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import services
@@ -26,20 +25,6 @@ from portal.web import Page, current_user, page, page_number, redirect
 
 PER_PAGE = 50
 TABS = ("submitted", "approved,partially_shipped", "shipped", "delivered", "rejected,cancelled", "")
-
-
-def _int(value: str) -> int | None:
-    try:
-        return int(value) if value.strip() else None
-    except ValueError:
-        return None
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip()) if value.strip() else None
-    except ValueError:
-        return None
 
 
 def _amount(value: str) -> int | None:
@@ -107,12 +92,12 @@ class OrderConsole(Controller):
         filters = OrderFilters(
             status=status,
             q=q.strip()[:100],
-            partner_id=_int(partner_id),
-            older_than_days=_int(older_than),
+            partner_id=optional_int(partner_id),
+            older_than_days=optional_int(older_than),
             min_amount=_amount(min_amount),
             max_amount=_amount(max_amount),
-            approved_from=_date(approved_from),
-            approved_until=_date(approved_until),
+            approved_from=optional_date(approved_from),
+            approved_until=optional_date(approved_until),
             page=number,
             per_page=PER_PAGE,
         )

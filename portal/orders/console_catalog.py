@@ -13,11 +13,11 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.lib import clock
-from portal.lib.forms import FormError, read_form, struct_values
+from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.orders import catalog, exports, imports
-from portal.orders.console import _amount, _int
+from portal.orders.console import _amount
 from portal.orders.constants import MovementKind
 from portal.orders.pages import availability_options
 from portal.orders.schemas import (
@@ -257,8 +257,8 @@ class CatalogConsole(Controller):
             filters = OrderFilters(
                 status=query.get("status", ""),
                 q=query.get("q", ""),
-                partner_id=_int(query.get("partner_id", "")),
-                older_than_days=_int(query.get("older_than", "")),
+                partner_id=optional_int(query.get("partner_id", "")),
+                older_than_days=optional_int(query.get("older_than", "")),
                 min_amount=_amount(query.get("min_amount", "")),
                 max_amount=_amount(query.get("max_amount", "")),
             )

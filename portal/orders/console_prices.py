@@ -10,11 +10,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.lib.forms import FormError, read_form, struct_values
+from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import prices
-from portal.orders.console import _int, partners_in_scope
+from portal.orders.console import partners_in_scope
 from portal.orders.console_catalog import ADMIN, _flash_errors
 from portal.orders.schemas import (
     ContractPriceForm,
@@ -180,7 +180,7 @@ class PriceConsole(Controller):
 
     @get("/contract-prices", name="console_catalog:contract_prices")
     async def contract_prices(self, request: Request, partner_id: FromQuery[str] = "") -> Template:
-        return await self._contracts_page(request, partner_id=_int(partner_id))
+        return await self._contracts_page(request, partner_id=optional_int(partner_id))
 
     @post("/contract-prices", name="console_catalog:contract_price_create", opt=ADMIN)
     async def contract_price_create(self, request: Request) -> Template | Redirect:

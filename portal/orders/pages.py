@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, optional_date, read_form
 from portal.lib.i18n import gettext as _
 from portal.orders import catalog, services
 from portal.orders.access import get_order_for_user
@@ -31,15 +31,6 @@ from portal.web import Page, current_user, page, page_number, redirect, safe_nex
 
 BUYERS = {"access": Access.PARTNER_PURCHASING}
 PER_PAGE = 50
-
-
-def _date(value: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 async def _order(user: CurrentUser, order_id: int) -> dict[str, Any]:
@@ -290,8 +281,8 @@ class OrderPages(Controller):
         filters = OrderFilters(
             status=status,
             q=q.strip()[:100],
-            since=_date(since),
-            until=_date(until),
+            since=optional_date(since),
+            until=optional_date(until),
             page=number,
             per_page=PER_PAGE,
         )

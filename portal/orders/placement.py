@@ -19,10 +19,10 @@ from portal.core import audit
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
-from portal.lib.i18n import format_money
+from portal.lib.i18n import format_money, localized
 from portal.lib.i18n import gettext as _
 from portal.orders import credit, stock
-from portal.orders.catalog import localized, products_by_sku
+from portal.orders.catalog import products_by_sku
 from portal.orders.constants import (
     MAX_CART_ITEMS,
     MAX_LINE_QUANTITY,
@@ -297,7 +297,7 @@ async def cart_view(actor: CurrentUser) -> dict[str, Any]:
         lines.append(
             {
                 **product,
-                "name": localized(product),
+                "name": localized(product, "name"),
                 "quantity": quantity,
                 "quote": quote,
                 "unit_amount": quote.unit_amount,

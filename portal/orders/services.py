@@ -15,10 +15,9 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import clock
 from portal.lib.cards import Card
 from portal.lib.clock import now
-from portal.lib.i18n import current_locale, format_money
+from portal.lib.i18n import current_locale, format_money, localized
 from portal.lib.i18n import gettext as _
 from portal.orders import credit, pricing
-from portal.orders.catalog import localized
 from portal.orders.constants import (
     STATUS_LABELS,
     STATUS_TONES,
@@ -269,7 +268,7 @@ async def order_detail(order: dict[str, Any], with_stock: bool = False) -> dict[
         await OrderLine.select().where(OrderLine.order == order["id"]).order_by(OrderLine.line_no)
     )
     for line in lines:
-        line["name"] = localized(line)
+        line["name"] = localized(line, "name")
         line["reason"] = line_reason(line, tiers)
         line["open_quantity"] = line["quantity"] - line["shipped_quantity"]
     events = (

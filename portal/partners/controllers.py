@@ -11,7 +11,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth import services as auth_services
 from portal.lib import clock
-from portal.lib.forms import FormError, read_form, struct_values
+from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE
 from portal.partners import access, services
@@ -20,7 +20,6 @@ from portal.partners.pages_common import (
     PER_PAGE,
     VENDOR,
     VENDOR_ADMIN,
-    _int,
     _options,
     _partner_or_404,
     _partner_values,
@@ -55,7 +54,7 @@ def _filters(request: Request) -> PartnerFilters:
         kind=params["kind"],
         province=params["province"],
         status=params["status"],
-        manager=_int(params["manager"]),
+        manager=optional_int(params["manager"]),
         sort=params["sort"] or "name",
         page=page_number(request.query_params.get("page")),
         per_page=PER_PAGE,

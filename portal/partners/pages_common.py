@@ -28,13 +28,6 @@ PER_PAGE = 25
 FILTER_KEYS = ("q", "tier", "kind", "province", "status", "manager", "sort")
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 async def _partner_or_404(user: CurrentUser, partner_id: int) -> dict[str, Any]:
     return await access.get_partner_for_user(user, partner_id)
 

@@ -13,8 +13,8 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.lib import clock
-from portal.lib.forms import FormError, read_form, struct_values
+from portal.lib import charts, clock
+from portal.lib.forms import FormError, optional_date, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.orders.services import tier_names
 from portal.partners.tables import Partner
@@ -46,10 +46,6 @@ async def partner_choices(user: CurrentUser) -> list[dict[str, Any]]:
     )
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
-
-
 class CaseConsole(Controller):
     """The case queues and the case page for vendor staff."""
 
@@ -76,8 +72,8 @@ class CaseConsole(Controller):
             q=q.strip()[:100],
             category=category,
             priority=priority,
-            partner_id=_int(partner_id),
-            team_id=_int(team_id),
+            partner_id=optional_int(partner_id),
+            team_id=optional_int(team_id),
             assignee=assignee,
             sla=sla,
             page=number,
@@ -120,7 +116,7 @@ class CaseConsole(Controller):
         user = current_user(request)
         data = await request.form()
         ids = [int(v) for v in data.getall("case_id", []) if str(v).isdigit()]
-        assignee = _int(str(data.get("assignee_id", "")))
+        assignee = optional_int(str(data.get("assignee_id", "")))
         back = str(data.get("back", "")) or "/console/cases"
         if not back.startswith("/console/cases"):
             back = "/console/cases"
@@ -248,8 +244,8 @@ class CaseConsole(Controller):
             await services.assign(
                 user,
                 case_id,
-                _int(str(data.get("assignee_id", ""))),
-                _int(str(data.get("team_id", ""))),
+                optional_int(str(data.get("assignee_id", ""))),
+                optional_int(str(data.get("team_id", ""))),
             )
         except FormError as exc:
             return redirect(
@@ -329,8 +325,8 @@ class CaseConsole(Controller):
     ) -> Template:
         user = current_user(request)
         today = clock.today()
-        start = _date(since) or today.replace(day=1)
-        end_inclusive = _date(until) or today
+        start = optional_date(since) or today.replace(day=1)
+        end_inclusive = optional_date(until) or today
         if end_inclusive < start:
             start, end_inclusive = end_inclusive, start
         end = end_inclusive + dt.timedelta(days=1)
@@ -355,16 +351,11 @@ class CaseConsole(Controller):
             "console/support/figures.html",
             total=figures.total(per_partner),
             rows=rows,
-            chart=figures.trend_svg(labels, trend, _("Open cases at the end of each day")),
+            chart=charts.line_chart(
+                labels, trend, _("Open cases at the end of each day"), css_class="support-chart"
+            ),
             values={"since": start.isoformat(), "until": end_inclusive.isoformat()},
         )
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 class KnowledgeBaseConsole(Controller):
@@ -412,7 +403,7 @@ class KnowledgeBaseConsole(Controller):
         user = current_user(request)
         data = await request.form()
         form, errors, values = read_form(ArticleForm, data)
-        source = _int(str(data.get("source_case_id", "")))
+        source = optional_int(str(data.get("source_case_id", "")))
         if form is not None:
             try:
                 article_id = await kb.save_article(user, form, article_id, source)

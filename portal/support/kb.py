@@ -12,8 +12,8 @@ from portal.core.audit import record
 from portal.db import is_sqlite, write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
-from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import localized
 from portal.support.access import get_case_for_user
 from portal.support.constants import ArticleStatus
 from portal.support.schemas import ArticleForm
@@ -58,14 +58,12 @@ def score(article: dict[str, Any], words: list[str]) -> int:
     return total
 
 
-def localized(article: dict[str, Any], locale: str | None = None) -> dict[str, Any]:
-    """The article's title and body in the reader's language, falling back to the other one."""
-    zh = (locale or current_locale.get()) == "zh_CN"
-    first, second = ("zh", "en") if zh else ("en", "zh")
+def localized_article(article: dict[str, Any], locale: str | None = None) -> dict[str, Any]:
+    """The article with its title and body in the reader's language (lib.i18n.localized)."""
     return {
         **article,
-        "title": article[f"title_{first}"] or article[f"title_{second}"],
-        "body": article[f"body_{first}"] or article[f"body_{second}"],
+        "title": localized(article, "title", locale),
+        "body": localized(article, "body", locale),
     }
 
 
@@ -91,7 +89,7 @@ async def search(
         select = select.where(KbArticle.category == category_id)
     if not words:
         rows = await select.order_by(KbArticle.updated_at, ascending=False).limit(limit)
-        return [localized(r) for r in rows]
+        return [localized_article(r) for r in rows]
     condition: Any = None
     for word in words:
         like = f"%{word}%"
@@ -107,7 +105,7 @@ async def search(
     ranked = sorted(rows, key=lambda r: (-score(r, words), -r["views"], r["id"]))
     out = []
     for row in ranked[:limit]:
-        item = localized(row)
+        item = localized_article(row)
         item["snippet"] = snippet(item["body"], words)
         item["score"] = score(row, words)
         out.append(item)

@@ -290,7 +290,7 @@ class KnowledgeBase(Controller):
         user = current_user(request)
         article = await get_article_for_user(user, article_id)
         await kb.count_view(article_id)
-        return page(request, "support/kb_show.html", article=kb.localized(article))
+        return page(request, "support/kb_show.html", article=kb.localized_article(article))
 
 
 PAGES = [CasePages, CaseFiles, KnowledgeBase]

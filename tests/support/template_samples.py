@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.support.figures import CaseFigures, trend_svg
+from portal.lib.charts import line_chart
+from portal.support.figures import CaseFigures
 from portal.web import Page
 from tests.template_samples import ALICE, NOW, VERA, page_context
 
@@ -362,14 +363,14 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 VERA,
                 total=FIGURES,
                 rows=[(ALICE.partner_name, FIGURES)],
-                chart=trend_svg(["11-01", "11-02", "11-03"], [3, 5, 2], "Backlog"),
+                chart=line_chart(["11-01", "11-02", "11-03"], [3, 5, 2], "Backlog"),
                 values={"since": "2026-11-01", "until": "2026-11-26"},
             ),
         ),
         (
             "empty",
             page_context(
-                VERA, total=CaseFigures(), rows=[], chart=trend_svg([], [], "Backlog"), values={}
+                VERA, total=CaseFigures(), rows=[], chart=line_chart([], [], "Backlog"), values={}
             ),
         ),
     ],

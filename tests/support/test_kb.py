@@ -36,10 +36,10 @@ async def test_articles_are_shown_in_the_readers_language():
     article_id = await make_article("Resetting a camera", "Hold reset.", title_zh="重置摄像机")
 
     [zh] = [a for a in await kb.search("重置") if a["id"] == article_id]
-    english = kb.localized(zh, "en")
+    english = kb.localized_article(zh, "en")
 
     assert english["title"] == "Resetting a camera"
-    assert kb.localized(zh, "zh_CN")["title"] == "重置摄像机"
+    assert kb.localized_article(zh, "zh_CN")["title"] == "重置摄像机"
 
 
 async def test_an_article_needs_a_title_and_text_in_one_language(vera):
