@@ -18,7 +18,7 @@ from portal.lib import jobs
 from portal.lib.forms import optional_date, optional_int
 from portal.lib.i18n import gettext as _
 from portal.lib.stuck import email_stuck_reason
-from portal.partners.tables import Partner
+from portal.partners.access import partner_names_for_user
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -54,14 +54,7 @@ class AuditPages(Controller):
         partner_ids = {r["partner_id"] for r in rows if r["partner_id"]}
         if filters.partner_id:
             partner_ids.add(filters.partner_id)
-        names = {}
-        if partner_ids:
-            names = {
-                p["id"]: p["name"]
-                for p in await Partner.select(Partner.id, Partner.name).where(
-                    Partner.id.is_in(list(partner_ids))
-                )
-            }
+        names = await partner_names_for_user(current_user(request), partner_ids)
         params = {
             "action": action,
             "actor": actor,

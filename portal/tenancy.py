@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo.columns import Column
-from piccolo.columns.combination import Where, WhereRaw
+from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
 from portal.partners.tables import Partner
@@ -64,10 +64,3 @@ def partner_ids_sql(ids: list[int] | None, column: str) -> tuple[str, list[Any]]
 def in_scope(ids: list[int] | None, partner_id: int | None) -> bool:
     """Whether one partner id lies inside `vendor_partner_ids`' answer."""
     return ids is None or (partner_id is not None and partner_id in ids)
-
-
-def own_partner_only(user: CurrentUser, partner_column: Column) -> Where:
-    """Partner-side data that even vendor staff may not read (e.g. end-customer details)."""
-    if user.is_partner and user.partner_id is not None:
-        return partner_column == user.partner_id  # type: ignore[return-value]
-    return WhereRaw("1 = 0")  # type: ignore[return-value]

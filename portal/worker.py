@@ -24,6 +24,7 @@ from portal.communications.jobs import (
     send_feedback_reminders,
 )
 from portal.core import email
+from portal.customers import access as customer_access
 from portal.customers import services as customer_services
 from portal.customers.jobs import (
     recompute_customer_segments,
@@ -127,7 +128,7 @@ def wire() -> None:
     hooks.credit_owed.add(finance_integrations.CREDIT_OWED_SQL)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
-    hooks.customer_name_for_user.provide(customer_services.get_customer_name_for_user)
+    hooks.customer_name_for_user.provide(customer_access.get_customer_name_for_user)
     # customers -> orders, support: what shares a customer with the vendor; the 360° page's cases
     hooks.customer_shared_by.add(order_access.CUSTOMER_SHARED_BY_ORDER)
     hooks.customer_shared_by.add(support_access.CUSTOMER_SHARED_BY_CASE)

@@ -18,8 +18,7 @@ from portal.lib.forms import read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
-from portal.partners.services import list_tiers
-from portal.partners.tables import Partner
+from portal.partners.services import list_tiers, partner_codes, partner_ids_by_code
 from portal.settings import get_settings
 
 VENDOR = {"access": Access.VENDOR}
@@ -57,16 +56,14 @@ async def _codes_to_ids(raw: str) -> tuple[list[str], list[str]]:
     ]
     if not codes:
         return [], []
-    rows = await Partner.select(Partner.id, Partner.code).where(Partner.code.is_in(codes))
-    found = {r["code"].upper(): str(r["id"]) for r in rows}
+    found = {code: str(i) for code, i in (await partner_ids_by_code(codes)).items()}
     return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
 
 
 async def _ids_to_codes(ids: list[str]) -> str:
     if not ids:
         return ""
-    rows = await Partner.select(Partner.code).where(Partner.id.is_in([int(i) for i in ids]))
-    return " ".join(r["code"] for r in rows)
+    return " ".join(await partner_codes([int(i) for i in ids]))
 
 
 async def read_audience(data: Any) -> tuple[str, list[str], dict[str, str], dict[str, Any]]:

@@ -9,12 +9,13 @@ exist.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
-from portal.customers.tables import Customer
+from portal.customers.tables import Customer, CustomerImport
 from portal.lib import hooks
 from portal.tenancy import NotFound, partner_scope
 
@@ -64,4 +65,34 @@ async def get_customer_for_user(user: CurrentUser, customer_id: int) -> dict[str
     )
     if row is None:
         raise NotFound
+    return row
+
+
+async def get_customer_name_for_user(user: CurrentUser, customer_id: int) -> str:
+    """The customer's name if `user` may see it; raises NotFound outside the wall."""
+    row = await (
+        Customer.select(Customer.name)
+        .where(Customer.id == customer_id, *customer_scope(user))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return str(row["name"])
+
+
+async def get_import_for_user(user: CurrentUser, import_id: int) -> dict[str, Any]:
+    """A pending or finished import of the user's partner; NotFound otherwise."""
+    row = await (
+        CustomerImport.select()
+        .where(
+            (CustomerImport.id == import_id)
+            & (CustomerImport.partner == (user.partner_id if user.is_partner else -1))
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    for key in ("headers", "mapping", "rows"):  # JSON text on SQLite
+        if isinstance(row[key], str):
+            row[key] = json.loads(row[key])
     return row

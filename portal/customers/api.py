@@ -17,6 +17,8 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.customers import services
 from portal.customers.access import get_customer_for_user
+from portal.customers.contacts import contacts_of
+from portal.customers.followups import get_interaction_row
 from portal.customers.schemas import (
     ContactOut,
     CustomerFilters,
@@ -29,7 +31,6 @@ from portal.customers.schemas import (
     InteractionOut,
     SharedCustomerOut,
 )
-from portal.customers.tables import CustomerContact, Interaction
 from portal.lib.forms import FormError
 from portal.web import current_user, not_found
 
@@ -144,15 +145,7 @@ class CustomerApi(Controller):
             q=q[:100], segment=segment, tag=tag, owner=owner, page=page, per_page=per_page
         )
         rows, total = await services.list_customers(user, filters)
-        contacts: dict[int, list[dict[str, Any]]] = {}
-        if rows:
-            for c in await (
-                CustomerContact.select()
-                .where(CustomerContact.customer.is_in([r["id"] for r in rows]))
-                .order_by(CustomerContact.position)
-                .order_by(CustomerContact.id)
-            ):
-                contacts.setdefault(c["customer"], []).append(c)
+        contacts = await contacts_of([r["id"] for r in rows])
         return CustomerListOut(
             items=[customer_out(r, contacts.get(r["id"], [])) for r in rows],
             page=page,
@@ -272,9 +265,7 @@ class CustomerApi(Controller):
             )
         except FormError as exc:
             raise refusal(exc) from None
-        row = await Interaction.select().where(Interaction.id == interaction_id).first()
-        assert row is not None
-        return interaction_out(row)
+        return interaction_out(await get_interaction_row(interaction_id))
 
 
 API = [CustomerApi]

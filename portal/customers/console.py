@@ -15,8 +15,7 @@ from portal.customers.figures import CustomerActivity, activity_figures
 from portal.lib.clock import now
 from portal.lib.i18n import N_, to_local
 from portal.lib.i18n import gettext as _
-from portal.partners.tables import Partner
-from portal.tenancy import partner_scope
+from portal.partners.access import partners_in_scope
 from portal.web import current_user, page
 
 PERIODS = {
@@ -99,11 +98,7 @@ class CustomerActivityConsole(Controller):
         start, end, period = period_bounds(
             str(q.get("period", "30d")), today, str(q.get("from", "")), str(q.get("to", ""))
         )
-        partners = await (
-            Partner.select(Partner.id, Partner.code, Partner.name)
-            .where(partner_scope(user, Partner.id))
-            .order_by(Partner.name)
-        )
+        partners = await partners_in_scope(user)
         figures = await activity_figures([p["id"] for p in partners], start, end)
         weeks = max((end - start).days / 7, 1 / 7)
         rows = []

@@ -206,3 +206,11 @@ def bucket(rows: list[dict[str, Any]], today: dt.date) -> dict[str, list[dict[st
         "today": [r for r in rows if r["followup_on"] == today],
         "week": [r for r in rows if today < r["followup_on"] <= today + dt.timedelta(days=7)],
     }
+
+
+async def get_interaction_row(interaction_id: int) -> dict[str, Any]:
+    """One interaction as stored (after the caller reached it through the customer's door)."""
+    row = await Interaction.select().where(Interaction.id == interaction_id).first()
+    if row is None:
+        raise NotFound
+    return row

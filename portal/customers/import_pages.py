@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.auth.schemas import CurrentUser
-from portal.customers import imports
+from portal.customers import access, imports
 from portal.customers.page_helpers import SALES
 from portal.customers.schemas import ImportOptionsForm
 from portal.lib.forms import FormError, read_form
@@ -60,7 +60,7 @@ class CustomerImportPages(Controller):
         return redirect(request, "customers:import_show", import_id=import_id)
 
     async def _import(self, user: CurrentUser, import_id: int) -> dict[str, Any]:
-        return await imports.get_import_for_user(user, import_id)
+        return await access.get_import_for_user(user, import_id)
 
     async def _show(
         self,

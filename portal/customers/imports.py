@@ -72,7 +72,6 @@ __all__ = [
     "check",
     "confirm_import",
     "discard_import",
-    "get_import_for_user",
     "guess_mapping",
     "load_import",
     "preview_rows",
@@ -117,21 +116,6 @@ async def stage_import(
         )
     ).returning(CustomerImport.id)
     return int(inserted[0]["id"])
-
-
-async def get_import_for_user(user: CurrentUser, import_id: int) -> dict[str, Any]:
-    """A pending or finished import of the user's partner; NotFound otherwise."""
-    row = await (
-        CustomerImport.select()
-        .where(
-            (CustomerImport.id == import_id)
-            & (CustomerImport.partner == (user.partner_id if user.is_partner else -1))
-        )
-        .first()
-    )
-    if row is None:
-        raise NotFound
-    return _decoded(row)
 
 
 async def load_import(import_id: int) -> dict[str, Any]:

@@ -67,7 +67,6 @@ from portal.lib.i18n import gettext as _
 from portal.lib.i18n import to_local
 from portal.orders.services import status_label, status_tone
 from portal.orders.tables import Order
-from portal.tenancy import NotFound
 
 log = logging.getLogger("portal.customers")
 
@@ -95,7 +94,6 @@ __all__ = [
     "find_duplicates",
     "followups_for_user",
     "forget_cached",
-    "get_customer_name_for_user",
     "home_cards",
     "known_total",
     "list_contacts",
@@ -144,18 +142,6 @@ async def customer_choices(
         .limit(max(1, min(limit, 500)))
     )
     return [(r["id"], r["name"] + (f" ({r['city']})" if r["city"] else "")) for r in rows]
-
-
-async def get_customer_name_for_user(user: CurrentUser, customer_id: int) -> str:
-    """The customer's name if `user` may see it; raises NotFound outside the wall."""
-    row = await (
-        Customer.select(Customer.name)
-        .where(Customer.id == customer_id, *customer_scope(user))
-        .first()
-    )
-    if row is None:
-        raise NotFound
-    return str(row["name"])
 
 
 async def _orders_of(customer: dict[str, Any]) -> list[dict[str, Any]]:

@@ -37,6 +37,16 @@ async def get_order_for_user(user: CurrentUser, order_id: int) -> dict[str, Any]
     return row
 
 
+async def recent_orders_for_user(user: CurrentUser, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest orders `user` may see (id, number, submitted_at), newest first."""
+    return await (
+        Order.select(Order.id, Order.number, Order.submitted_at)
+        .where(partner_scope(user, Order.partner))
+        .order_by(Order.id, ascending=False)
+        .limit(limit)
+    )
+
+
 # The customer 360° rule (customers.access, through portal.lib.hooks.customer_shared_by): a
 # partner shares an end customer with the vendor by attaching it to one of its orders.
 CUSTOMER_SHARED_BY_ORDER = (

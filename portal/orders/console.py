@@ -19,8 +19,7 @@ from portal.orders import services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS
 from portal.orders.schemas import OrderFilters, ReasonForm, ShipForm
-from portal.partners.tables import Partner
-from portal.tenancy import partner_scope
+from portal.partners.access import partners_in_scope
 from portal.web import Page, current_user, page, page_number, redirect
 
 PER_PAGE = 50
@@ -36,15 +35,6 @@ def _amount(value: str) -> int | None:
 
 async def _order(user: CurrentUser, order_id: int) -> dict[str, Any]:
     return await get_order_for_user(user, order_id)
-
-
-async def partners_in_scope(user: CurrentUser) -> list[dict[str, Any]]:
-    """The partners whose orders `user` may see, for the queue's partner filter."""
-    return (
-        await Partner.select(Partner.id, Partner.name, Partner.code)
-        .where(partner_scope(user, Partner.id))
-        .order_by(Partner.name)
-    )
 
 
 def tab_label(statuses: str) -> str:

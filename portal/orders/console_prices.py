@@ -14,7 +14,6 @@ from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import prices
-from portal.orders.console import partners_in_scope
 from portal.orders.console_catalog import ADMIN, _flash_errors
 from portal.orders.schemas import (
     ContractPriceForm,
@@ -22,6 +21,7 @@ from portal.orders.schemas import (
     PriceListItemForm,
     QuantityBreakForm,
 )
+from portal.partners.access import partners_in_scope
 from portal.partners.services import list_tiers, tier_label
 from portal.web import current_user, page, redirect
 

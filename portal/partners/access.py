@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
@@ -109,3 +110,25 @@ async def get_staff_invitation_for_user(user: CurrentUser, invitation_id: int) -
     if row is None:
         raise NotFound
     return row
+
+
+async def partners_in_scope(user: CurrentUser) -> list[dict[str, Any]]:
+    """The partners `user` may see (id, code, name), by name: the one vendor-side scope helper
+    for every console list, filter and figure (vendor admins: all; channel managers: their
+    assigned partners; partner users: their own)."""
+    return await (
+        Partner.select(Partner.id, Partner.code, Partner.name)
+        .where(partner_scope(user, Partner.id))
+        .order_by(Partner.name)
+    )
+
+
+async def partner_names_for_user(user: CurrentUser, partner_ids: Iterable[int]) -> dict[int, str]:
+    """{id: name} of those of `partner_ids` that `user` may see (audit log, lists by id)."""
+    ids = sorted({int(i) for i in partner_ids})
+    if not ids:
+        return {}
+    rows = await Partner.select(Partner.id, Partner.name).where(
+        Partner.id.is_in(ids) & partner_scope(user, Partner.id)
+    )
+    return {int(r["id"]): r["name"] for r in rows}

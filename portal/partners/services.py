@@ -3,6 +3,7 @@ import point for the reads and verbs in tiers.py, listing.py, people.py and card
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from portal.auth.constants import PartnerStatus, Role
@@ -333,3 +334,20 @@ async def reactivate_partner(actor: CurrentUser, partner: dict[str, Any], reason
         return
     async with write_transaction():
         await _set_status(actor, partner, PartnerStatus.ACTIVE, reason.strip())
+
+
+async def partner_ids_by_code(codes: Sequence[str]) -> dict[str, int]:
+    """{CODE: id} of the partner codes that exist (codes typed into a console form)."""
+    wanted = [c.strip().upper() for c in codes if c.strip()]
+    if not wanted:
+        return {}
+    rows = await Partner.select(Partner.id, Partner.code).where(Partner.code.is_in(wanted))
+    return {r["code"].upper(): int(r["id"]) for r in rows}
+
+
+async def partner_codes(partner_ids: Sequence[int]) -> list[str]:
+    """The codes of the partners with these ids."""
+    if not partner_ids:
+        return []
+    rows = await Partner.select(Partner.code).where(Partner.id.is_in([int(i) for i in partner_ids]))
+    return [r["code"] for r in rows]

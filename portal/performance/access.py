@@ -36,3 +36,20 @@ async def get_delivery_for_user(user: CurrentUser, delivery_id: int) -> dict[str
     if row is None:
         raise NotFound
     return row
+
+
+async def get_report_for_user(
+    user: CurrentUser, partner_id: int, period: str
+) -> dict[str, Any] | None:
+    """The report delivery row of one partner and month within the user's scope, or None when
+    the month has none yet (the partner itself must be reachable: NotFound otherwise)."""
+    await get_partner_for_user(user, partner_id)
+    return await (
+        ReportDelivery.select()
+        .where(
+            (ReportDelivery.partner == partner_id)
+            & (ReportDelivery.period == period)
+            & partner_scope(user, ReportDelivery.partner)
+        )
+        .first()
+    )

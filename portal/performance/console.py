@@ -30,7 +30,6 @@ from portal.performance.rollups import REVENUE_STATUSES
 from portal.performance.schemas import NoteForm, TargetForm
 from portal.performance.scorecards import ScoreRow, sort_rows
 from portal.performance.sources import available_sources
-from portal.performance.tables import PerformanceTarget
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -196,14 +195,7 @@ class PerformanceConsole(Controller):
         partner = await _partner(user, partner_id)
         chosen = _period(period, kind)
         card = await views.scorecard(partner_id, chosen)
-        target = await (
-            PerformanceTarget.select(PerformanceTarget.revenue_target_amount)
-            .where(
-                (PerformanceTarget.partner == partner_id)
-                & (PerformanceTarget.period == chosen.code)
-            )
-            .first()
-        )
+        target = await services.get_target(partner_id, chosen.code)
         note = card.get("note") if card else None
         return page(
             request,

@@ -12,13 +12,11 @@ from portal.auth.constants import Access
 from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
-from portal.partners.tables import Partner
-from portal.performance import reports, services, views
+from portal.performance import access, reports, services, views
 from portal.performance.console import _pdf_response, kind_labels, parse_month
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
 from portal.performance.schemas import RecipientForm
-from portal.performance.tables import ReportDelivery
 from portal.web import current_user, not_found, page, redirect
 
 
@@ -78,25 +76,15 @@ class MyPerformance(Controller):
         month = parse_month(period)
         if month is None or month.start > clock.today():  # no reports of future months
             raise not_found()
-        partner = (
-            await Partner.select(Partner.id, Partner.code)
-            .where(Partner.id == user.partner_id)
-            .first()
-        )
-        row = await (
-            ReportDelivery.select(ReportDelivery.pdf_key)
-            .where(
-                (ReportDelivery.partner == user.partner_id) & (ReportDelivery.period == month.code)
-            )
-            .first()
-        )
+        partner = await access.get_partner_for_user(user, user.partner_id)
+        row = await access.get_report_for_user(user, user.partner_id, month.code)
         data = await reports.stored_pdf(row["pdf_key"]) if row else None
         if data is None:
             try:
                 data = await reports.render_report(user.partner_id, month)
             except LookupError:
                 raise not_found() from None
-        code = partner["code"] if partner else str(user.partner_id)
+        code = partner["code"]
         return _pdf_response(data, f"performance-{month.code}-{code}.pdf")
 
     @get("/recipients", name="performance:recipients", opt={"access": Access.PARTNER_ADMIN})
@@ -108,7 +96,7 @@ class MyPerformance(Controller):
     async def _recipients_page(
         self, request: Request, partner_id: int, status_code: int = 200, **extra: object
     ) -> Template:
-        partner = await Partner.select(Partner.locale).where(Partner.id == partner_id).first()
+        partner = await access.get_partner_for_user(current_user(request), partner_id)
         admins = await reports.recipients(partner_id, partner["locale"] if partner else "zh_CN")
         extra_rows = await services.list_recipients(partner_id)
         extra_emails = {r["email"] for r in extra_rows}

@@ -58,6 +58,15 @@ async def set_target(actor: CurrentUser, partner_id: int, period: Period, amount
         )
 
 
+async def get_target(partner_id: int, period: str) -> dict[str, Any] | None:
+    """The revenue target row of one partner and period, if set."""
+    return await (
+        PerformanceTarget.select(PerformanceTarget.revenue_target_amount)
+        .where((PerformanceTarget.partner == partner_id) & (PerformanceTarget.period == period))
+        .first()
+    )
+
+
 async def _write_target(actor: CurrentUser, partner_id: int, period: str, amount: int) -> None:
     await PerformanceTarget.delete().where(
         (PerformanceTarget.partner == partner_id) & (PerformanceTarget.period == period)

@@ -12,7 +12,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
-from portal.support.tables import KbArticle, SupportCase, SupportTeamMember
+from portal.support.tables import CaseAttachment, KbArticle, SupportCase, SupportTeamMember
 from portal.tenancy import NotFound, partner_scope
 
 CASE_COLUMNS = (
@@ -68,6 +68,15 @@ async def get_article_for_user(user: CurrentUser, article_id: int) -> dict[str, 
     )
     if row is None:
         raise NotFound
+    return row
+
+
+async def get_attachment_for_user(user: CurrentUser, attachment_id: int) -> dict[str, Any]:
+    """An attachment of a case the user may see; internal files only for vendor staff."""
+    row = await CaseAttachment.select().where(CaseAttachment.id == attachment_id).first()
+    if row is None or (row["is_internal"] and not user.is_vendor):
+        raise NotFound
+    await get_case_for_user(user, row["support_case"])
     return row
 
 

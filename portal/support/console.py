@@ -12,12 +12,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.auth.schemas import CurrentUser
 from portal.lib import charts, clock
 from portal.lib.forms import FormError, optional_date, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.orders.services import tier_names
-from portal.partners.tables import Partner
+from portal.partners.access import partners_in_scope
 from portal.support import figures, kb, services
 from portal.support.access import get_article_for_user
 from portal.support.constants import CaseStatus
@@ -31,19 +30,11 @@ from portal.support.pages import (
 )
 from portal.support.policy import load_policy, time_left
 from portal.support.schemas import ArticleForm, CaseFilters, ReplyForm, StaffCaseForm
-from portal.tenancy import partner_scope, vendor_partner_ids
+from portal.tenancy import vendor_partner_ids
 from portal.web import Page, current_user, page, page_number, redirect
 
 VENDOR = {"access": Access.VENDOR}
 PER_PAGE = 50
-
-
-async def partner_choices(user: CurrentUser) -> list[dict[str, Any]]:
-    return await (
-        Partner.select(Partner.id, Partner.name, Partner.code)
-        .where(partner_scope(user, Partner.id))
-        .order_by(Partner.name)
-    )
 
 
 class CaseConsole(Controller):
@@ -103,7 +94,7 @@ class CaseConsole(Controller):
             params=params,
             values=params,
             pager=Page(number, PER_PAGE, total),
-            partners=await partner_choices(user),
+            partners=await partners_in_scope(user),
             teams=teams,
             staff=staff,
             status_options=status_options(),
@@ -144,7 +135,7 @@ class CaseConsole(Controller):
             status_code=status_code,
             values=values,
             errors=errors or {},
-            partners=await partner_choices(user),
+            partners=await partners_in_scope(user),
             category_options=category_options(),
             priority_options=priority_options(),
         )
@@ -330,7 +321,7 @@ class CaseConsole(Controller):
         if end_inclusive < start:
             start, end_inclusive = end_inclusive, start
         end = end_inclusive + dt.timedelta(days=1)
-        partners = await partner_choices(user)
+        partners = await partners_in_scope(user)
         ids = await vendor_partner_ids(user)
         per_partner = await figures.case_figures(ids, start, end)
         names = {int(p["id"]): p["name"] for p in partners}

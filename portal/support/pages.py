@@ -16,8 +16,8 @@ from portal.customers import services as customers
 from portal.lib import storage
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
-from portal.orders.tables import Order
-from portal.support import kb, services
+from portal.orders.access import recent_orders_for_user
+from portal.support import access, kb, services
 from portal.support.access import get_article_for_user
 from portal.support.constants import (
     ATTACHMENT_MAX_BYTES,
@@ -29,7 +29,7 @@ from portal.support.constants import (
     CaseStatus,
 )
 from portal.support.schemas import CaseFilters, CaseForm, ReplyForm
-from portal.tenancy import NotFound, partner_scope
+from portal.tenancy import NotFound
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PARTNERS = {"access": Access.PARTNER}
@@ -68,12 +68,7 @@ async def order_choices(user: CurrentUser) -> list[tuple[int, str]]:
     if not (user.can_purchasing or user.is_partner_admin):
         return []
 
-    rows = await (
-        Order.select(Order.id, Order.number, Order.submitted_at)
-        .where(partner_scope(user, Order.partner))
-        .order_by(Order.id, ascending=False)
-        .limit(50)
-    )
+    rows = await recent_orders_for_user(user, 50)
     return [(int(r["id"]), r["number"]) for r in rows]
 
 
@@ -238,7 +233,7 @@ class CaseFiles(Controller):
     async def download(self, request: Request, file_id: FromPath[int]) -> Response[bytes]:
         user = current_user(request)
         try:
-            row = await services.get_attachment_for_user(user, file_id)
+            row = await access.get_attachment_for_user(user, file_id)
             data = await storage.read_file(row["key"])
         except (NotFound, FileNotFoundError):
             raise not_found() from None

@@ -40,7 +40,6 @@ from portal.support.tables import (
     SupportTeam,
     SupportTeamMember,
 )
-from portal.tenancy import NotFound
 
 __all__ = [
     "CaseFigures",
@@ -253,15 +252,6 @@ async def case_detail(user: CurrentUser, case_id: int) -> dict[str, Any]:
         "escalations": escalations,
         "csat": case["csat_score"] if case["csat_score"] is not None else await csat_for_case(case),
     }
-
-
-async def get_attachment_for_user(user: CurrentUser, attachment_id: int) -> dict[str, Any]:
-    """An attachment of a case the user may see; internal files only for vendor staff."""
-    row = await CaseAttachment.select().where(CaseAttachment.id == attachment_id).first()
-    if row is None or (row["is_internal"] and not user.is_vendor):
-        raise NotFound
-    await get_case_for_user(user, row["support_case"])
-    return row
 
 
 async def csat_for_case(case: dict[str, Any]) -> int | None:

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from portal.customers import access as customer_access
 from portal.customers import imports
 from portal.customers.tables import Customer, CustomerContact
 from portal.lib.forms import FormError
@@ -32,7 +33,7 @@ async def _stage(persona, text: str | bytes, name: str = "c.csv", on_duplicate: 
     import_id = await imports.stage_import(
         persona.partner_id, persona.id, name, data, on_duplicate=on_duplicate
     )
-    return await imports.get_import_for_user(persona.current, import_id)
+    return await customer_access.get_import_for_user(persona.current, import_id)
 
 
 async def test_chinese_headers_are_mapped_and_the_import_writes_customers(alice):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from portal.core.tables import AuditEntry
+from portal.customers import access as customer_access
 from portal.customers import services
 from portal.customers.access import get_customer_for_user
 from portal.customers.schemas import CustomerFilters
@@ -193,6 +194,8 @@ async def test_customer_choices_and_name_respect_the_wall(alice, carol):
         alice.current, "choice"
     )
     assert await services.customer_choices(carol.current) == []
-    assert await services.get_customer_name_for_user(alice.current, customer_id) == "Choice Co"
+    assert (
+        await customer_access.get_customer_name_for_user(alice.current, customer_id) == "Choice Co"
+    )
     with pytest.raises(NotFound):
-        await services.get_customer_name_for_user(carol.current, customer_id)
+        await customer_access.get_customer_name_for_user(carol.current, customer_id)
