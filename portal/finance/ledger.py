@@ -101,14 +101,14 @@ async def settle(partner_id: int) -> list[dict[str, Any]]:
                 r_index += 1
     if not made:
         return []
-    await PaymentAllocation.insert(
-        *[
-            PaymentAllocation(
-                payment=m["payment"], receivable=m["receivable"], amount=m["amount"], at=moment
-            )
-            for m in made
-        ]
-    )
+    rows = [
+        PaymentAllocation(
+            payment=m["payment"], receivable=m["receivable"], amount=m["amount"], at=moment
+        )
+        for m in made
+    ]
+    for start in range(0, len(rows), 1000):  # PostgreSQL takes at most 32,767 arguments
+        await PaymentAllocation.insert(*rows[start : start + 1000])
     by_payment: dict[int, int] = {}
     for m in made:
         by_payment[m["payment"]] = by_payment.get(m["payment"], 0) + m["amount"]

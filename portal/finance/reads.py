@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query.functions.aggregate import Sum
+
 from portal.auth.schemas import CurrentUser
 from portal.finance.constants import (
     AGEING_BUCKETS,
@@ -185,8 +187,8 @@ async def list_ledger(user: CurrentUser, partner_id: int, limit: int = 100) -> l
         .order_by(LedgerEntry.id, ascending=False)
         .limit(limit)
     )
-    total = await LedgerEntry.select(LedgerEntry.amount.as_alias("a")).where(where)
-    balance = sum(int(r["a"]) for r in total)
+    total = await LedgerEntry.select(Sum(LedgerEntry.amount).as_alias("a")).where(where).first()
+    balance = int((total or {}).get("a") or 0)
     for r in rows:
         r["balance_after"] = balance
         balance -= int(r["amount"])
