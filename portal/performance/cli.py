@@ -87,7 +87,7 @@ async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
     rows = await query.order_by(ReportDelivery.id)
     if not rows:
         raise click.ClickException("no active partner matches")
-    counts = {"sent": 0, "busy": 0, "failed": 0, "error": 0}
+    counts = {"sent": 0, "busy": 0, "no_address": 0, "failed": 0, "error": 0}
     with Progress(*columns) as bar:
         task = bar.add_task(f"Sending {month.code}", total=len(rows), status="")
         for row in rows:
@@ -100,6 +100,7 @@ async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
             bar.update(task, advance=1, status=outcome)
     return (
         f"{month.code}: {created} delivery rows created; {counts['sent']} sent now, "
-        f"{counts['busy']} already sent or in progress, {counts['failed']} without recipients, "
-        f"{counts['error']} failed (will be retried)."
+        f"{counts['busy']} already sent or in progress, {counts['no_address']} without any "
+        f"recipient (add an admin, a report recipient or a contact e-mail on the partner page), "
+        f"{counts['failed']} failed for good, {counts['error']} failed (will be retried)."
     )

@@ -12,7 +12,9 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"  # the reconciler, the CLI or "send again" created or reset the row
     SENDING = "sending"  # a job holds the lease and renders or sends (lease_until says how long)
     SENT = "sent"  # every recipient got the e-mail (sent_at set)
-    FAILED = "failed"  # attempts ran out or there is nobody to send to (last_error says why)
+    FAILED = "failed"  # attempts ran out (last_error says why); "send again" retries
+    NO_ADDRESS = "no_address"  # nobody to send to: no admin, no report recipient, no contact
+    # e-mail; preparing the month again sends it once an address exists ("send again" cannot)
 
 
 DELIVERY_LABELS = {
@@ -20,12 +22,14 @@ DELIVERY_LABELS = {
     DeliveryStatus.SENDING: N_("Sending"),
     DeliveryStatus.SENT: N_("Sent"),
     DeliveryStatus.FAILED: N_("Failed"),
+    DeliveryStatus.NO_ADDRESS: N_("No recipient"),
 }
 DELIVERY_TONES = {
     DeliveryStatus.PENDING: "pending",
     DeliveryStatus.SENDING: "info",
     DeliveryStatus.SENT: "success",
     DeliveryStatus.FAILED: "danger",
+    DeliveryStatus.NO_ADDRESS: "warning",
 }
 
 LEASE = dt.timedelta(minutes=10)  # rendering + sending one report takes seconds; a dead worker

@@ -213,7 +213,8 @@ async def lease_left(delivery_id: int) -> dt.timedelta | None:
 
 
 async def recipients(partner_id: int, partner_locale: str) -> list[Recipient]:
-    """Active partner admins and the partner's extra report recipients, each address once."""
+    """Active partner admins and the partner's extra report recipients, each address once; when
+    there are none, the partner's own contact e-mail (the recipient of last resort)."""
     admins = await User.select(User.email, User.name, User.locale).where(
         (User.partner == partner_id) & (User.role == Role.PARTNER_ADMIN) & (User.is_active == True)  # noqa: E712
     )
@@ -224,6 +225,16 @@ async def recipients(partner_id: int, partner_locale: str) -> list[Recipient]:
         if address and address not in out:
             locale = normalise(row.get("locale")) or normalise(partner_locale) or "zh_CN"
             out[address] = Recipient(address, row.get("name") or "", locale)
+    if not out:
+        contact = (
+            await Partner.select(Partner.contact_email, Partner.contact_name, Partner.locale)
+            .where(Partner.id == partner_id)
+            .first()
+        )
+        address = str((contact or {}).get("contact_email") or "").strip().lower()
+        if contact and address:
+            locale = normalise(contact["locale"]) or normalise(partner_locale) or "zh_CN"
+            out[address] = Recipient(address, contact["contact_name"] or "", locale)
     return list(out.values())
 
 
@@ -235,8 +246,9 @@ def message_id(period: str, partner_id: int, resend_count: int, address: str) ->
 
 
 async def send_report(delivery_id: int) -> str:
-    """Send one delivery. Returns 'sent', 'busy' (claimed elsewhere or done) or 'failed'
-    (nobody to send to); raises when SMTP failed (the row is pending again, with the error)."""
+    """Send one delivery. Returns 'sent', 'busy' (claimed elsewhere or done), 'no_address'
+    (nobody to send to) or 'failed' (the partner is gone); raises when SMTP failed (the row is
+    pending again, with the error)."""
     row = await claim(delivery_id)
     if row is None:
         return "busy"
@@ -248,7 +260,8 @@ async def send_report(delivery_id: int) -> str:
             raise NothingToSend("partner missing")
         people = await recipients(partner_id, partner["locale"])
         if not people:
-            raise NothingToSend("the partner has no active admin and no report recipient")
+            await _finish(delivery_id, DeliveryStatus.NO_ADDRESS, "")
+            return "no_address"
         data = await stored_pdf(row["pdf_key"])
         if data is None:
             data = await render_report(partner_id, period, cached=True)
@@ -397,6 +410,17 @@ async def prepare_month(actor: Any, period: Period) -> int:
 
     await rollups.refresh_rollups(period.months)
     created = await ensure_deliveries(period)
+    # partners that had no address: sent now if someone added one since (else no_address again)
+    await ReportDelivery.update(
+        {
+            ReportDelivery.status: DeliveryStatus.PENDING,
+            ReportDelivery.next_attempt_at: now(),
+            ReportDelivery.updated_at: now(),
+        }
+    ).where(
+        (ReportDelivery.period == period.code)
+        & (ReportDelivery.status == DeliveryStatus.NO_ADDRESS)
+    )
     queued = await enqueue_due(period)
     await record(
         "performance.reports_prepared",

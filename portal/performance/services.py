@@ -380,21 +380,33 @@ async def home_cards(user: CurrentUser) -> list[Card]:
         failed = await ReportDelivery.count().where(
             partner_scope(user, ReportDelivery.partner), ReportDelivery.status == "failed"
         )
+        unaddressed = await ReportDelivery.count().where(
+            partner_scope(user, ReportDelivery.partner), ReportDelivery.status == "no_address"
+        )
+        items = []
+        if failed:
+            items.append(
+                (
+                    _("Report deliveries failed"),
+                    str(failed),
+                    "/console/performance/deliveries?status=failed",
+                )
+            )
+        if unaddressed:
+            items.append(
+                (
+                    _("Reports with no recipient"),
+                    str(unaddressed),
+                    "/console/performance/deliveries?status=no_address",
+                )
+            )
         return [
             Card(
                 title=_("Partner performance"),
-                items=[
-                    (
-                        _("Report deliveries failed"),
-                        str(failed),
-                        "/console/performance/deliveries?status=failed",
-                    )
-                ]
-                if failed
-                else [],
+                items=items,
                 link="/console/performance",
                 link_label=_("Open the leaderboard"),
-                tone="attention" if failed else "",
+                tone="attention" if items else "",
                 empty=_("Every monthly report was delivered."),
             )
         ]

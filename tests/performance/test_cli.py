@@ -6,6 +6,7 @@ import datetime as dt
 
 from click.testing import CliRunner
 
+from portal.partners.tables import Partner
 from portal.performance import cli
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery
@@ -44,6 +45,20 @@ async def test_a_dry_run_renders_the_pdfs_and_records_nothing(partner_a, partner
     assert len(list(folder.glob("*.pdf"))) == 2
     assert await ReportDelivery.count() == 0
     assert not list(get_settings().outbox_dir.glob("*.eml"))
+
+
+async def test_send_reports_counts_partners_without_any_recipient_apart(
+    partner_a, partner_b, alice
+):
+    await Partner.update({Partner.contact_email: ""}).where(Partner.id == partner_b)
+
+    summary = await cli._run(OCT, None, False)
+
+    assert "1 sent now" in summary
+    assert (
+        "1 without any recipient (add an admin, a report recipient or a contact e-mail" in summary
+    )
+    assert "0 failed for good" in summary
 
 
 def test_a_quarter_is_refused_as_a_report_period():

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from portal.lib import clock, jobs
 from portal.lib.i18n import format_money, use_locale
+from portal.partners.tables import Partner
 from portal.performance import jobs as perf_jobs
 from portal.performance import reports
 from portal.performance.constants import DeliveryStatus
@@ -250,15 +251,57 @@ async def test_send_again_mails_every_recipient_once_more_and_is_audited(
     assert await AuditEntry.exists().where(AuditEntry.action == "performance.report_resent")
 
 
-async def test_a_partner_without_recipients_is_marked_failed_with_the_reason(partner_a, partner_b):
+async def test_a_partner_without_admin_or_recipient_gets_the_report_at_its_contact_address(
+    smtp, partner_a, partner_b
+):
+    inbox, _controller, _port = smtp
     await _sales(partner_a, partner_b)
     await reports.ensure_deliveries(OCT, [partner_b])
+    contact = await Partner.select(Partner.contact_email).where(Partner.id == partner_b).first()
 
     outcome = await reports.send_report((await ReportDelivery.select().first())["id"])
 
-    row = await ReportDelivery.select().first()
-    assert outcome == "failed" and row["status"] == DeliveryStatus.FAILED
-    assert "no active admin" in row["last_error"]
+    assert outcome == "sent"
+    assert [m["To"] for m in inbox.messages] == [contact["contact_email"]]
+    assert (await ReportDelivery.select().first())["status"] == DeliveryStatus.SENT
+
+
+async def test_a_partner_with_no_address_at_all_says_so_in_words_and_is_sent_once_one_exists(
+    as_user, partner_a, partner_b, vera
+):
+    await _sales(partner_a, partner_b)
+    await Partner.update({Partner.contact_email: ""}).where(Partner.id == partner_b)
+    await reports.ensure_deliveries(OCT, [partner_b])
+    delivery_id = (await ReportDelivery.select().first())["id"]
+
+    outcome = await reports.send_report(delivery_id)
+
+    row = await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
+    assert outcome == "no_address" and row["status"] == DeliveryStatus.NO_ADDRESS
+    assert row["last_error"] == ""  # no English error text: the page says it in the reader's words
+    client = await as_user(vera)
+    english = await client.get("/console/performance/deliveries?period=2026-10")
+    assert "No recipient: add one on the partner page" in english.text
+    assert f"/console/partners/{partner_b}/edit" in english.text
+    assert (
+        f"/console/performance/deliveries/{delivery_id}/resend" not in english.text
+    )  # no "send again"
+    chinese = await client.get(
+        "/console/performance/deliveries?period=2026-10", headers={"Accept-Language": "zh-CN"}
+    )
+    assert "无收件人" in chinese.text
+
+    await Partner.update({Partner.contact_email: "boss@partner-b.test"}).where(
+        Partner.id == partner_b
+    )
+    await post_form(client, "/console/performance/deliveries/prepare", {"period": "2026-10"})
+    await jobs.drain()
+
+    row = await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
+    assert row["status"] == DeliveryStatus.SENT and row["sent_to"] == "boss@partner-b.test"
+    assert (
+        len(list(get_settings().outbox_dir.glob(f"report-2026-10-partner-{partner_b}-*.eml"))) == 1
+    )
 
 
 async def test_alice_downloads_the_pdf_that_was_emailed(as_user, partner_a, partner_b, alice):
