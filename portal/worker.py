@@ -38,6 +38,7 @@ from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
 from portal.orders.jobs import notify_order_event, sweep_order_notifications
+from portal.performance import rollups
 from portal.performance.jobs import (
     reconcile_performance_reports,
     refresh_all_performance_rollups,
@@ -122,6 +123,8 @@ def wire() -> None:
     jobs.register(JOB_FUNCTIONS)
     # orders -> communications: the bell and the CSAT request after delivery
     hooks.order_event_landed.subscribe(integrations.order_event_landed)
+    # orders -> performance: the partner's rollup follows its orders (scorecard = drill-down)
+    hooks.order_event_landed.subscribe(rollups.refresh_for_order_event)
     # orders -> finance: a shipment's receivable at once (the minute job catches up otherwise)
     hooks.order_event_landed.subscribe(finance_integrations.order_event_landed)
     # orders -> finance: the credit check counts unpaid receivables, less balance on account

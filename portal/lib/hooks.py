@@ -43,8 +43,18 @@ class Event(Generic[P]):
         return bool(self._subscribers)
 
     async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Await every subscriber, each independent of the others: one failing does not keep
+        the rest from running; the failures are raised afterwards (one, or an ExceptionGroup)."""
+        errors: list[Exception] = []
         for fn in list(self._subscribers):
-            await fn(*args, **kwargs)
+            try:
+                await fn(*args, **kwargs)
+            except Exception as exc:
+                errors.append(exc)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ExceptionGroup(f"{self.name}: {len(errors)} subscribers failed", errors)
 
 
 class Provider(Generic[P, R]):

@@ -14,11 +14,12 @@ log = logging.getLogger("portal.orders.jobs")
 
 async def notify_order_event(ctx: dict[str, Any], event_id: int) -> int | None:
     """Queue the submitter's e-mail about one order event (enqueued after the step's commit),
-    ring their bell, and after delivery ask for a short CSAT (both idempotent)."""
+    after the subscribers of hooks.order_event_landed (the bell and the CSAT after delivery, the
+    partner's performance rollup, receivables), all idempotent."""
     try:  # before the e-mail: a re-run by the sweeper repeats it harmlessly (idempotent)
         await hooks.order_event_landed(event_id)
-    except Exception:  # the bell must never hold back the status e-mail
-        log.exception("order event %s: notification centre failed", event_id)
+    except Exception:  # the bell, receivables, rollups must never hold back the status e-mail
+        log.exception("order event %s: a subscriber of order_event_landed failed", event_id)
     return await emails.notify_event(event_id)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.query.functions.aggregate import Count, Max, Sum
 
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.orders.constants import OrderStatus
-from portal.orders.tables import Order
+from portal.orders.tables import Order, OrderEvent
 from portal.performance.periods import add_months, bounds_utc
 from portal.performance.tables import MonthlyRollup
 from portal.settings import get_settings
@@ -83,6 +83,44 @@ async def refresh_rollups(
                 await MonthlyRollup.insert(*rows[start : start + 500])
         written += len(rows)
     return written
+
+
+async def refresh_for_order_event(event_id: int) -> int:
+    """Refresh the rollup of the order's partner for the month its revenue counts in, when one
+    of its events lands (subscribed to hooks.order_event_landed): the scorecard's figure and the
+    orders behind it agree as soon as the status e-mail goes out. Idempotent."""
+    row = await (
+        OrderEvent.select(
+            OrderEvent.order.partner.as_alias("partner"),
+            OrderEvent.order.decided_at.as_alias("decided_at"),
+        )
+        .where(OrderEvent.id == event_id)
+        .first()
+    )
+    if row is None or row["decided_at"] is None:
+        return 0  # not decided yet: it counts in no month's revenue
+    decided = row["decided_at"]
+    if isinstance(decided, str):
+        decided = dt.datetime.fromisoformat(decided)
+    month = decided.astimezone(get_settings().tz).date().replace(day=1)
+    return await refresh_rollups([month], [int(row["partner"])])
+
+
+async def computed_at(partner_id: int, start: dt.date, end: dt.date) -> dt.datetime | None:
+    """When the partner's rollup rows of [start, end) were last computed ("as of HH:MM")."""
+    row = await (
+        MonthlyRollup.select(Max(MonthlyRollup.computed_at, alias="at"))
+        .where(
+            (MonthlyRollup.partner == partner_id)
+            & (MonthlyRollup.month >= start)
+            & (MonthlyRollup.month < end)
+        )
+        .first()
+    )
+    value = row["at"] if row else None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value
 
 
 def recent_months(today: dt.date, count: int) -> list[dt.date]:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from portal.lib import charts, clock
 from portal.lib.i18n import _babel_locale, current_locale, format_money
 from portal.lib.i18n import gettext as _
-from portal.performance import metrics, scorecards, sources
+from portal.performance import metrics, rollups, scorecards, sources
 from portal.performance.constants import TREND_PERIODS
 from portal.performance.periods import Period, PeriodError, PeriodKind
 from portal.performance.scorecards import Board, ScoreRow
@@ -152,6 +152,8 @@ async def scorecard(partner_id: int, period: Period, *, cached: bool = False) ->
         "advice": advice_lines(row, period),
         "note": note,
         "elapsed": period.elapsed_share(board.today),
+        # the revenue comes from the rollup, refreshed when an order changes state and hourly
+        "as_of": await rollups.computed_at(partner_id, period.start, period.end),
         "today": board.today,
     }
 

@@ -8,6 +8,12 @@ import io
 from openpyxl import load_workbook
 
 from portal.core.tables import AuditEntry
+from portal.lib import clock
+from portal.orders.jobs import notify_order_event
+from portal.orders.tables import Order, OrderEvent
+from portal.performance import views
+from portal.performance.periods import Period
+from portal.performance.rollups import REVENUE_STATUSES
 from portal.performance.tables import PerformanceTarget, ReportRecipient, ScoreWeight, VendorNote
 from tests.performance.factories import make_sale, make_target, refresh
 from tests.personas import post_form
@@ -316,3 +322,31 @@ async def test_vera_changes_a_tier_threshold_and_the_advice_follows(
     assert saved.status_code == 303 and await TierThreshold.count() == len(tiers)
     assert "¥100,000.00 more revenue this month reaches Platinum." in page
     assert await AuditEntry.exists().where(AuditEntry.action == "performance.thresholds_changed")
+
+
+async def test_the_scorecard_figure_follows_an_order_as_soon_as_its_event_lands(
+    as_user, partner_a, partner_b, vera
+):
+    """The figure and the orders behind it agree without waiting for the hourly refresh: the
+    order job that sends the status e-mail refreshes the partner's rollup first."""
+    await _october(partner_a, partner_b)
+    client = await as_user(vera)
+    before = (await client.get(f"/console/performance/partners/{partner_a}?period=2026-10")).text
+    order_id = await make_sale(partner_a, 1_234_00, dt.date(2026, 10, 25), number="SO-LATE-1")
+    event = await OrderEvent.insert(
+        OrderEvent(order=order_id, kind="approved", to_status="approved", at=clock.now())
+    ).returning(OrderEvent.id)
+
+    await notify_order_event({}, int(event[0]["id"]))
+
+    after = (await client.get(f"/console/performance/partners/{partner_a}?period=2026-10")).text
+    revenue = lambda text: text.split('title="Open the orders behind this figure">')[1].split("<")[
+        0
+    ]  # noqa: E731
+    card = await views.scorecard(partner_a, Period.parse("2026-10"))
+    orders = await Order.select(Order.total_amount).where(
+        (Order.partner == partner_a) & Order.status.is_in(list(REVENUE_STATUSES))
+    )
+    assert card["revenue"] == sum(o["total_amount"] for o in orders)  # figure = rows behind it
+    assert revenue(after) != revenue(before)
+    assert "As of " in after
