@@ -324,6 +324,10 @@ async def test_vera_changes_a_tier_threshold_and_the_advice_follows(
     assert await AuditEntry.exists().where(AuditEntry.action == "performance.thresholds_changed")
 
 
+def _revenue(page: str) -> str:
+    return page.split('title="Open the orders behind this figure">')[1].split("<")[0]
+
+
 async def test_the_scorecard_figure_follows_an_order_as_soon_as_its_event_lands(
     as_user, partner_a, partner_b, vera
 ):
@@ -340,13 +344,10 @@ async def test_the_scorecard_figure_follows_an_order_as_soon_as_its_event_lands(
     await notify_order_event({}, int(event[0]["id"]))
 
     after = (await client.get(f"/console/performance/partners/{partner_a}?period=2026-10")).text
-    revenue = lambda text: text.split('title="Open the orders behind this figure">')[1].split("<")[
-        0
-    ]  # noqa: E731
     card = await views.scorecard(partner_a, Period.parse("2026-10"))
     orders = await Order.select(Order.total_amount).where(
         (Order.partner == partner_a) & Order.status.is_in(list(REVENUE_STATUSES))
     )
     assert card["revenue"] == sum(o["total_amount"] for o in orders)  # figure = rows behind it
-    assert revenue(after) != revenue(before)
+    assert _revenue(after) != _revenue(before)
     assert "As of " in after
