@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from portal.auth.constants import Role
-from portal.auth.services import invite
+from portal.auth.invitations import invite
 from portal.auth.tables import ApiToken, AuthSession
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs

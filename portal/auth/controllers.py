@@ -8,12 +8,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Redirect, Response, Template
-from litestar.status_codes import HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
-from portal.auth import services, sessions
+from portal.auth import invitations, services, sessions
+from portal.auth.api import AuthApi, throttled_message
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.lib.forms import FormError, read_form
@@ -107,10 +108,6 @@ def _signed_in(response: Redirect, token: str) -> Redirect:
     return response
 
 
-def _throttled_message(minutes: int) -> str:
-    return _("Too many failed attempts. Try again in %(n)s minutes.", n=minutes)
-
-
 class AuthPages(Controller):
     """Sign in and out, language, password reset and invitations."""
 
@@ -135,7 +132,7 @@ class AuthPages(Controller):
                 request,
                 "auth/login.html",
                 status_code=HTTP_429_TOO_MANY_REQUESTS,
-                errors={"": _throttled_message(exc.minutes)},
+                errors={"": throttled_message(exc.minutes)},
                 values=values,
             )
         if user_id is None:
@@ -205,7 +202,7 @@ class AuthPages(Controller):
                 "auth/reset_request.html",
                 status_code=429,
                 values=values,
-                errors={"": _throttled_message(exc.minutes)},
+                errors={"": throttled_message(exc.minutes)},
             )
         await services.request_password_reset(form.email, ip)
         return redirect(
@@ -260,7 +257,7 @@ class AuthPages(Controller):
 
     @get("/invitations/{token:str}", name="auth:invitation", opt=PUBLIC)
     async def invitation_form(self, request: Request, token: FromPath[str]) -> Template:
-        inv = await services.open_invitation(token)
+        inv = await invitations.open_invitation(token)
         return page(
             request,
             "auth/invitation.html",
@@ -274,7 +271,7 @@ class AuthPages(Controller):
     async def invitation_accept(
         self, request: Request, token: FromPath[str]
     ) -> Template | Redirect:
-        inv = await services.open_invitation(token)
+        inv = await invitations.open_invitation(token)
         if inv is None:
             return page(
                 request, "auth/invitation.html", token=token, invitation=None, status_code=404
@@ -297,7 +294,9 @@ class AuthPages(Controller):
         locale = form.locale if form.locale in SUPPORTED_LOCALES else ""
         ip = client_ip(request)
         try:
-            user_id = await services.accept_invitation(token, form.name, form.password, locale, ip)
+            user_id = await invitations.accept_invitation(
+                token, form.name, form.password, locale, ip
+            )
         except FormError as exc:
             return page(
                 request,
@@ -430,78 +429,5 @@ class AccountPages(Controller):
         )
 
 
-class TokenRequest(msgspec.Struct):
-    email: Annotated[str, msgspec.Meta(max_length=254)]
-    password: Annotated[str, msgspec.Meta(max_length=256)]
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "API"
-
-
-class TokenResponse(msgspec.Struct):
-    token: str
-    name: str
-
-
-class MeResponse(msgspec.Struct):
-    id: int
-    email: str
-    name: str
-    role: str
-    partner_id: int | None
-    partner_name: str
-    permissions: list[str]
-    locale: str
-
-
-class AuthApi(Controller):
-    """POST /api/v1/auth/tokens and GET /api/v1/me."""
-
-    tags = ["auth"]
-
-    @post(
-        "/auth/tokens", name="api:tokens", opt={**PUBLIC}, status_code=HTTP_201_CREATED, security=[]
-    )
-    async def create_token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
-        """Exchange e-mail and password for a bearer token (throttled like the sign-in page)."""
-        ip = client_ip(request)
-        try:
-            user_id = await sessions.authenticate(
-                data.email, data.password, ip, purpose="api_token"
-            )
-        except sessions.Throttled as exc:
-            raise HTTPException(status_code=429, detail=_throttled_message(exc.minutes)) from None
-        if user_id is None:
-            raise NotAuthorizedException(_("The e-mail address or password is not correct."))
-        row = await services.get_user(user_id)
-        assert row is not None
-        user = CurrentUser(
-            id=user_id,
-            email=row["email"],
-            name=row["name"],
-            role=row["role"],
-            partner_id=row["partner"],
-            ip=ip,
-        )
-        token = await sessions.create_api_token(user, data.name)
-        return TokenResponse(token=token, name=data.name)
-
-    @get("/me", name="api:me", opt=USER)
-    async def me(self, request: Request) -> MeResponse:
-        """The user behind the token, with role and partner permissions."""
-        user = current_user(request)
-        permissions = [p for p in ("sales", "purchasing") if user.has(p)]
-        return MeResponse(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            role=user.role,
-            partner_id=user.partner_id,
-            partner_name=user.partner_name,
-            permissions=permissions,
-            locale=user.locale,
-        )
-
-
 PAGES = [AuthPages, AccountPages]
 API = [AuthApi]
-
-__all__ = ["API", "PAGES", "Response"]

@@ -27,7 +27,7 @@ from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.tenancy import NotFound
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER_PURCHASING, Access.VENDOR)}
 VENDOR = {"access": Access.VENDOR}
@@ -88,12 +88,7 @@ class ReceivableApi(Controller):
             )
         partner_id = None
         if partner_code and user.is_vendor:
-            try:
-                partner_id = int(
-                    (await access.get_partner_by_code_for_user(user, partner_code))["id"]
-                )
-            except NotFound:
-                raise not_found() from None
+            partner_id = int((await access.get_partner_by_code_for_user(user, partner_code))["id"])
         page, per_page = max(page, 1), min(max(per_page, 1), 200)
         rows, total = await services.list_receivables(
             user,
@@ -125,8 +120,6 @@ class ReceivableApi(Controller):
             receivable = await access.get_receivable_for_user(user, receivable_id)
             await services.record_invoice_number(user, receivable, data.invoice_number)
             receivable = await access.get_receivable_for_user(user, receivable_id)
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             raise refusal(exc) from None
         return receivable_out(decorate(receivable, clock.today()))

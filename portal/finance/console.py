@@ -19,8 +19,7 @@ from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found, page, redirect
+from portal.web import current_user, page, redirect
 
 VENDOR = {"access": Access.VENDOR}
 
@@ -34,10 +33,7 @@ def method_options() -> list[tuple[str, str]]:
 
 
 async def _partner(request: Request, partner_id: int) -> dict[str, Any]:
-    try:
-        return await access.get_partner_for_user(current_user(request), partner_id)
-    except NotFound:
-        raise not_found() from None
+    return await access.get_partner_for_user(current_user(request), partner_id)
 
 
 class FinanceConsole(Controller):
@@ -146,10 +142,7 @@ class FinanceConsole(Controller):
         self, request: Request, receivable_id: FromPath[int]
     ) -> Template | Redirect:
         user = current_user(request)
-        try:
-            receivable = await access.get_receivable_for_user(user, receivable_id)
-        except NotFound:
-            raise not_found() from None
+        receivable = await access.get_receivable_for_user(user, receivable_id)
         partner = await _partner(request, int(receivable["partner"]))
         form, errors, values = read_form(InvoiceNumberForm, await request.form())
         if form is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
@@ -135,7 +136,7 @@ async def approve_application(
             target_type="application",
             target_id=application_id,
         )
-    await auth_services.invite(
+    await auth_invitations.invite(
         actor=actor,
         email=application["contact_email"],
         name=application["contact_name"],

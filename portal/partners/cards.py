@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from portal.auth.constants import PartnerStatus
+from portal.auth.invitations import list_open_invitations
 from portal.auth.schemas import CurrentUser
-from portal.auth.services import list_open_invitations
 from portal.lib.cards import Card
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _

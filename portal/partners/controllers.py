@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.lib import clock
 from portal.lib.forms import FormError, optional_int, read_form, struct_values
@@ -173,7 +174,7 @@ class PartnerConsole(Controller):
             manager=await services.channel_manager_contact(partner["channel_manager_id"]),
             history=await services.tier_history(partner_id),
             users=users,
-            invitations=await auth_services.list_open_invitations(partner_id),
+            invitations=await auth_invitations.list_open_invitations(partner_id),
             can_edit=bool(services.editable_fields(user)),
             failed=failed,
             errors=errors or {},
@@ -325,7 +326,7 @@ class PartnerConsole(Controller):
         invitation = await access.get_invitation_for_user(user, invitation_id)
         if invitation["partner"] != partner_id:
             raise not_found()
-        await auth_services.revoke_invitation(user, invitation_id)
+        await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request,
             "partners:show",

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
@@ -72,7 +73,7 @@ class MyCompanyPages(Controller):
             "partners/colleagues.html",
             status_code=status_code,
             colleagues=await auth_services.list_users(partner_id),
-            invitations=await auth_services.list_open_invitations(partner_id),
+            invitations=await auth_invitations.list_open_invitations(partner_id),
             errors=errors or {},
             values=values or {"role": "partner_member"},
         )
@@ -156,7 +157,7 @@ class MyCompanyPages(Controller):
     async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
         user = current_user(request)
         await access.get_invitation_for_user(user, invitation_id)
-        await auth_services.revoke_invitation(user, invitation_id)
+        await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request, "my_company:users", flash=("success", _("The invitation has been revoked."))
         )
@@ -184,7 +185,7 @@ class StaffConsole(Controller):
             "console/staff.html",
             status_code=status_code,
             staff=await auth_services.list_users(None, vendor=True),
-            invitations=await auth_services.list_open_invitations(None, vendor=True),
+            invitations=await auth_invitations.list_open_invitations(None, vendor=True),
             errors=errors or {},
             values=values or {"role": "channel_manager"},
         )
@@ -195,7 +196,7 @@ class StaffConsole(Controller):
         form, errors, values = read_form(InviteForm, await request.form())
         if form is not None:
             try:
-                await auth_services.invite(
+                await auth_invitations.invite(
                     actor=user, email=form.email, name=form.name, role=form.role, partner_id=None
                 )
             except FormError as exc:
@@ -240,7 +241,7 @@ class StaffConsole(Controller):
     async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
         user = current_user(request)
         await access.get_staff_invitation_for_user(user, invitation_id)
-        await auth_services.revoke_invitation(user, invitation_id)
+        await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request, "staff:list", flash=("success", _("The invitation has been revoked."))
         )

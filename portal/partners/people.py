@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.auth.constants import PARTNER_ROLES, PartnerStatus, Role
 from portal.auth.schemas import CurrentUser
@@ -30,7 +31,7 @@ async def invite_partner_user(
         raise FormError(
             {"": _("This partner is suspended; re-activate it before inviting anyone.")}
         )
-    return await auth_services.invite(
+    return await auth_invitations.invite(
         actor=actor,
         email=email,
         name=name,

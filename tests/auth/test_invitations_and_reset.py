@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from portal.auth.constants import Role
-from portal.auth.services import invite
+from portal.auth.invitations import invite
 from portal.auth.tables import Invitation, PasswordReset, User
 from portal.core.tables import OutboundEmail
 from portal.lib import clock

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.auth.constants import Role
-from portal.auth.services import invite
+from portal.auth.invitations import invite
 from portal.auth.tables import AuthSession, Invitation, User
 from tests.personas import post_form
 
