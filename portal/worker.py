@@ -33,7 +33,7 @@ from portal.customers.jobs import (
 )
 from portal.db import close_pool, start_pool
 from portal.finance import integrations as finance_integrations
-from portal.finance.jobs import create_receivables
+from portal.finance.jobs import create_receivables, send_payment_reminders
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
@@ -113,6 +113,7 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     reconcile_performance_reports,
     send_performance_report,
     create_receivables,
+    send_payment_reminders,
 ]
 
 
@@ -165,6 +166,7 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (refresh_all_performance_rollups, {41}, {18}),  # 18:41 UTC = 02:41 Shanghai, nightly
     (reconcile_performance_reports, RECONCILE_MINUTES, None),  # monthly reports
     (create_receivables, None, None),  # every minute: receivables for new shipments
+    (send_payment_reminders, {30}, {1}),  # 01:30 UTC = 09:30 Shanghai: payment reminders
 ]
 
 
@@ -201,6 +203,7 @@ class WorkerSettings:
         _slot(refresh_all_performance_rollups, hour={18}, minute={41}),
         _slot(reconcile_performance_reports, minute=RECONCILE_MINUTES),
         _slot(create_receivables, second=50),
+        _slot(send_payment_reminders, hour={1}, minute={30}),
     ]
     on_startup = _startup
     on_shutdown = _shutdown

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.finance import services
+from portal.finance import emails, services
 
 
 async def create_receivables(ctx: dict[str, Any]) -> int:
     """A receivable for every shipment that has none yet (set-based; see receivables.py)."""
     return await services.create_missing_receivables()
+
+
+async def send_payment_reminders(ctx: dict[str, Any]) -> int:
+    """Payment reminders due today, once per receivable and step (see emails.py)."""
+    return await emails.send_due_reminders()

@@ -174,3 +174,23 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         )
     ],
 }
+
+EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "payment_reminder": [
+        (
+            step,
+            {
+                "name": "Alice 张爱丽",
+                "order_number": "SO-2026-000042",
+                "invoice_number": "04400123" if step != "due_soon" else "",
+                "amount": 12_345_60,
+                "currency": "CNY",
+                "due_on": TODAY,
+                "days_overdue": days,
+                "step": step,
+                "link": "http://testserver.local/money",
+            },
+        )
+        for step, days in (("due_soon", 0), ("overdue_7", 8), ("overdue_30", 31))
+    ]
+}
