@@ -17,7 +17,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.orders import catalog, services
+from portal.orders import catalog, queries, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import MovementKind
 from portal.orders.schemas import (
@@ -196,7 +196,7 @@ class ProductApi(Controller):
             page=max(page, 1),
             per_page=min(max(per_page, 1), 200),
         )
-        items, total = await catalog.list_catalog(user, filters)
+        items, total = await queries.list_catalog(user, filters)
         return ProductListOut(
             [product_out(i) for i in items], total, filters.page, filters.per_page
         )
@@ -204,7 +204,7 @@ class ProductApi(Controller):
     @get("/{sku:str}", name="api:product")
     async def show(self, request: Request, sku: FromPath[str]) -> ProductOut:
         """One product with its volume breaks and the price at each."""
-        item = await catalog.catalog_item(current_user(request), sku)
+        item = await queries.catalog_item(current_user(request), sku)
         return product_out(item)
 
 

@@ -15,7 +15,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
 from portal.lib.forms import FormError, optional_date, read_form
 from portal.lib.i18n import gettext as _
-from portal.orders import catalog, services
+from portal.orders import catalog, queries, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS, Availability, OrderStatus
 from portal.orders.schemas import (
@@ -76,7 +76,7 @@ class CatalogPages(Controller):
             page=number,
             per_page=PER_PAGE,
         )
-        items, total = await catalog.list_catalog(user, filters)
+        items, total = await queries.list_catalog(user, filters)
         params = {"q": filters.q, "category": category, "availability": availability, "sort": sort}
         return page(
             request,
@@ -94,7 +94,7 @@ class CatalogPages(Controller):
     @get("/{sku:str}", name="catalog:show")
     async def show(self, request: Request, sku: FromPath[str]) -> Template:
         user = current_user(request)
-        item = await catalog.catalog_item(user, sku)
+        item = await queries.catalog_item(user, sku)
         return page(
             request,
             "catalog/show.html",
