@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 from portal.db import write_transaction
 from portal.lib.clock import now
+from portal.support import queries
 from portal.support.constants import BREACH, SECOND_BREACH, WARNING, Deadline
-from portal.support.tables import CaseEscalation, SupportCase
-
-RUNNING = "status IN ('new', 'open')"
-BATCH = 5000  # cases per statement: a catch-up after an outage goes in bounded steps
+from portal.support.queries import BATCH
+from portal.support.tables import CaseEscalation
 
 # (deadline, level column, extra condition, [(level, instant column)])
 LADDER = [
@@ -53,29 +52,10 @@ async def check_deadlines(at: dt.datetime | None = None) -> CheckResult:
     async with write_transaction():
         for deadline, level_column, extra, rungs in LADDER:
             for level, column in rungs:
-                # The partial index predicate is repeated verbatim so both databases can use it;
-                # ORDER BY + LIMIT makes the planner walk that index and stop at the first
-                # instant still ahead (statistics cannot tell it how few entries are due).
-                due = (
-                    f"SELECT id FROM support_case WHERE {RUNNING} AND {level_column} < {level}"  # noqa: S608
-                    f"{extra} AND {column} <= {{}} ORDER BY {column} LIMIT {BATCH}"
-                )
                 count = 0
                 while True:
-                    inserted = await SupportCase.raw(
-                        "INSERT INTO case_escalation"  # noqa: S608 (constants and {} placeholders only)
-                        " (support_case, deadline, level, due_at, at, notified_at,"
-                        " notify_lease_until)"
-                        f" SELECT id, '{deadline.value}', {level}, {column}, {{}}, NULL, NULL"
-                        f" FROM support_case WHERE id IN ({due})"
-                        " ON CONFLICT (support_case, deadline, level) DO NOTHING RETURNING id",
-                        moment,
-                        moment,
-                    )
-                    raised = await SupportCase.raw(
-                        f"UPDATE support_case SET {level_column} = {level}"  # noqa: S608
-                        f" WHERE id IN ({due}) RETURNING id",
-                        moment,
+                    inserted, raised = await queries.raise_escalations(
+                        deadline, level_column, extra, level, column, moment
                     )
                     count += len(inserted)
                     if len(raised) < BATCH:
@@ -84,14 +64,7 @@ async def check_deadlines(at: dt.datetime | None = None) -> CheckResult:
                 total += count
         if total:
             # The timeline entries of this run's steps, in one statement (vendor-only events).
-            await SupportCase.raw(
-                "INSERT INTO case_event (support_case, kind, from_status, to_status, actor_id,"
-                " actor_name, is_internal, detail, message, at, notified_at, notify_lease_until)"
-                " SELECT support_case, 'escalated', '', '', NULL, 'system', {}, deadline || ':' ||"
-                " CAST(level AS VARCHAR(1)), NULL, at, at, NULL FROM case_escalation WHERE at = {}",
-                True,
-                moment,
-            )
+            await queries.insert_escalation_events(moment)
     return CheckResult(total, by_level)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from portal.lib import clock
 from portal.settings import get_settings
-from portal.support.tables import SupportCase
+from portal.support import queries
 
 
 @dataclass
@@ -52,13 +52,6 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _partner_filter(partner_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
-    if partner_ids is None:
-        return "", []
-    ids = [int(p) for p in partner_ids]
-    return f" AND partner IN ({', '.join('{}' for _ in ids)})", ids
-
-
 def _avg(total: Any, count: Any) -> int | None:
     return round(int(total) / int(count)) if count else None
 
@@ -70,57 +63,7 @@ async def case_figures(
     if partner_ids is not None and not partner_ids:
         return {}
     since, until = bounds(start, end)
-    extra, ids = _partner_filter(partner_ids)
-    r = "resolved_at >= {} AND resolved_at < {}"
-    sql = (
-        "SELECT partner,"  # noqa: S608 (constants and {} placeholders only)
-        " SUM(CASE WHEN created_at >= {} AND created_at < {} THEN 1 ELSE 0 END) AS opened,"
-        f" SUM(CASE WHEN {r} THEN 1 ELSE 0 END) AS resolved,"
-        f" SUM(CASE WHEN {r} AND resolved_within_sla = {{}} THEN 1 ELSE 0 END) AS met,"
-        f" SUM(CASE WHEN ({r} AND resolved_within_sla = {{}}) OR (resolved_at IS NULL"
-        " AND status IN ('new', 'open', 'waiting_on_partner') AND res_due_at >= {}"
-        " AND res_due_at < {}) THEN 1 ELSE 0 END) AS breached,"
-        " SUM(CASE WHEN first_responded_at >= {} AND first_responded_at < {}"
-        " THEN first_response_minutes ELSE 0 END) AS fr_total,"
-        " SUM(CASE WHEN first_responded_at >= {} AND first_responded_at < {}"
-        " THEN 1 ELSE 0 END) AS fr_count,"
-        f" SUM(CASE WHEN {r} THEN resolution_minutes ELSE 0 END) AS res_total,"
-        f" SUM(CASE WHEN {r} AND vendor_replies <= 1 AND reopen_count = 0"
-        " THEN 1 ELSE 0 END) AS fcr,"
-        " SUM(CASE WHEN closed_at >= {} AND closed_at < {} AND csat_score IS NOT NULL"
-        " THEN csat_score ELSE 0 END) AS csat_total,"
-        " SUM(CASE WHEN closed_at >= {} AND closed_at < {} AND csat_score IS NOT NULL"
-        " THEN 1 ELSE 0 END) AS csat_count"
-        " FROM support_case WHERE ((created_at >= {} AND created_at < {})"
-        " OR (resolved_at >= {} AND resolved_at < {})"
-        " OR (first_responded_at >= {} AND first_responded_at < {})"
-        " OR (closed_at >= {} AND closed_at < {})"
-        " OR (res_due_at >= {} AND res_due_at < {} AND resolved_at IS NULL))"
-        f"{extra} GROUP BY partner"
-    )
-    span = [since, until]
-    params: list[Any] = [
-        *span,  # opened
-        *span,  # resolved
-        *span,
-        True,  # met
-        *span,
-        False,
-        *span,  # breached
-        *span,
-        *span,  # first response
-        *span,  # resolution total
-        *span,  # fcr
-        *span,
-        *span,  # csat
-        *span,
-        *span,
-        *span,
-        *span,
-        *span,  # where
-        *ids,
-    ]
-    rows = await SupportCase.raw(sql, *params)
+    rows = await queries.case_figure_rows(partner_ids, since, until)
     out: dict[int, CaseFigures] = {}
     for row in rows:
         resolved = int(row["resolved"] or 0)
@@ -166,20 +109,5 @@ async def backlog_trend(
     """Open cases (opened, not yet resolved) at each instant, in one query."""
     if not points:
         return []
-    extra, ids = _partner_filter(partner_ids)
-    columns = ", ".join(
-        f"SUM(CASE WHEN created_at <= {{}} AND (resolved_at IS NULL OR resolved_at > {{}})"
-        f" AND (closed_at IS NULL OR closed_at > {{}}) THEN 1 ELSE 0 END) AS p{i}"
-        for i in range(len(points))
-    )
-    params: list[Any] = []
-    for point in points:
-        params.extend([point, point, point])
-    rows = await SupportCase.raw(
-        f"SELECT {columns} FROM support_case WHERE created_at <= {{}}{extra}",  # noqa: S608 (constants and {} placeholders only)
-        *params,
-        max(points),
-        *ids,
-    )
-    row = rows[0] if rows else {}
+    row = await queries.backlog_row(partner_ids, points)
     return [int(row.get(f"p{i}") or 0) for i in range(len(points))]
