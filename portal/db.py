@@ -28,6 +28,32 @@ def is_sqlite() -> bool:
     return engine().engine_type == "sqlite"
 
 
+# Set-based statements written as SQL (fan-outs, aggregates) use Piccolo's `{}` placeholders.
+# PostgreSQL cannot infer the type of a parameter that only appears in a SELECT list
+# (INSERT ... SELECT {}, ...), so those get an explicit cast there; SQLite must not see the cast
+# (CAST(... AS TIMESTAMPTZ) would turn a date string into a number).
+
+
+def param(pg_type: str) -> str:
+    """A placeholder, cast on PostgreSQL: param("timestamptz") -> "{}::timestamptz"."""
+    return "{}" if is_sqlite() else "{}::" + pg_type
+
+
+def true() -> Any:
+    """The value to compare a boolean column with (SQLite stores 1/0)."""
+    return 1 if is_sqlite() else True
+
+
+def in_list(values: list[Any]) -> str:
+    """'{}, {}, {}' for an IN (...) list (at least one item)."""
+    return ", ".join("{}" for _ in values) or "NULL"
+
+
+def date_of(column: str) -> str:
+    """SQL for the calendar date of a timestamp column, in this database's dialect."""
+    return f"date({column})" if is_sqlite() else f"CAST({column} AS DATE)"
+
+
 def write_transaction() -> Any:
     """A transaction for writes. On SQLite it starts IMMEDIATE, so concurrent writers wait for
     the lock (busy timeout) instead of failing half-way with "database is locked"."""

@@ -17,14 +17,13 @@ from portal.communications.campaign_editing import (
 from portal.communications.constants import (
     CampaignStatus,
 )
-from portal.communications.sql import param, true
 from portal.communications.tables import (
     Campaign,
     CampaignRecipient,
 )
 from portal.core import email
 from portal.core.audit import record
-from portal.db import write_transaction
+from portal.db import param, true, write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError

@@ -13,7 +13,6 @@ from portal.communications.constants import (
 )
 from portal.communications.figures import CampaignFigures
 from portal.communications.notifications import mark_read_by_ref
-from portal.communications.sql import in_list
 from portal.communications.tables import (
     Campaign,
     CampaignActivity,
@@ -21,7 +20,7 @@ from portal.communications.tables import (
     CampaignFile,
     CampaignRecipient,
 )
-from portal.db import write_transaction
+from portal.db import in_list, write_transaction
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.tenancy import partner_scope

@@ -14,14 +14,13 @@ from portal.communications.constants import (
     RequestStatus,
 )
 from portal.communications.feedback_requests import EDITABLE, _require_editable, get_request
-from portal.communications.sql import param, true
 from portal.communications.tables import (
     FeedbackQuestion,
     FeedbackRequest,
 )
 from portal.core import email
 from portal.core.audit import record
-from portal.db import write_transaction
+from portal.db import param, true, write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError

@@ -16,8 +16,8 @@ from portal.communications.constants import AnswerScope, QuestionKind
 from portal.communications.feedback_requests import get_request, list_questions
 from portal.communications.figures import FeedbackFigures, nps_score
 from portal.communications.schemas import ResultFilters
-from portal.communications.sql import in_list
 from portal.communications.tables import FeedbackRequest
+from portal.db import in_list
 from portal.lib import clock
 from portal.lib.i18n import current_locale, localized, to_local
 from portal.lib.i18n import gettext as _

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.customers.tables import Customer
-from portal.db import is_sqlite
+from portal.customers import queries
 from portal.lib import clock
 from portal.settings import get_settings
 
@@ -43,13 +42,6 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _partner_filter(column: str, partner_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
-    if partner_ids is None:
-        return "", []
-    ids = [int(p) for p in partner_ids]
-    return f" AND {column} IN ({', '.join('{}' for _ in ids)})", ids
-
-
 async def activity_figures(
     partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
 ) -> dict[int, CustomerActivity]:
@@ -62,66 +54,20 @@ async def activity_figures(
     def get(partner: Any) -> CustomerActivity:
         return out.setdefault(int(partner), CustomerActivity())
 
-    cond, ids = _partner_filter("partner", partner_ids)
-    for row in await Customer.raw(
-        "SELECT partner, COUNT(*) AS total,"  # noqa: S608
-        " SUM(CASE WHEN created_at >= {} THEN 1 ELSE 0 END) AS new"
-        " FROM customer WHERE created_at < {}" + cond + " GROUP BY partner",
-        since,
-        until,
-        *ids,
-    ):
+    for row in await queries.customer_counts(partner_ids, since, until):
         figures = get(row["partner"])
         figures.customers_total = int(row["total"] or 0)
         figures.customers_new = int(row["new"] or 0)
-    for row in await Customer.raw(
-        "SELECT partner, channel, COUNT(*) AS n FROM customer_interaction"  # noqa: S608
-        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " GROUP BY partner, channel",
-        since,
-        until,
-        *ids,
-    ):
+    for row in await queries.interactions_by_channel(partner_ids, since, until):
         figures = get(row["partner"])
         figures.interactions += int(row["n"])
         figures.interactions_by_channel[row["channel"]] = int(row["n"])
-    for row in await Customer.raw(
-        'SELECT partner, COUNT(DISTINCT "user") AS users FROM customer_interaction'  # noqa: S608
-        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " GROUP BY partner",
-        since,
-        until,
-        *ids,
-    ):
+    for row in await queries.active_users(partner_ids, since, until):
         get(row["partner"]).active_users = int(row["users"] or 0)
-    done_day = "date(followup_done_at)" if is_sqlite() else "CAST(followup_done_at AS DATE)"
-    for row in await Customer.raw(
-        "SELECT partner, COUNT(*) AS due,"  # noqa: S608
-        f" SUM(CASE WHEN followup_done_at IS NOT NULL AND {done_day} <= followup_on"
-        " THEN 1 ELSE 0 END) AS on_time"
-        " FROM customer_interaction WHERE followup_on >= {} AND followup_on < {}"
-        + cond
-        + " GROUP BY partner",
-        start,
-        end,
-        *ids,
-    ):
+    for row in await queries.followups_due(partner_ids, start, end):
         figures = get(row["partner"])
         figures.followups_due = int(row["due"] or 0)
         figures.followups_done_on_time = int(row["on_time"] or 0)
-    order_cond, _ids = _partner_filter("o.partner", partner_ids)
-    for row in await Customer.raw(
-        "SELECT partner, COUNT(*) AS n FROM ("  # noqa: S608
-        " SELECT partner, customer AS c FROM customer_interaction"
-        " WHERE occurred_at >= {} AND occurred_at < {}" + cond + " UNION"
-        " SELECT o.partner AS partner, o.end_customer_id AS c FROM partner_order o"
-        " WHERE o.end_customer_id IS NOT NULL AND o.submitted_at >= {} AND o.submitted_at < {}"
-        + order_cond
-        + ") active GROUP BY partner",
-        since,
-        until,
-        *ids,
-        since,
-        until,
-        *ids,
-    ):
+    for row in await queries.active_customers(partner_ids, since, until):
         get(row["partner"]).customers_active = int(row["n"] or 0)
     return out
