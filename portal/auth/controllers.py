@@ -196,6 +196,7 @@ class AuthPages(Controller):
         ip = client_ip(request)
         try:
             await sessions.check_throttle(form.email, ip)
+            await services.request_password_reset(form.email, ip)
         except sessions.Throttled as exc:
             return page(
                 request,
@@ -204,7 +205,6 @@ class AuthPages(Controller):
                 values=values,
                 errors={"": throttled_message(exc.minutes)},
             )
-        await services.request_password_reset(form.email, ip)
         return redirect(
             request,
             "auth:login",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from portal.auth import throttle
 from portal.auth.constants import PARTNER_ROLES, VENDOR_ROLES, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.sessions import end_user_sessions, normalise_email
@@ -153,9 +154,22 @@ async def update_profile(user: CurrentUser, name: str, phone: str, title: str, l
             )
 
 
+RESET_WINDOW = dt.timedelta(hours=1)
+RESET_PER_ACCOUNT = 3  # reset e-mails per address typed, whatever the client address
+RESET_PER_CLIENT = 10  # reset requests per client address, for any accounts, known or not
+
+
 async def request_password_reset(email: str, ip: str) -> None:
-    """E-mail a one-time reset link when the account exists; the caller always says the same."""
+    """E-mail a one-time reset link when the account exists; the caller always says the same.
+
+    Limited per account typed and per client address (the sign-in throttle's store, shared by
+    every process), counted before anything is looked up, so known and unknown addresses are
+    limited alike; raises Throttled when over a limit."""
     email = normalise_email(email)
+    await throttle.take(
+        [(f"reset-acct:{email}", RESET_PER_ACCOUNT), (f"reset-ip:{ip}", RESET_PER_CLIENT)],
+        RESET_WINDOW,
+    )
     row = (
         await User.select(User.id, User.name, User.locale, User.is_active)
         .where(User.email == email)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 from portal.auth.constants import Role
 from portal.auth.invitations import invite
 from portal.auth.tables import Invitation, PasswordReset, User
@@ -136,3 +138,30 @@ async def test_invitation_email_is_in_the_partner_language(alice):
     assert re.search(
         r"[\u4e00-\u9fff]", row["subject"] + row["body_text"]
     )  # partner A's locale is zh_CN
+
+
+def _from(app, address: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+
+async def test_reset_requests_for_one_account_from_many_addresses_send_three_emails(app, alice):
+    answers = []
+    for n in range(12):
+        async with _from(app, f"198.51.100.{n + 1}") as browser:
+            answers.append(await post_form(browser, "/password-reset", {"email": alice.email}))
+
+    assert [a.status_code for a in answers] == [303] * 3 + [429] * 9
+    assert await OutboundEmail.count().where(OutboundEmail.kind == "password_reset") == 3
+    assert "Too many failed attempts" in answers[-1].text
+
+
+async def test_one_address_asking_for_many_unknown_accounts_is_limited_like_a_known_one(app):
+    async with _from(app, "203.0.113.7") as browser:
+        answers = [
+            await post_form(browser, "/password-reset", {"email": f"nobody{n}@nowhere.test"})
+            for n in range(12)
+        ]
+
+    assert [a.status_code for a in answers] == [303] * 10 + [429] * 2
+    assert await OutboundEmail.count() == 0
