@@ -37,6 +37,17 @@ _USER_COLUMNS = (
     User.is_active,
 )
 
+# The user and partner columns of _USER_COLUMNS, keyed the same way, for the per-request lookups.
+# Hand-written joins rather than Piccolo selects: a select through the lazy User.partner reference
+# resolves it (Finder().get_app_configs()) on every column, ~6 times a request (issue 19).
+_USER_SQL = """u.id, u.email, u.name, u.role, u.can_sales, u.can_purchasing, u.locale, u.is_active,
+ p.id AS "partner.id", p.name AS "partner.name", p.status AS "partner.status"
+ FROM portal_user u LEFT JOIN partner p ON p.id = u.partner"""
+_SESSION_SQL = f"""SELECT s.id AS session_id, s.last_seen_at, s.expires_at, {_USER_SQL}
+ JOIN auth_session s ON s."user" = u.id WHERE s.token_hash = {{}}"""
+_TOKEN_SQL = f"""SELECT t.id AS token_id, t.last_used_at, {_USER_SQL}
+ JOIN api_token t ON t."user" = u.id WHERE t.token_hash = {{}} AND t.revoked_at IS NULL"""
+
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
@@ -136,52 +147,44 @@ def _usable(row: dict) -> bool:
 
 
 async def user_for_session(token: str, ip: str = "") -> CurrentUser | None:
-    """The user behind a session cookie, or None when unknown, idle, expired or revoked."""
+    """The user behind a session cookie, or None when unknown, idle, expired or revoked.
+
+    One statement per request (session, user and partner joined); a second only to drop an
+    expired session or, at most once a minute, to touch last_seen_at."""
     if not token or len(token) > 100:
         return None
     settings = get_settings()
     moment = now()
-    session = (
-        await AuthSession.select(
-            AuthSession.id, AuthSession.last_seen_at, AuthSession.expires_at, AuthSession.user.id
-        )
-        .where(AuthSession.token_hash == token_hash(token))
-        .first()
-    )
-    if session is None:
+    found = await AuthSession.raw(_SESSION_SQL, token_hash(token))
+    if not found:
         return None
-    idle_limit = session["last_seen_at"] + dt.timedelta(minutes=settings.session_idle_minutes)
-    if session["expires_at"] <= moment or idle_limit <= moment:
-        await AuthSession.delete().where(AuthSession.id == session["id"])
+    row = found[0]
+    idle_limit = row["last_seen_at"] + dt.timedelta(minutes=settings.session_idle_minutes)
+    if row["expires_at"] <= moment or idle_limit <= moment:
+        await AuthSession.delete().where(AuthSession.id == row["session_id"])
         return None
-    row = await User.select(*_USER_COLUMNS).where(User.id == session["user.id"]).first()
-    if row is None or not _usable(row):
+    if not _usable(row):
         return None
-    if moment - session["last_seen_at"] > TOUCH_EVERY:
+    if moment - row["last_seen_at"] > TOUCH_EVERY:
         await AuthSession.update({AuthSession.last_seen_at: moment}).where(
-            AuthSession.id == session["id"]
+            AuthSession.id == row["session_id"]
         )
-    return _current_user(row, session_id=session["id"], ip=ip)
+    return _current_user(row, session_id=row["session_id"], ip=ip)
 
 
 async def user_for_api_token(token: str, ip: str = "") -> CurrentUser | None:
-    """The user behind a bearer token, or None when unknown or revoked."""
+    """The user behind a bearer token, or None when unknown or revoked (one statement, plus the
+    last_used_at touch at most once a minute)."""
     if not token or len(token) > 100:
         return None
-    found = (
-        await ApiToken.select(ApiToken.id, ApiToken.user.id, ApiToken.last_used_at)
-        .where((ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null())
-        .first()
-    )
-    if found is None:
+    found = await ApiToken.raw(_TOKEN_SQL, token_hash(token))
+    if not found or not _usable(found[0]):
         return None
-    row = await User.select(*_USER_COLUMNS).where(User.id == found["user.id"]).first()
-    if row is None or not _usable(row):
-        return None
+    row = found[0]
     moment = now()
-    if found["last_used_at"] is None or moment - found["last_used_at"] > TOUCH_EVERY:
-        await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == found["id"])
-    return _current_user(row, token_id=found["id"], ip=ip)
+    if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_EVERY:
+        await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == row["token_id"])
+    return _current_user(row, token_id=row["token_id"], ip=ip)
 
 
 async def end_session(session_id: int) -> None:
