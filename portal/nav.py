@@ -32,6 +32,7 @@ NAV: list[NavItem] = [
     NavItem(N_("Support cases"), "/console/cases", Access.VENDOR),
     NavItem(N_("Knowledge base"), "/console/kb", Access.VENDOR),
     NavItem(N_("Receivables"), "/console/finance", Access.VENDOR),
+    NavItem(N_("Statements"), "/console/finance/statements", Access.VENDOR),
     NavItem(N_("Report deliveries"), "/console/performance/deliveries", Access.VENDOR, "admin"),
     NavItem(N_("Vendor staff"), "/console/staff", Access.VENDOR_ADMIN, "admin"),
     NavItem(N_("Audit log"), "/console/audit", Access.VENDOR_ADMIN, "admin"),

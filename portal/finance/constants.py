@@ -109,5 +109,15 @@ def bucket_of(age_days: int) -> str:
     return AGEING_BUCKETS[-1][0]
 
 
+class StatementStatus(StrEnum):
+    CONFIRMED = "confirmed"  # the partner agreed with the month's statement
+    DISPUTED = "disputed"  # the partner disputed lines with a comment (a support case opened)
+
+
+STATEMENT_LABELS = {
+    StatementStatus.CONFIRMED: N_("Confirmed"),
+    StatementStatus.DISPUTED: N_("Disputed"),
+}
+
 MAX_BANK_REFERENCE = 100
 MAX_INVOICE_NUMBER = 40

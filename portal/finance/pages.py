@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.finance import services
+from portal.finance import services, statements
 from portal.finance.constants import STATE_LABELS, TERMS_LABELS, ReceivableState
 from portal.finance.profile import INVOICING_FIELDS
 from portal.lib.forms import FormError, read_form
@@ -63,6 +63,7 @@ class MoneyPages(Controller):
             state_options=state_options(),
             pager=Page(number, PER_PAGE, total),
             params={"status": state},
+            periods=statements.recent_periods(6),
         )
 
     async def _invoicing(

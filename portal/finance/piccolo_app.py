@@ -11,6 +11,7 @@ from portal.finance.tables import (
     PaymentAllocation,
     PaymentReminder,
     Receivable,
+    Statement,
 )
 
 APP_CONFIG = AppConfig(
@@ -23,6 +24,7 @@ APP_CONFIG = AppConfig(
         PaymentAllocation,
         LedgerEntry,
         PaymentReminder,
+        Statement,
     ],
     migration_dependencies=["portal.partners.piccolo_app", "portal.orders.piccolo_app"],
     commands=[],

@@ -12,6 +12,7 @@ from piccolo.columns import (
     ForeignKey,
     OnDelete,
     Serial,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -22,6 +23,7 @@ from portal.finance.constants import (
     LedgerKind,
     PaymentMethod,
     PaymentTerms,
+    StatementStatus,
 )
 from portal.partners.tables import Partner
 
@@ -127,3 +129,23 @@ class PaymentReminder(Table, tablename="payment_reminder"):
     step = Varchar(length=20)
     email_id = BigInt(null=True, default=None)
     sent_at = Timestamptz()
+
+
+class Statement(Table, tablename="finance_statement"):
+    """A partner's answer to its monthly statement (对账单): confirmed, or disputed with a comment
+    and the support case it opened. The figures themselves are always read from the ledger;
+    closing_amount keeps what the partner saw when answering. One row per partner and month
+    ("<partner id>:<YYYY-MM>" is unique)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    key = Varchar(length=40, unique=True)
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=7, index=True)  # 2026-10
+    status = Varchar(length=20, choices=StatementStatus)
+    closing_amount = BigInt()
+    comment = Text(default="")
+    disputed_entry_ids = Varchar(length=500, default="")  # ledger rows named, comma-separated
+    case_id = BigInt(null=True, default=None)  # support case opened by a dispute
+    answered_by_id = BigInt(null=True, default=None)
+    answered_at = Timestamptz()

@@ -105,7 +105,106 @@ ROW = {
     "overdue": 12,
 }
 
+LINES = [
+    {
+        "id": 1,
+        "posted_on": TODAY,
+        "kind": "receivable",
+        "amount": 12_000_00,
+        "order_id": 42,
+        "order_number": "SO-2026-000042",
+        "invoice_number": "044",
+        "bank_reference": None,
+        "memo": "",
+        "balance_after": 20_000_00,
+    },
+    {
+        "id": 2,
+        "posted_on": TODAY,
+        "kind": "payment",
+        "amount": -5_000_00,
+        "order_id": None,
+        "order_number": None,
+        "invoice_number": None,
+        "bank_reference": "ICBC-1",
+        "memo": "",
+        "balance_after": 15_000_00,
+    },
+    {
+        "id": 3,
+        "posted_on": TODAY,
+        "kind": "adjustment",
+        "amount": 1_00,
+        "order_id": None,
+        "order_number": None,
+        "invoice_number": None,
+        "bank_reference": None,
+        "memo": "更正 <b>",
+        "balance_after": 15_000_01,
+    },
+]
+STATEMENT: dict[str, Any] = {
+    "period": "2026-02",
+    "first": dt.date(2026, 2, 1),
+    "last": dt.date(2026, 2, 28),
+    "opening_amount": 8_000_00,
+    "debit_amount": 12_000_01,
+    "credit_amount": 5_000_00,
+    "closing_amount": 15_000_01,
+    "lines": LINES,
+    "answer": None,
+    "status": "",
+    "partner": PARTNER,
+}
+DISPUTED = {
+    **STATEMENT,
+    "status": "disputed",
+    "answer": {
+        "status": "disputed",
+        "answered_at": NOW,
+        "comment": "金额不符 <i>",
+        "case_id": 5,
+        "closing_amount": 15_000_01,
+    },
+}
+
 SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "finance/statement.html": [
+        (
+            "open",
+            page_context(
+                path="/money/statements/2026-02",
+                **STATEMENT,
+                errors={"comment": "Say what is wrong."},
+            ),
+        ),
+        ("disputed", page_context(path="/money/statements/2026-02", **DISPUTED)),
+        (
+            "console",
+            page_context(
+                VERA, path="/console/finance/statements/1/2026-02", console=True, **DISPUTED
+            ),
+        ),
+    ],
+    "finance/console_statements.html": [
+        (
+            "rows",
+            page_context(
+                VERA,
+                period="2026-02",
+                periods=["2026-02", "2026-01"],
+                rows=[
+                    {**PARTNER, "answer": DISPUTED["answer"]},
+                    {**PARTNER, "id": 2, "answer": None},
+                ],
+                counts={"confirmed": 0, "disputed": 1, "silent": 1},
+            ),
+        )
+    ],
+    "pdf/finance_statement.html": [
+        ("open", {**STATEMENT, "cjk_font": "Noto Sans CJK SC", "locale": "zh_CN"}),
+        ("disputed", {**DISPUTED, "cjk_font": "Noto Sans CJK SC", "locale": "en"}),
+    ],
     "finance/money.html": [
         (
             "rows",
@@ -121,6 +220,7 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 state_options=state_options(),
                 pager=Page(1, 50, 2),
                 params={"status": ""},
+                periods=["2026-02", "2026-01"],
             ),
         )
     ],
@@ -192,5 +292,5 @@ EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             },
         )
         for step, days in (("due_soon", 0), ("overdue_7", 8), ("overdue_30", 31))
-    ]
+    ],
 }
