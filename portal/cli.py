@@ -133,7 +133,13 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
         access_log=False,  # portal.request writes one structured line per request instead
+        # SIGTERM: listening stops at once, requests in flight get this long to finish, then
+        # in-process jobs STOP_GRACE_S (portal/worker.py): 25 s, inside systemd's 30 s
+        timeout_graceful_shutdown=SERVE_GRACE_S,
     )
+
+
+SERVE_GRACE_S = 15
 
 
 def _warn_unreachable_redis(url: str) -> None:
@@ -164,7 +170,7 @@ def _describe_db(url: str) -> str:
 @main.command()
 def worker() -> None:
     """Run the arq worker (needs REDIS_URL): jobs and the cron schedule."""
-    from arq.worker import run_worker
+    from arq.worker import get_kwargs
 
     from portal.settings import get_settings
 
@@ -174,10 +180,10 @@ def worker() -> None:
             "REDIS_URL is not set; without it `portal serve` runs jobs itself."
         )
     warn_production(settings)
-    from portal.lib.jobs import redis_settings
+    from portal.lib.jobs import worker_redis_settings
     from portal.lib.logs import configure_logging, instrument_worker
     from portal.settings import masked_url
-    from portal.worker import WorkerSettings
+    from portal.worker import PortalWorker, WorkerSettings, cron_table
 
     configure_logging(settings)
     logging.getLogger("portal.worker").info(
@@ -187,7 +193,20 @@ def worker() -> None:
     )
     # arq reads only a `redis_settings` attribute or argument: without it the worker would
     # listen on localhost:6379 db 0 whatever REDIS_URL says
-    run_worker(instrument_worker(WorkerSettings), redis_settings=redis_settings(settings.redis_url))
+    try:
+        PortalWorker(
+            **{
+                **get_kwargs(instrument_worker(WorkerSettings)),
+                "redis_settings": worker_redis_settings(settings.redis_url),
+                "cron_jobs": cron_table(settings.sweep_seconds),
+            }
+        ).run()
+    except Exception:
+        # Redis gone for longer than the retries: exit now (a supervisor starts it again) rather
+        # than hang on a database thread whose pool arq's failed shutdown never closed
+        logging.getLogger("portal.worker").exception("portal worker stopped on an error")
+        logging.shutdown()
+        os._exit(1)
 
 
 from portal.orders.cli import import_group  # noqa: E402  (`portal import products|prices|stock`)

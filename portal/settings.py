@@ -94,6 +94,18 @@ class Settings:
     db_pool_idle_seconds: int = 60
     # request and job log lines: "text" (key=value) or "json" (LOG_FORMAT)
     log_format: str = "text"
+    # leases and retries of the senders (REPORT_LEASE_SECONDS, EMAIL_LEASE_SECONDS: how long a
+    # claimed row is left to a sender before another may take it; RETRY_BASE_SECONDS: the first
+    # back-off after a failed send, doubling up to an hour) and SWEEP_SECONDS (0: the production
+    # schedule, the outbox swept every minute and the reports reconciled every 5 minutes; N: both,
+    # and due campaigns and surveys, every N seconds). The fault tests shorten them.
+    report_lease_seconds: int = 600
+    email_lease_seconds: int = 300
+    retry_base_seconds: int = 30
+    sweep_seconds: int = 0
+    # test-only (refused in production): each report waits this long after its claim, before it
+    # is rendered, so that the fault test can kill a worker mid-render (REPORT_RENDER_DELAY_SECONDS)
+    report_render_delay_seconds: float = 0.0
     outbox_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -225,7 +237,32 @@ def load_settings() -> Settings:
         db_pool_size=_int("DATABASE_POOL_SIZE", 10, 1),
         db_pool_idle_seconds=_int("DATABASE_POOL_IDLE_SECONDS", 60, 1),
         log_format=_choice("LOG_FORMAT", ("text", "json"), "text"),
+        report_lease_seconds=_int("REPORT_LEASE_SECONDS", 600, 1),
+        email_lease_seconds=_int("EMAIL_LEASE_SECONDS", 300, 1),
+        retry_base_seconds=_int("RETRY_BASE_SECONDS", 30, 1),
+        sweep_seconds=_sweep_seconds(),
+        report_render_delay_seconds=_render_delay(mode),
     )
+
+
+def _sweep_seconds() -> int:
+    value = _int("SWEEP_SECONDS", 0, 0)
+    if value and (value > 30 or 60 % value):
+        raise SettingsError(f"SWEEP_SECONDS must be 0 or divide 60 (at most 30), not {value}")
+    return value
+
+
+def _render_delay(mode: str) -> float:
+    raw = os.environ.get("REPORT_RENDER_DELAY_SECONDS", "").strip()
+    if not raw:
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"REPORT_RENDER_DELAY_SECONDS must be a number, not {raw!r}") from None
+    if value < 0 or (value and mode == "production"):
+        raise SettingsError("REPORT_RENDER_DELAY_SECONDS is for tests (>= 0, never in production)")
+    return value
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:

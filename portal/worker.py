@@ -14,6 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import Retry, cron
+from arq.worker import Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import WatchError
 
 from portal.auth import sessions
 from portal.communications import csat, integrations, notifications
@@ -74,14 +77,18 @@ async def deliver_email(ctx: dict[str, Any], email_id: int) -> bool:
 
 async def sweep_outbox(ctx: dict[str, Any]) -> int:
     """Re-enqueue pending e-mails whose back-off passed or whose sender died mid-lease."""
-    due = await email.due_ids()
-    for email_id in due:
-        await jobs.enqueue(
-            "deliver_email",
-            email_id,
-            job_id=f"email:{email_id}:{clock.now():%Y%m%d%H%M}",
-        )
+    due = await email.due_emails()
+    for email_id, attempts in due:
+        await jobs.enqueue("deliver_email", email_id, job_id=email_job_id(email_id, attempts))
     return len(due)
+
+
+def email_job_id(email_id: int, attempts: int) -> str:
+    """The sweeper's job id names the attempt it is for: one job per e-mail however often the
+    sweep runs while it waits in the queue (a minute-stamped id queued another copy of every
+    waiting e-mail each minute), and a new one once a sender claimed the row and died, since the
+    dead sender's job keeps its id in arq until arq's own time-out."""
+    return f"email:{email_id}" if not attempts else f"email:{email_id}:after-{attempts}"
 
 
 async def prune_auth(ctx: dict[str, Any]) -> None:
@@ -145,8 +152,9 @@ def wire() -> None:
 
 wire()
 
-# The report reconciler runs twice per lease (LEASE = 10 minutes), so a row whose worker died is
-# picked up within lease + 5 minutes, not "just after the next slot" as with a 10-minute period.
+# The report reconciler runs twice per lease (REPORT_LEASE_SECONDS = 10 minutes), so a row whose
+# worker died is picked up within lease + 5 minutes, not "just after the next slot" as with a
+# 10-minute period.
 RECONCILE_MINUTES = set(range(3, 60, 5))
 CRON_RESULT_S = 3600  # a cron slot's result is kept so that a second worker does not run it again
 
@@ -184,16 +192,16 @@ def _slot(fn: Any, **when: Any) -> Any:
     return cron(fn, unique=True, keep_result=CRON_RESULT_S, **when)
 
 
-class WorkerSettings:
-    """arq worker: `portal worker` (or `arq portal.worker.WorkerSettings`)."""
-
-    functions = JOB_FUNCTIONS
-    cron_jobs = [
-        _slot(sweep_outbox, second=5, run_at_startup=True),
+def cron_table(sweep_seconds: int = 0) -> list[Any]:
+    """arq's cron slots. SWEEP_SECONDS=N (tests) runs the outbox sweeper, the due campaigns and
+    surveys and the report reconciler every N seconds instead of their production slots."""
+    often = {"second": set(range(0, 60, sweep_seconds))} if sweep_seconds else None
+    return [
+        _slot(sweep_outbox, **(often or {"second": 5}), run_at_startup=True),
         _slot(prune_auth, hour={3}, minute={17}),
         _slot(send_followup_digests, hour={0}, minute={30}),
         _slot(recompute_customer_segments, hour={19}, minute={23}),
-        _slot(publish_due_communications, second=20),
+        _slot(publish_due_communications, **(often or {"second": 20})),
         _slot(send_feedback_reminders, minute={47}),
         _slot(sweep_order_notifications, second=35),
         _slot(check_case_deadlines, second=15),
@@ -201,10 +209,17 @@ class WorkerSettings:
         _slot(close_resolved_cases, minute={29}),
         _slot(refresh_performance_rollups, minute={7}),
         _slot(refresh_all_performance_rollups, hour={18}, minute={41}),
-        _slot(reconcile_performance_reports, minute=RECONCILE_MINUTES),
+        _slot(reconcile_performance_reports, **(often or {"minute": RECONCILE_MINUTES})),
         _slot(create_receivables, second=50),
         _slot(send_payment_reminders, hour={1}, minute={30}),
     ]
+
+
+class WorkerSettings:
+    """arq worker: `portal worker` (or `arq portal.worker.WorkerSettings`)."""
+
+    functions = JOB_FUNCTIONS
+    cron_jobs = cron_table()  # `portal worker` passes cron_table(SWEEP_SECONDS)
     on_startup = _startup
     on_shutdown = _shutdown
     poll_delay = 0.1
@@ -216,6 +231,31 @@ class WorkerSettings:
     # re-enqueue silently. Cron slots keep theirs (CRON_RESULT_S) so that two workers run a
     # slot once. The Redis target comes from REDIS_URL: `portal worker` passes redis_settings.
     keep_result = 0
+
+
+class PortalWorker(Worker):
+    """arq's Worker, riding out a Redis restart: redis-py retries single commands on a lost
+    connection (worker_redis_settings), but a connection lost while arq watches a job's key
+    raises WatchError out of its poll loop (arq 0.28, Worker.start_jobs), which stopped the
+    worker; here the poll is tried again a second later, and the slot arq had counted for the
+    job it never started is given back."""
+
+    async def _poll_iteration(self) -> None:
+        try:
+            await super()._poll_iteration()
+        except (WatchError, RedisConnectionError, OSError) as exc:
+            log.warning(
+                "Redis unavailable while polling (%s: %s); polling again", type(exc).__name__, exc
+            )
+            await asyncio.sleep(1)  # also lets finished jobs run their done-callbacks
+            running = sum(1 for task in self.tasks.values() if not task.done())
+            while self.job_counter > running:  # counted, semaphore taken, never started
+                self.job_counter -= 1
+                self.sem.release()
+
+
+STOP_GRACE_S = 10  # `portal serve` stopping: running in-process jobs get this long, then are
+# cancelled and hand their rows back (well inside systemd's TimeoutStopSec=30 for the web unit)
 
 
 class InProcessScheduler:
@@ -232,7 +272,7 @@ class InProcessScheduler:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await jobs.drain()
+        await jobs.drain(grace=STOP_GRACE_S)
 
     async def _loop(self) -> None:
         first = True

@@ -28,12 +28,17 @@ from portal.templating import render
 log = logging.getLogger("portal.email")
 
 MAX_ATTEMPTS = 12
-LEASE = dt.timedelta(minutes=5)
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed e-mail is left to its sender (EMAIL_LEASE_SECONDS, 5 minutes)."""
+    return dt.timedelta(seconds=get_settings().email_lease_seconds)
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """30 s, 1 min, 2 min ... capped at 1 h."""
-    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    """RETRY_BASE_SECONDS (30 s), then doubling per attempt: 1 min, 2 min ... capped at 1 h."""
+    base = get_settings().retry_base_seconds
+    return dt.timedelta(seconds=min(base * 2 ** min(max(attempts - 1, 0), 20), 3600))
 
 
 def render_email(name: str, context: dict[str, object], locale: str) -> tuple[str, str, str]:
@@ -183,7 +188,7 @@ async def claim(email_id: int) -> dict[str, object] | None:
     claimed = (
         await OutboundEmail.update(
             {
-                OutboundEmail.lease_until: moment + LEASE,
+                OutboundEmail.lease_until: moment + lease(),
                 OutboundEmail.attempts: OutboundEmail.attempts + 1,
             }
         )
@@ -237,9 +242,14 @@ async def deliver(email_id: int) -> bool:
 
 async def due_ids(limit: int = 500) -> list[int]:
     """Pending e-mails whose back-off has passed and whose lease (if any) ran out."""
+    return [email_id for email_id, _attempts in await due_emails(limit)]
+
+
+async def due_emails(limit: int = 500) -> list[tuple[int, int]]:
+    """(id, attempts so far) of the e-mails `due_ids` gives, for the sweeper's job ids."""
     moment = now()
     rows = (
-        await OutboundEmail.select(OutboundEmail.id)
+        await OutboundEmail.select(OutboundEmail.id, OutboundEmail.attempts)
         .where(
             (OutboundEmail.status == "pending")
             & (OutboundEmail.next_attempt_at <= moment)
@@ -248,4 +258,4 @@ async def due_ids(limit: int = 500) -> list[int]:
         .order_by(OutboundEmail.id)
         .limit(limit)
     )
-    return [int(r["id"]) for r in rows]
+    return [(int(r["id"]), int(r["attempts"])) for r in rows]

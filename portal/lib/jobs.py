@@ -51,6 +51,25 @@ def redis_settings(url: str) -> Any:
     return settings
 
 
+WORKER_REDIS_RETRIES = 30  # ~1 minute of back-off (capped at 2 s) before a worker gives up
+
+
+def worker_redis_settings(url: str) -> Any:
+    """`portal worker`'s RedisSettings: every command retried on a lost connection with back-off,
+    so a Redis restart (seconds) is ridden out. Without it the worker's poll loop raised once and
+    the process hung for good, neither working nor exiting (its shutdown needed Redis too)."""
+    from arq.connections import RedisSettings
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    settings = RedisSettings.from_dsn(url)
+    settings.retry = Retry(ExponentialBackoff(cap=2, base=0.1), WORKER_REDIS_RETRIES)
+    settings.retry_on_error = [RedisConnectionError, RedisTimeoutError, OSError]
+    return settings
+
+
 async def _arq_pool() -> Any:
     from arq import create_pool
 
@@ -100,10 +119,19 @@ async def _run_inline(name: str, *args: Any) -> None:
         log.exception("job %s%r failed", name, args)
 
 
-async def drain() -> None:
-    """Wait for in-process jobs started so far (tests, CLI commands before they exit)."""
+async def drain(grace: float | None = None) -> None:
+    """Wait for in-process jobs started so far (tests, CLI commands before they exit). After
+    `grace` seconds the rest are cancelled: each job's CancelledError path hands its row back,
+    so a stopping `portal serve` is never held by a stuck render or send."""
+    loop = asyncio.get_running_loop()
+    deadline = None if grace is None else loop.time() + grace
     while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
+        left = None if deadline is None else max(deadline - loop.time(), 0.0)
+        _done, running = await asyncio.wait(list(_tasks), timeout=left)
+        if running and deadline is not None and loop.time() >= deadline:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
 
 async def close() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 
 from portal.lib.i18n import N_
@@ -32,8 +31,9 @@ DELIVERY_TONES = {
     DeliveryStatus.NO_ADDRESS: "warning",
 }
 
-LEASE = dt.timedelta(minutes=10)  # rendering + sending one report takes seconds; a dead worker
-MAX_ATTEMPTS = 8  # ... frees the row after the lease; attempts beyond this mark it failed
+# A sender holds a claimed delivery for REPORT_LEASE_SECONDS (10 minutes; reports.lease()):
+# rendering + sending one report takes seconds, and a dead worker frees the row after the lease.
+MAX_ATTEMPTS = 8  # attempts beyond this mark the row failed
 MAX_RECIPIENTS = 10  # extra report recipients per partner
 MAX_NOTE_LENGTH = 4000
 TREND_PERIODS = 12

@@ -30,7 +30,7 @@ from portal.lib.i18n import gettext as _
 from portal.lib.i18n import normalise, use_locale
 from portal.partners.tables import Partner
 from portal.performance import rollups, views
-from portal.performance.constants import DELIVERY_LABELS, LEASE, MAX_ATTEMPTS, DeliveryStatus
+from portal.performance.constants import DELIVERY_LABELS, MAX_ATTEMPTS, DeliveryStatus
 from portal.performance.periods import Period, last_complete_month
 from portal.performance.tables import ReportDelivery, ReportRecipient
 from portal.settings import get_settings
@@ -41,6 +41,10 @@ TEMPLATE = "pdf/performance_report.html"
 
 class NothingToSend(Exception):
     """The partner has no active admin and no extra recipient."""
+
+
+class LeaseLost(Exception):
+    """Another sender claimed the row after this one's lease ran out: this one stops."""
 
 
 @dataclass(frozen=True)
@@ -162,17 +166,30 @@ async def due_deliveries(period: Period | None = None, limit: int = 2000) -> lis
         & (ReportDelivery.next_attempt_at.is_null() | (ReportDelivery.next_attempt_at <= moment))
     ) | ((ReportDelivery.status == DeliveryStatus.SENDING) & (ReportDelivery.lease_until < moment))
     query = ReportDelivery.select(
-        ReportDelivery.id, ReportDelivery.partner, ReportDelivery.period
+        ReportDelivery.id,
+        ReportDelivery.partner,
+        ReportDelivery.period,
+        ReportDelivery.resend_count,
+        ReportDelivery.attempts,
     ).where(where)
     if period is not None:
         query = query.where(ReportDelivery.period == period.code)
     return await query.order_by(ReportDelivery.id).limit(limit)
 
 
-def job_id(period: str, partner_id: int, resend_count: int = 0) -> str:
-    """The fixed arq job id of one partner's report (resends get their own)."""
+def job_id(period: str, partner_id: int, resend_count: int = 0, attempts: int = 0) -> str:
+    """The fixed arq job id of one partner's report (resends get their own); `attempts` (claims
+    so far) gives a retry its own id, because a sender that died keeps its job, id and all, in
+    arq until arq's job time-out, and a re-enqueue under that id would be dropped until then."""
     base = f"report:{period}:partner-{partner_id}"
-    return base if not resend_count else f"{base}:again-{resend_count}"
+    if resend_count:
+        base = f"{base}:again-{resend_count}"
+    return base if not attempts else f"{base}:after-{attempts}"
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed delivery is left to its sender (REPORT_LEASE_SECONDS, 10 minutes)."""
+    return dt.timedelta(seconds=get_settings().report_lease_seconds)
 
 
 async def claim(delivery_id: int) -> dict[str, Any] | None:
@@ -185,7 +202,7 @@ async def claim(delivery_id: int) -> dict[str, Any] | None:
         await ReportDelivery.update(
             {
                 ReportDelivery.status: DeliveryStatus.SENDING,
-                ReportDelivery.lease_until: moment + LEASE,
+                ReportDelivery.lease_until: moment + lease(),
                 ReportDelivery.attempts: ReportDelivery.attempts + 1,
                 ReportDelivery.updated_at: moment,
             }
@@ -245,6 +262,27 @@ def message_id(period: str, partner_id: int, resend_count: int, address: str) ->
     return f"<report-{period}-partner-{partner_id}-{resend_count}-{digest}@{domain}>"
 
 
+async def renew(delivery_id: int, attempts: int) -> None:
+    """Extend this sender's lease before a send; raises LeaseLost when the row was claimed again
+    since (the claim counts attempts, so `attempts` names this sender's claim). Without it a
+    sender whose lease ran out while it waited for the CPU (renders share one core) sent the
+    same report as the sender that took the row over."""
+    moment = now()
+    renewed = (
+        await ReportDelivery.update(
+            {ReportDelivery.lease_until: moment + lease(), ReportDelivery.updated_at: moment}
+        )
+        .where(
+            (ReportDelivery.id == delivery_id)
+            & (ReportDelivery.status == DeliveryStatus.SENDING)
+            & (ReportDelivery.attempts == attempts)
+        )
+        .returning(ReportDelivery.id)
+    )
+    if not renewed:
+        raise LeaseLost(delivery_id)
+
+
 async def send_report(delivery_id: int) -> str:
     """Send one delivery. Returns 'sent', 'busy' (claimed elsewhere or done), 'no_address'
     (nobody to send to) or 'failed' (the partner is gone); raises when SMTP failed (the row is
@@ -252,6 +290,7 @@ async def send_report(delivery_id: int) -> str:
     row = await claim(delivery_id)
     if row is None:
         return "busy"
+    mine = (ReportDelivery.id == delivery_id) & (ReportDelivery.attempts == int(row["attempts"]))
     partner_id = int(row["partner"])
     period = Period.parse(row["period"])
     try:
@@ -264,6 +303,8 @@ async def send_report(delivery_id: int) -> str:
             return "no_address"
         data = await stored_pdf(row["pdf_key"])
         if data is None:
+            if delay := get_settings().report_render_delay_seconds:
+                await asyncio.sleep(delay)  # tests only: a window to kill the worker mid-render
             data = await render_report(partner_id, period, cached=True)
             key = await store_pdf(partner, period, data)
             await ReportDelivery.update(
@@ -274,6 +315,7 @@ async def send_report(delivery_id: int) -> str:
         for person in people:
             if person.email in done:
                 continue
+            await renew(delivery_id, int(row["attempts"]))
             await _mail(row, partner, period, person, data, filename)
             done.add(person.email)
             await ReportDelivery.update({ReportDelivery.sent_to: "\n".join(sorted(done))}).where(
@@ -282,9 +324,11 @@ async def send_report(delivery_id: int) -> str:
     except NothingToSend as exc:
         await _finish(delivery_id, DeliveryStatus.FAILED, str(exc))
         return "failed"
+    except LeaseLost:
+        return "busy"  # the row is the other sender's now: leave it alone
     except asyncio.CancelledError:
         # the worker is stopping (SIGTERM) or the job timed out: hand the row back at once
-        # instead of leaving it leased for LEASE (addresses already mailed stay in sent_to)
+        # instead of leaving it leased for lease() (addresses already mailed stay in sent_to)
         await ReportDelivery.update(
             {
                 ReportDelivery.status: DeliveryStatus.PENDING,
@@ -292,9 +336,7 @@ async def send_report(delivery_id: int) -> str:
                 ReportDelivery.next_attempt_at: now(),
                 ReportDelivery.updated_at: now(),
             }
-        ).where(
-            (ReportDelivery.id == delivery_id) & (ReportDelivery.status == DeliveryStatus.SENDING)
-        )
+        ).where(mine & (ReportDelivery.status == DeliveryStatus.SENDING))
         raise
     except Exception as exc:
         attempts = int(row["attempts"])
@@ -307,7 +349,7 @@ async def send_report(delivery_id: int) -> str:
                 ReportDelivery.next_attempt_at: now() + email.backoff(attempts),
                 ReportDelivery.updated_at: now(),
             }
-        ).where(ReportDelivery.id == delivery_id)
+        ).where(mine)  # not when another sender has the row by now
         raise
     await _finish(delivery_id, DeliveryStatus.SENT, "")
     return "sent"
@@ -400,7 +442,12 @@ async def enqueue_due(period: Period | None = None) -> int:
         queued += await jobs.enqueue(
             "send_performance_report",
             int(row["id"]),
-            job_id=job_id(str(row["period"]), int(row["partner"])),
+            job_id=job_id(
+                str(row["period"]),
+                int(row["partner"]),
+                int(row["resend_count"]),
+                int(row["attempts"]),
+            ),
         )
     return queued
 
