@@ -34,6 +34,13 @@ def _portal(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         (["send-reports", "--period", "2026-10"], {"TIME_ZONE": "Mars/Base"}, "TIME_ZONE"),
         (["import", "products", "x.csv"], {"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of"),
         (["migrate"], {"PORTAL_MODE": "production", "SECRET_KEY": ""}, "SECRET_KEY is required"),
+        (["worker"], {"SWEEP_SECONDS": "7"}, "SWEEP_SECONDS must be 0 or divide 60"),
+        (["worker"], {"REPORT_LEASE_SECONDS": "0"}, "REPORT_LEASE_SECONDS must be at least 1"),
+        (
+            ["migrate"],
+            {"PORTAL_MODE": "production", "REPORT_RENDER_DELAY_SECONDS": "5"},
+            "REPORT_RENDER_DELAY_SECONDS is for tests",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_readable_line_for_every_command(command, env, message):

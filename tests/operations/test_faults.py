@@ -6,12 +6,20 @@ bench/report_faults.py runs it at N = 50 and prints the figures."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 
 import pytest
 
-from tests.operations.faults import AT, Scenario
+from portal.lib import jobs
+from portal.lib.clock import now
+from portal.performance import reports
+from portal.performance.constants import DeliveryStatus
+from portal.performance.periods import Period
+from portal.performance.tables import ReportDelivery
+from portal.worker import email_job_id
+from tests.operations.faults import AT, PERIOD, Scenario
 from tests.services import IN_CI, require
 
 N = 12
@@ -48,3 +56,68 @@ def test_every_partner_gets_one_report_and_one_mail_per_campaign_whatever_dies(t
     assert figures.survivors_alive, logs
     assert figures.recovery_s <= figures.bound_s, (figures, logs)
     assert not figures.problems()
+
+
+# The pieces the scenario found broken, one by one (fast, both backends, no processes).
+
+OCT = Period.parse(PERIOD)
+
+
+async def _claimed_twice(partner_id: int) -> tuple[int, dict, dict]:
+    """A delivery claimed by a sender whose lease then ran out, and claimed again by another."""
+    await reports.ensure_deliveries(OCT, [partner_id])
+    row_id = int((await ReportDelivery.select(ReportDelivery.id).first())["id"])
+    first = await reports.claim(row_id)
+    await ReportDelivery.update(
+        {ReportDelivery.lease_until: now() - dt.timedelta(seconds=1)}
+    ).where(ReportDelivery.id == row_id)
+    second = await reports.claim(row_id)
+    assert first and second
+    return row_id, first, second
+
+
+async def test_a_sender_whose_lease_ran_out_and_was_taken_over_sends_nothing(partner_a, alice):
+    row_id, first, second = await _claimed_twice(partner_a)
+
+    # the first sender, late, may not send; the one holding the row now may
+    with pytest.raises(reports.LeaseLost):
+        await reports.renew(row_id, int(first["attempts"]))
+    await reports.renew(row_id, int(second["attempts"]))
+    row = await ReportDelivery.select().where(ReportDelivery.id == row_id).first()
+    assert row["status"] == DeliveryStatus.SENDING and row["lease_until"] > now()
+
+
+async def test_the_reconciler_queues_a_dead_senders_row_under_a_new_job_id(partner_a, monkeypatch):
+    row_id, _first, second = await _claimed_twice(partner_a)
+    await ReportDelivery.update(
+        {ReportDelivery.lease_until: now() - dt.timedelta(seconds=1)}
+    ).where(ReportDelivery.id == row_id)
+    queued: list[str | None] = []
+
+    async def enqueue(name: str, *args: object, job_id: str | None = None) -> bool:
+        queued.append(job_id)
+        return True
+
+    monkeypatch.setattr(jobs, "enqueue", enqueue)
+    await reports.enqueue_due(OCT)
+
+    # the dead sender's job may still sit in arq under the old id: this one is new
+    assert queued == [f"report:{PERIOD}:partner-{partner_a}:after-{second['attempts']}"]
+    assert email_job_id(7, 0) == "email:7" and email_job_id(7, 2) == "email:7:after-2"
+
+
+async def test_stopping_cancels_in_process_jobs_after_the_grace():
+    started = asyncio.Event()
+
+    async def stuck() -> None:
+        started.set()
+        await asyncio.sleep(60)
+
+    task = asyncio.get_running_loop().create_task(stuck())
+    jobs._tasks.add(task)
+    task.add_done_callback(jobs._tasks.discard)
+    await started.wait()
+
+    await jobs.drain(grace=0.2)
+
+    assert task.cancelled() and not jobs._tasks
