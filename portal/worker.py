@@ -195,7 +195,9 @@ def _slot(fn: Any, **when: Any) -> Any:
 def cron_table(sweep_seconds: int = 0) -> list[Any]:
     """arq's cron slots. SWEEP_SECONDS=N (tests) runs the outbox sweeper, the due campaigns and
     surveys and the report reconciler every N seconds instead of their production slots."""
-    often = {"second": set(range(0, 60, sweep_seconds))} if sweep_seconds else None
+    often: dict[str, Any] | None = (
+        {"second": set(range(0, 60, sweep_seconds))} if sweep_seconds else None
+    )
     return [
         _slot(sweep_outbox, **(often or {"second": 5}), run_at_startup=True),
         _slot(prune_auth, hour={3}, minute={17}),
