@@ -51,8 +51,8 @@ def test_every_partner_gets_one_report_and_one_mail_per_campaign_whatever_dies(t
     assert (figures.campaign_received, figures.campaign_missing) == (2 * N, 0)
     # ... the faults landed where they were meant to ...
     assert figures.killed_mid_render >= 5 and figures.killed_mid_send
-    # ... the workers rode out the Redis restart, and recovery took a lease plus a sweep (plus
-    # the reports left to render again)
+    # ... the workers rode out the Redis restart, and recovery took a lease plus a sweep beyond
+    # the work itself (the longest report job) and the back-off the failed rows were promised
     assert figures.survivors_alive, logs
     assert figures.recovery_s <= figures.bound_s, (figures, logs)
     assert not figures.problems()
