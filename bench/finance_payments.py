@@ -9,7 +9,8 @@ POST /api/v1/payments. Expected: one payment row, one ledger posting, every answ
 naming the same payment id: prints PASS/FAIL. Phase 2: `rows` receivables and about as many
 payments (a ledger of ~2 x rows postings) for one partner, then the time of the account summary
 (what the money page and the credit card read), the latest 100 ledger rows with running
-balances, and GET /api/v1/receivables, p50/p99 over repeated calls in this process.
+balances, last month's statement (opening balance over the whole ledger, the month's lines) and
+its PDF, and GET /api/v1/receivables, p50/p99 over repeated calls in this process.
 """
 
 from __future__ import annotations
@@ -199,9 +200,17 @@ async def reads(url: str, token: str, env: dict[str, str], long_id: int) -> dict
     from portal.auth.schemas import CurrentUser
     from portal.db import close_pool, start_pool
     from portal.finance import reads as finance_reads
+    from portal.finance import statement_pages, statements
 
     vera = CurrentUser(id=1, email="vera@bench.test", name="Vera", role="vendor_admin")
-    timings: dict[str, list[float]] = {"account summary": [], "ledger (latest 100)": [], "API": []}
+    timings: dict[str, list[float]] = {
+        "account summary": [],
+        "ledger (latest 100)": [],
+        "statement of last month": [],
+        "statement PDF": [],
+        "API": [],
+    }
+    period = statements.recent_periods(1)[0]
     await start_pool()
     try:
         for _ in range(20):
@@ -211,6 +220,14 @@ async def reads(url: str, token: str, env: dict[str, str], long_id: int) -> dict
             began = time.perf_counter()
             await finance_reads.list_ledger(vera, long_id, 100)
             timings["ledger (latest 100)"].append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            detail = await statement_pages.statement_for(vera, long_id, period)
+            timings["statement of last month"].append((time.perf_counter() - began) * 1000)
+        timings["statement lines"] = [float(len(detail["lines"]))]
+        for _ in range(3):
+            began = time.perf_counter()
+            await statement_pages.statement_pdf(detail, "zh_CN")
+            timings["statement PDF"].append((time.perf_counter() - began) * 1000)
         async with httpx.AsyncClient(
             base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
         ) as http:
@@ -284,6 +301,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
             f"allocating {info['allocations']} payments in one settle(): {info['settle_s']:.2f} s"
         )
         timings = asyncio.run(reads(url, info["token"], env, info["long_id"]))
+        print(f"  last month's statement has {int(timings.pop('statement lines')[0])} lines")
         for label, values in timings.items():
             print(
                 f"  {label}: p50 {statistics.median(values):.1f} ms, "

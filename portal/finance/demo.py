@@ -5,7 +5,8 @@ Partner A (月结30天) and partner B (net 30) get invoicing details and three m
 placed, approved, shipped and delivered through the orders services. Their receivables are dated
 in past months (the shipments themselves are dated today: the demo cannot move the clock), so
 the money pages show paid, overdue (partly paid) and due receivables, besides the receivables of
-the orders demo's shipments.
+the orders demo's shipments. A confirms the month before last's statement, B disputes last
+month's (which opens a billing support case).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.finance import ledger, receivables, services
+from portal.finance import ledger, receivables, services, statements
 from portal.finance.tables import Receivable
 from portal.lib import clock, jobs
 from portal.orders import services as orders
@@ -190,7 +191,27 @@ async def load_finance_demo() -> dict[str, int]:
             ),
         )
         payments += int(created)
+    await _answer_statements()
     return {"orders": placed, "receivables": made, "payments": payments}
+
+
+async def _answer_statements() -> None:
+    """A confirms the month before last; B disputes last month's statement (a billing case)."""
+    periods = statements.recent_periods(2)
+    alice = await _actor("alice@partner-a.demo")
+    carol = await _actor("carol@partner-b.demo")
+    if alice is not None and alice.partner_id is not None:
+        if not (await statements.statement(alice.partner_id, periods[1]))["answer"]:
+            await statements.confirm(alice, periods[1])
+    if carol is not None and carol.partner_id is not None:
+        s = await statements.statement(carol.partner_id, periods[0])
+        if not s["answer"]:
+            await statements.dispute(
+                carol,
+                periods[0],
+                "我方未收到此批货的发票，请核对。 We have no invoice for this shipment.",
+                [int(line["id"]) for line in s["lines"] if line["kind"] == "receivable"][:1],
+            )
 
 
 async def _owed_for(order_ids: list[int]) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from portal.auth.schemas import CurrentUser
 from portal.demo import load_demo
 from portal.finance import services
-from portal.finance.tables import FinanceProfile, Payment, Receivable
+from portal.finance.tables import FinanceProfile, Payment, Receivable, Statement
 from portal.partners.tables import Partner
 
 
@@ -26,6 +26,10 @@ async def test_the_demo_has_paid_overdue_and_due_receivables_and_loads_once():
     assert summary["overdue_amount"] > 0 and summary["owed_amount"] > summary["overdue_amount"]
     assert await FinanceProfile.count().where(FinanceProfile.tax_number != "") == 2
     assert not await Receivable.exists().where(Receivable.paid_amount > Receivable.amount)
+    assert sorted(r["status"] for r in await Statement.select(Statement.status)) == [
+        "confirmed",
+        "disputed",
+    ]
 
 
 def _admin():
