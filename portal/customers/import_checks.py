@@ -12,6 +12,7 @@ from portal.customers.tables import Customer, CustomerContact
 from portal.customers.values import name_key, parse_tags, phone_key
 from portal.lib.forms import EMAIL_RE
 from portal.lib.i18n import gettext as _
+from portal.lib.spreadsheets import RowError
 
 MAX_REPORTED = 200  # errors listed; the count says how many more
 PREVIEW_ROWS = 20
@@ -35,12 +36,6 @@ SOURCES = {
     "陌拜": "cold_call", "电话营销": "cold_call", "自拓": "cold_call",
     "老客户": "existing", "existing customer": "existing", "其他": "other",
 }  # fmt: skip
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
 
 
 @dataclass

@@ -1,18 +1,17 @@
-"""Reading uploaded customer files: CSV or XLSX, size- and row-capped, into headers and cells."""
+"""Reading uploaded customer files (CSV or XLSX, through portal.lib.spreadsheets: size-, row- and
+cell-capped, off the event loop) into headers and cells; guessing the column mapping."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from typing import Any
+import anyio.to_thread
 
+from portal.lib import spreadsheets
 from portal.lib.i18n import N_
 from portal.lib.i18n import gettext as _
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_ROWS = 50_000
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = spreadsheets.XLSX_MAGIC
 
 FIELDS: dict[str, str] = {
     "name": N_("Customer name"),
@@ -60,77 +59,23 @@ ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 
-class FileRefused(Exception):
-    """The file cannot be read at all (format, size, header); the message says why."""
+# one reader for the portal (lib.spreadsheets); its refusal is this module's too
+FileRefused = spreadsheets.FileRefused
+LIMITS = spreadsheets.Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # phone numbers typed as numbers in Excel
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The file's cells as text, header first; raises FileRefused."""
-    if len(data) > MAX_BYTES:
-        raise FileRefused(_("The file is larger than %(n)s MB.", n=MAX_BYTES // 1024 // 1024))
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        if not data.startswith(XLSX_MAGIC):
-            raise FileRefused(_("This is not an Excel (.xlsx) file."))
-        table = _xlsx_table(data)
-    elif name.endswith((".csv", ".txt")):
-        if b"\x00" in data[:4096]:
-            raise FileRefused(_("This is not a CSV text file."))
-        table = _csv_table(data)
-    else:
-        raise FileRefused(_("Upload a .csv or .xlsx file."))
-    while table and not any(table[0]):
-        table.pop(0)
-    if len(table) < 2:
+def read_table(filename: str, data: bytes) -> spreadsheets.Table:
+    """The file's header and non-empty rows (with their line numbers) as text; raises
+    FileRefused. Blocking: requests call `load_table`."""
+    table = spreadsheets.read_table(filename, data, limits=LIMITS, aliases=ALIASES)
+    if not table.rows:
         raise FileRefused(_("The file has no rows below the header."))
     return table
 
 
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FileRefused(_("The Excel file could not be read.")) from None
-    try:
-        table = []
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            table.append([_cell(v) for v in row])
-            if len(table) > MAX_ROWS + 1:
-                raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
-        return table
-    finally:
-        workbook.close()
-
-
-def _csv_table(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileRefused(_("The CSV file is not UTF-8 or GB18030 text."))
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    if len(table) > MAX_ROWS + 1:
-        raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
-    return table
+async def load_table(filename: str, data: bytes) -> spreadsheets.Table:
+    """`read_table` in a worker thread: parsing a large file never holds up other requests."""
+    return await anyio.to_thread.run_sync(read_table, filename, data)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -138,10 +83,7 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        key = header.strip().lower().replace(" ", "").replace("_", "").replace("*", "")
-        target = ALIASES.get(key) or ALIASES.get(header.strip().lower())
-        if target is None:
-            target = next((f for f in FIELDS if key == f.replace("_", "")), None)
+        target = spreadsheets.column_for(ALIASES, header)
         if target and target not in used:
             mapping[str(index)] = target
             used.add(target)

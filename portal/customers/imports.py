@@ -6,13 +6,15 @@ English or Chinese (ALIASES); the user may change the mapping. Every row is chec
 row reported with its line number; nothing is written until the whole file is clean, and then
 everything is written in one transaction. A row whose name, phone or e-mail matches an existing
 customer (or an earlier row) is a duplicate: skipped, or merged (empty fields filled, a new contact
-person and the tags added). openpyxl reads with defusedxml (a dependency) against XML bombs.
+person and the tags added). Files are read by portal.lib.spreadsheets (limits on size, rows, cells
+and the staged size, off the event loop); openpyxl reads with defusedxml against XML bombs.
 Reading files lives in import_files.py, checking rows in import_checks.py (both re-exported).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +42,7 @@ from portal.customers.import_files import (
     XLSX_MAGIC,
     FileRefused,
     guess_mapping,
+    load_table,
     read_table,
 )
 from portal.customers.listing import forget_cached
@@ -74,6 +77,7 @@ __all__ = [
     "discard_import",
     "guess_mapping",
     "load_import",
+    "load_table",
     "preview_rows",
     "read_table",
     "set_mapping",
@@ -98,11 +102,9 @@ async def stage_import(
     on_duplicate: str = Duplicates.SKIP,
 ) -> int:
     """Parse an uploaded file and keep it as a pending import; returns its id."""
-    table = read_table(filename, data)
-    headers = [h or f"#{n + 1}" for n, h in enumerate(table[0])]
-    rows = [[n, row] for n, row in enumerate(table[1:], start=2) if any(row)]
-    if not rows:
-        raise FileRefused(_("The file has no rows below the header."))
+    table = await load_table(filename, data)
+    headers = [h or f"#{n + 1}" for n, h in enumerate(table.header)]
+    rows = [[n, row] for n, row in table.rows]
     inserted = await CustomerImport.insert(
         CustomerImport(
             partner=partner_id,
@@ -127,8 +129,6 @@ async def load_import(import_id: int) -> dict[str, Any]:
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     for key in ("headers", "mapping", "rows"):
         if isinstance(row[key], str):
             row[key] = json.loads(row[key])

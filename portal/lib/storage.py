@@ -4,13 +4,17 @@ One module for every domain's files. The backend is a local folder (`STORAGE_DIR
 ./data/files) or, when `S3_BUCKET` is set, an S3-compatible bucket spoken to with SigV4 over httpx,
 so several app servers share the same files. `store_upload` refuses (UploadRejected, with a message
 in the user's language) empty files, files over the cap and files whose bytes do not match an
-allowed kind and the name's extension; a refused upload writes nothing.
+allowed kind and the name's extension; a refused upload writes nothing. Archives (zip and the
+Office formats) are refused when a member would expand too far (`check_zip`: a zip bomb), and the
+one member the type check reads is inflated with a bound. Checking and hashing run in a worker
+thread, off the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import io
@@ -23,6 +27,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+import anyio.to_thread
 
 from portal.lib import clock
 from portal.lib.i18n import gettext as _
@@ -90,6 +96,59 @@ _OOXML_MAIN = {
 }
 
 
+# Zip bombs: a member may expand at most ZIP_MAX_RATIO times its compressed size (Apache POI's
+# default for Office files, ZipSecureFile's minimum inflate ratio 0.01) once it is larger than
+# ZIP_RATIO_GRACE (small parts compress as well as they like); [Content_Types].xml (a few KB in
+# real files) is read up to CONTENT_TYPES_MAX_BYTES. zipfile itself never inflates a member beyond
+# the size the archive declares for it, so declared sizes bound what reading can cost.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_GRACE = 1024 * 1024
+ZIP_MAX_PART_BYTES = 512 * 1024 * 1024
+ZIP_MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+CONTENT_TYPES_MAX_BYTES = 256 * 1024
+
+
+class ZipRefused(ValueError):
+    """An archive member would expand beyond the bounds; nothing more is inflated. `ratio` is
+    True when a member expands too many times its compressed size (a zip bomb)."""
+
+    def __init__(self, member: str, *, ratio: bool) -> None:
+        super().__init__(member)
+        self.member = member
+        self.ratio = ratio
+
+
+def check_zip(
+    archive: zipfile.ZipFile,
+    *,
+    max_ratio: int = ZIP_MAX_RATIO,
+    max_part_bytes: int = ZIP_MAX_PART_BYTES,
+    max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
+    streamed: Collection[str] = (),
+) -> None:
+    """Raises ZipRefused when a member declares more than `max_part_bytes`, all together more
+    than `max_total_bytes`, or a member (except those `streamed` under their own limits, and the
+    small ones) more than `max_ratio` times its compressed size. Reads only the directory."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > max_part_bytes or total > max_total_bytes:
+            raise ZipRefused(info.filename, ratio=False)
+        if info.filename in streamed or info.file_size <= ZIP_RATIO_GRACE:
+            continue
+        if info.file_size > max_ratio * max(info.compress_size, 1):
+            raise ZipRefused(info.filename, ratio=True)
+
+
+def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
+    """A member's bytes, inflating no more than `max_bytes` (+1): ZipRefused beyond."""
+    with archive.open(name) as member:
+        data = member.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ZipRefused(name, ratio=False)
+    return data
+
+
 def kind_of(content_type: str) -> str | None:
     """The KINDS name for a content type, or None."""
     return _BY_CONTENT_TYPE.get(content_type)
@@ -100,14 +159,18 @@ def _extension(filename: str) -> str:
 
 
 def _ooxml_kind(data: bytes) -> str | None:
-    """docx/xlsx/pptx when the zip declares the matching main part; 'zip' for any other zip."""
+    """docx/xlsx/pptx when the zip declares the matching main part; 'zip' for any other zip.
+    Raises ZipRefused for an archive that would expand too far (see check_zip)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive)
             try:
-                types = archive.read("[Content_Types].xml")[:200_000]
+                types = read_member(archive, "[Content_Types].xml", CONTENT_TYPES_MAX_BYTES)
             except KeyError:
                 return "zip"
-    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+    except ZipRefused:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
         return None
     for name, marker in _OOXML_MAIN.items():
         if marker in types:
@@ -149,7 +212,8 @@ def _kind_by_magic(data: bytes, extension: str) -> str | None:
 
 
 def sniff(data: bytes, filename: str) -> str | None:
-    """The content type the bytes prove, when the filename's extension agrees; else None."""
+    """The content type the bytes prove, when the filename's extension agrees; else None.
+    Raises ZipRefused for an archive that would expand too far."""
     extension = _extension(filename)
     name = _kind_by_magic(data, extension)
     if name is None or extension not in KINDS[name].extensions:
@@ -204,7 +268,16 @@ def check_upload(
                 mb=_format_mb(cap),
             )
         )
-    content_type = sniff(data, filename)
+    try:
+        content_type = sniff(data, filename)
+    except ZipRefused:
+        raise UploadRejected(
+            _(
+                "The file %(name)s would expand far beyond its size when unpacked (a zip bomb?), "
+                "so it was refused.",
+                name=filename or "?",
+            )
+        ) from None
     if content_type is None or kind_of(content_type) not in allowed:
         raise UploadRejected(
             _(
@@ -237,17 +310,27 @@ async def store_upload(
     allowed: Collection[str],
     max_bytes: int | None = None,
 ) -> StoredFile:
-    """Check and keep an upload; raises UploadRejected (and writes nothing) when it is refused."""
-    content_type = check_upload(data, filename, allowed=allowed, max_bytes=max_bytes)
+    """Check and keep an upload; raises UploadRejected (and writes nothing) when it is refused.
+    The check and the hash run in a worker thread (CPU-bound on large files)."""
+    content_type, digest = await anyio.to_thread.run_sync(
+        functools.partial(_checked_digest, data, filename, allowed=allowed, max_bytes=max_bytes)
+    )
     stored = StoredFile(
         key=new_key(prefix),
         filename=sanitise_filename(filename),
         content_type=content_type,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
     )
     await backend().put(stored.key, data, content_type)
     return stored
+
+
+def _checked_digest(
+    data: bytes, filename: str, *, allowed: Collection[str], max_bytes: int | None
+) -> tuple[str, str]:
+    content_type = check_upload(data, filename, allowed=allowed, max_bytes=max_bytes)
+    return content_type, hashlib.sha256(data).hexdigest()
 
 
 async def read_file(key: str) -> bytes:

@@ -2,8 +2,8 @@
 
 Every row is validated first and every bad row reported with its line number and reason; nothing
 is written until the whole file is clean, and then everything is written in one transaction (so a
-failure half-way leaves nothing behind). Spreadsheets are read with openpyxl, which uses
-defusedxml (a dependency) against XML bombs; files are capped in size and rows.
+failure half-way leaves nothing behind). Files are read by portal.lib.spreadsheets (capped in size,
+rows, cells; off the event loop); openpyxl uses defusedxml (a dependency) against XML bombs.
 
 Columns (first row; names are case-insensitive, Chinese headers accepted where listed):
 - products: sku, name_zh, name_en, category (code), unit, list_price (yuan), min_order_quantity,
@@ -16,19 +16,19 @@ Columns (first row; names are case-insensitive, Chinese headers accepted where l
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio.to_thread
 from piccolo.columns import Column
 
 from portal.auth.schemas import CurrentUser
 from portal.core import audit
 from portal.db import write_transaction
+from portal.lib import spreadsheets
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
@@ -47,11 +47,15 @@ from portal.orders.tables import (
 )
 from portal.partners.tables import Partner
 
+# one reader for the portal (lib.spreadsheets); its refusal and row error are this module's too
+FileRefused = spreadsheets.FileRefused
+RowError = spreadsheets.RowError
+
 KINDS = ("products", "prices", "stock")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_REPORTED = 200  # errors listed; the count says how many more
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = spreadsheets.XLSX_MAGIC
 
 # Accepted header spellings -> column name.
 ALIASES = {
@@ -109,16 +113,6 @@ TRUE = {"1", "yes", "y", "true", "是", "启用", "on"}
 FALSE = {"0", "no", "n", "false", "否", "停用", "off"}
 
 
-class FileRefused(Exception):
-    """The file cannot be read at all (format, size, header); the message says why."""
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-
 @dataclass
 class ImportResult:
     """What a run found or did: errors (nothing written) or counts of written rows."""
@@ -131,89 +125,29 @@ class ImportResult:
     updated: int = 0
     written: bool = False
 
-    def add(self, line: int, message: str) -> None:
+    def add(self, line: int, message: str, column: str = "") -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED:
-            self.errors.append(RowError(line, message))
+            self.errors.append(RowError(line, message, column))
 
 
 # ---- reading -------------------------------------------------------------------------------
 
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+LIMITS = spreadsheets.Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for every non-empty data row; raises FileRefused."""
-    if len(data) > MAX_BYTES:
-        raise FileRefused(_("The file is larger than %(n)s MB.", n=MAX_BYTES // 1024 // 1024))
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        if not data.startswith(XLSX_MAGIC):
-            raise FileRefused(_("This is not an Excel (.xlsx) file."))
-        table = _xlsx_table(data)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        table = _csv_table(data)
-    else:
-        raise FileRefused(_("Upload a .csv or .xlsx file."))
-    if not table:
+    """(line number, {column: text}) for every non-empty data row; raises FileRefused.
+    Blocking: requests call `load_rows`."""
+    table = spreadsheets.read_table(filename, data, limits=LIMITS, aliases=ALIASES)
+    if not table.header:
         raise FileRefused(_("The file is empty."))
-    header = [ALIASES.get(_cell(h).lower().replace(" ", "_"), _cell(h).lower()) for h in table[0]]
-    rows = []
-    for number, raw in enumerate(table[1:], start=2):
-        values = [_cell(v) for v in raw]
-        if not any(values):
-            continue
-        rows.append(
-            (number, {h: values[i] if i < len(values) else "" for i, h in enumerate(header) if h})
-        )
-        if len(rows) > MAX_ROWS:
-            raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
-    return rows
+    return table.records()
 
 
-def _xlsx_table(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FileRefused(_("The Excel file could not be read.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append(list(row))
-            if len(table) > MAX_ROWS + 1:
-                raise FileRefused(_("The file has more than %(n)s rows.", n=MAX_ROWS))
-        return table
-    finally:
-        workbook.close()
-
-
-def _csv_table(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileRefused(_("The CSV file is not UTF-8 or GB18030 text."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+async def load_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """`read_rows` in a worker thread: parsing a large file never holds up other requests."""
+    return await anyio.to_thread.run_sync(read_rows, filename, data)
 
 
 # ---- validation ----------------------------------------------------------------------------
@@ -457,7 +391,7 @@ async def run_import(
     Raises FileRefused when the file itself is unusable. `actor` None: the CLI (no user)."""
     if actor is not None and not actor.is_vendor_admin:
         raise FileRefused(_("Only a vendor administrator can do this."))
-    rows = read_rows(filename, data)
+    rows = await load_rows(filename, data)
     result, clean = await validate(kind, rows)
     if result.error_count or dry_run:
         return result

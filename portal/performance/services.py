@@ -10,14 +10,14 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
-from portal.lib import clock
+from portal.lib import clock, spreadsheets
 from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
-from portal.orders.imports import ImportResult, read_rows
+from portal.orders.imports import LIMITS, FileRefused, ImportResult
 from portal.partners.tables import Partner
 from portal.performance import metrics, rollups, views
 from portal.performance.constants import HISTORY_MONTHS, MAX_NOTE_LENGTH, MAX_RECIPIENTS
@@ -33,6 +33,17 @@ from portal.performance.tables import (
 )
 from portal.tenancy import partner_scope
 
+# Header spellings of a targets file -> column (matched by lib.spreadsheets.header_key).
+TARGET_ALIASES = {
+    "partner": "partner",
+    "partner_code": "partner",
+    "伙伴": "partner",
+    "伙伴编码": "partner",
+    "period": "period",
+    "期间": "period",
+    "target": "target",
+    "目标": "target",
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -90,15 +101,18 @@ async def import_targets(actor: CurrentUser, filename: str, data: bytes) -> Any:
     written. Clean files are written in one transaction and audited. Returns an ImportResult;
     raises FileRefused when the file cannot be read at all."""
 
-    rows = read_rows(filename, data)
+    table = await spreadsheets.load_table(filename, data, limits=LIMITS, aliases=TARGET_ALIASES)
+    if not table.header:
+        raise FileRefused(_("The file is empty."))
+    rows = table.records()
     result = ImportResult(kind="targets", rows=len(rows))
     codes = {r["code"]: int(r["id"]) for r in await Partner.select(Partner.id, Partner.code)}
     clean: list[tuple[int, str, int]] = []
     seen: dict[tuple[int, str], int] = {}
     for line, row in rows:
-        code = (row.get("partner") or row.get("partner_code") or row.get("伙伴编码") or "").strip()
-        period_text = (row.get("period") or row.get("期间") or "").strip()
-        amount_text = (row.get("target") or row.get("目标") or "").strip()
+        code = row.get("partner", "")
+        period_text = row.get("period", "")
+        amount_text = row.get("target", "")
         problems = []
         partner_id = codes.get(code)
         if partner_id is None:

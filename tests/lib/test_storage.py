@@ -5,14 +5,19 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from portal.communications.constants import MATERIAL_KINDS
 from portal.lib import storage
+from portal.lib.i18n import use_locale
 from portal.lib.storage import UploadRejected, download_headers, sniff, store_upload
 from portal.settings import get_settings, override
+from portal.support.constants import ATTACHMENT_TYPES
+from tests.lib.spreadsheet_files import office_types, zip_bomb
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -195,3 +200,59 @@ async def test_files_round_trip_through_a_real_s3_compatible_server() -> None:
         with pytest.raises(FileNotFoundError):
             await storage.read_file(stored.key)
     assert stored_files() == []
+
+
+# ---- zip bombs (issue 14 point 3) ----------------------------------------------------------
+
+BOMB_MESSAGE = "would expand far beyond its size when unpacked"
+
+
+@pytest.mark.parametrize(
+    ("filename", "allowed", "data"),
+    [
+        ("logs.zip", ATTACHMENT_TYPES, lambda: zip_bomb()),
+        ("offer.docx", ATTACHMENT_TYPES, lambda: zip_bomb(extra=office_types("docx"))),
+        ("deck.pptx", MATERIAL_KINDS, lambda: zip_bomb(extra=office_types("pptx"))),
+        ("types.xlsx", MATERIAL_KINDS, lambda: zip_bomb("[Content_Types].xml")),
+    ],
+    ids=["case attachment zip", "case attachment docx", "campaign pptx", "content types"],
+)
+async def test_a_zip_bomb_is_refused_without_being_inflated(filename, allowed, data) -> None:
+    bomb = data()
+    assert len(bomb) < 250_000  # 200 MB of zeros inside
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadRejected, match=BOMB_MESSAGE) as caught:
+            await store_upload(bomb, filename, prefix="x", allowed=allowed, max_bytes=10 << 20)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert filename in caught.value.message
+    assert peak < 16 * 1024 * 1024  # the type check read the directory, not 200 MB
+    assert stored_files() == []
+
+
+async def test_a_content_types_part_is_read_only_up_to_its_bound() -> None:
+    big = office_types("docx") + b"<!-- " + os.urandom(300_000).hex().encode() + b" -->"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", big)  # 900 KB that compress only ~2 times
+    with pytest.raises(UploadRejected, match=BOMB_MESSAGE):
+        await store_upload(buffer.getvalue(), "a.docx", prefix="x", allowed={"docx"})
+
+
+def test_check_zip_reads_the_directory_only_and_spares_small_or_stored_members() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("small.txt", bytes(512 * 1024))  # 1000 times, but under the grace size
+        archive.writestr("raw.bin", os.urandom(2 << 20), compress_type=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        storage.check_zip(archive)
+        with pytest.raises(storage.ZipRefused):
+            storage.check_zip(archive, max_total_bytes=1 << 20)
+
+
+async def test_the_zip_bomb_refusal_is_translated() -> None:
+    with use_locale("zh_CN"), pytest.raises(UploadRejected) as caught:
+        await store_upload(zip_bomb(megabytes=20), "炸弹.zip", prefix="x", allowed={"zip"})
+    assert "炸弹.zip" in caught.value.message and "expand" not in caught.value.message
