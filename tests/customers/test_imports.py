@@ -4,14 +4,17 @@ clean, duplicates skipped or merged, XLSX and the CLI."""
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 
 from portal.customers import access as customer_access
 from portal.customers import imports
-from portal.customers.tables import Customer, CustomerContact
+from portal.customers.tables import Customer, CustomerContact, CustomerImport
+from portal.lib import spreadsheets
 from portal.lib.forms import FormError
 from tests.customers.factories import make_customer
+from tests.lib.spreadsheet_files import sheet_xlsx
 from tests.personas import post_form
 
 CHINESE = "客户名称,联系人,手机,邮箱,标签,来源\n星河科技,王经理,13800138000,wang@xh.cn,VIP;展会,展会\n蓝海电子,陈总,13900139000,,,官网\n"
@@ -194,3 +197,33 @@ def test_the_cli_imports_a_file_for_a_partner(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "2 new" in done.stdout
+
+
+async def test_a_64_mb_cell_is_refused_at_its_line_and_nothing_is_staged(alice):
+    data = sheet_xlsx(["客户名称", "备注"], ["星河科技", "x" * 64 * 1024 * 1024], 1)
+    assert len(data) < 200_000
+
+    with pytest.raises(imports.FileRefused) as refused:
+        await imports.stage_import(alice.partner_id, alice.id, "c.xlsx", data)
+
+    assert str(refused.value).startswith("Line 2, column B (备注): a cell holds more than")
+    assert await CustomerImport.count() == 0
+
+
+async def test_a_nul_byte_deep_in_a_csv_is_refused(alice):
+    data = ("name,phone\n" + "A Co,13800000001\n" * 1000 + "B\x00 Co,1\n").encode()
+    with pytest.raises(imports.FileRefused, match="not a CSV text file"):
+        await imports.stage_import(alice.partner_id, alice.id, "c.csv", data)
+
+
+async def test_the_file_is_parsed_in_a_worker_thread(alice, monkeypatch):
+    threads = []
+    read_table = spreadsheets.read_table
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return read_table(*args, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "read_table", recorded)
+    await _stage(alice, CHINESE)
+    assert threads and threads[0] is not threading.main_thread()

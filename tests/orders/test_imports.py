@@ -3,6 +3,7 @@ number, nothing written until the file is clean. Exports round-trip and defuse f
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -12,8 +13,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from portal.core.tables import AuditEntry
+from portal.lib import spreadsheets
+from portal.lib.spreadsheets import XLSX_TYPE
 from portal.orders import exports, imports
 from portal.orders.tables import ContractPrice, PriceListItem, Product, StockMovement
+from tests.lib.spreadsheet_files import sheet_xlsx
 from tests.orders.factories import (
     make_category,
     make_price_list,
@@ -224,3 +228,40 @@ def test_the_cli_imports_with_a_progress_bar_and_refuses_a_bad_file(tmp_path):
     assert "1 rows imported: 1 new" in ok.stdout
     assert refused.returncode == 1
     assert "line 2: list_price" in refused.stderr
+
+
+async def test_a_big_upload_is_parsed_while_other_users_are_served(as_user, vera, monkeypatch):
+    # given a parse that records when it starts and ends (in whatever thread it runs)
+    events: list[str] = []
+    read_table = spreadsheets.read_table
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("parse started")
+        try:
+            return read_table(*args, **kwargs)
+        finally:
+            events.append("parse finished")
+
+    monkeypatch.setattr(spreadsheets, "read_table", recorded)
+    client, anonymous = await as_user(vera), await as_user(None)
+    token = await csrf_token(client)
+    data = sheet_xlsx(["sku", "name_zh", "list_price"], ["A-1", "名称", "1"], 60_000)
+
+    # when vera uploads a file over the row limit and someone opens the sign-in page meanwhile
+    upload = asyncio.create_task(
+        client.post(
+            "/console/catalog/import",
+            data={"_csrf_token": token, "kind": "products"},
+            files={"file": ("big.xlsx", data, XLSX_TYPE)},
+        )
+    )
+    while not events:
+        await asyncio.sleep(0.01)
+    login = await anonymous.get("/login")
+    events.append("login answered")
+    refused = await upload
+
+    # then the sign-in page was answered while the file was still being parsed
+    assert login.status_code == 200
+    assert events == ["parse started", "login answered", "parse finished"]
+    assert refused.status_code == 400 and "more than 50000 rows" in refused.text

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 from openpyxl import load_workbook
 
 from portal.core.tables import AuditEntry
-from portal.lib import clock
+from portal.lib import clock, spreadsheets
 from portal.orders.jobs import notify_order_event
 from portal.orders.tables import Order, OrderEvent
 from portal.performance import views
@@ -351,3 +352,31 @@ async def test_the_scorecard_figure_follows_an_order_as_soon_as_its_event_lands(
     assert card["revenue"] == sum(o["total_amount"] for o in orders)  # figure = rows behind it
     assert _revenue(after) != _revenue(before)
     assert "As of " in after
+
+
+async def test_a_target_file_is_parsed_in_a_worker_thread_with_chinese_headers(
+    as_user, partner_a, vera, monkeypatch
+):
+    from portal.partners.tables import Partner
+
+    threads = []
+    read_table = spreadsheets.read_table
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return read_table(*args, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "read_table", recorded)
+    code = (await Partner.select(Partner.code).where(Partner.id == partner_a).first())["code"]
+    client = await as_user(vera)
+    csv = f"伙伴编码,期间,目标\n{code},2026-Q4,1200000\n".encode("gb18030")
+
+    response = await post_form(
+        client,
+        "/console/performance/targets/import",
+        files={"file": ("targets.csv", csv, "text/csv")},
+    )
+
+    assert response.status_code == 303
+    assert threads and threads[0] is not threading.main_thread()
+    assert await PerformanceTarget.count() == 1
