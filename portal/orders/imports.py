@@ -188,8 +188,16 @@ async def validate(
     missing = [c for c in REQUIRED[kind] if c not in present]
     if missing:
         raise FileRefused(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
-    checker = {"products": _check_product, "prices": _check_price, "stock": _check_stock}[kind]
     refs = await _references(kind, rows)
+    # pure Python over up to 50,000 rows: in a worker thread, so other requests are served
+    clean = await anyio.to_thread.run_sync(_check_rows, kind, rows, refs, result)
+    return result, clean
+
+
+def _check_rows(
+    kind: str, rows: list[tuple[int, dict[str, str]]], refs: dict[str, Any], result: ImportResult
+) -> list[dict[str, Any]]:
+    checker = {"products": _check_product, "prices": _check_price, "stock": _check_stock}[kind]
     clean: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     for line, row in rows:
@@ -205,7 +213,7 @@ async def validate(
         seen[key] = line
         item["_line"] = line
         clean.append(item)
-    return result, clean
+    return clean
 
 
 class _RowProblem(ValueError):
