@@ -128,11 +128,13 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     message = _message(exc)
     if _is_api(request):
         extra = exc.extra if isinstance(exc.extra, dict) else {}
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        headers = dict(exc.headers or {})  # e.g. Allow on a 405, Retry-After
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return Response(
             content={"error": message, "status": status, **extra},
             status_code=status,
-            headers=headers,
+            headers=headers or None,
         )
     return _error_page(request, status, message)
 

@@ -31,3 +31,11 @@ async def test_an_error_the_document_promises_is_the_body_the_server_sends(clien
 
     assert answer.status_code == 401
     assert set(answer.json()) >= {"error", "status"} and answer.json()["status"] == 401
+
+
+async def test_a_method_an_operation_does_not_have_answers_405_naming_the_allowed_ones(client):
+    answer = await client.request("TRACE", "/api/v1/orders")
+
+    assert answer.status_code == 405
+    assert {"GET", "POST"} <= {m.strip() for m in answer.headers["allow"].split(",")}
+    assert answer.json()["status"] == 405
