@@ -12,6 +12,7 @@ from portal.auth.tables import User
 from portal.communications.demo import load_communications_demo
 from portal.customers.demo import load_customers_demo
 from portal.finance.demo import load_finance_demo
+from portal.deals.demo import load_deals_demo
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo
@@ -367,6 +368,7 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
     finance = await load_finance_demo()  # invoicing details, orders, receivables, payments
     created["orders"] += finance.pop("orders")
     created.update(finance)
+    created.update(await load_deals_demo())  # deals in every stage, a conflict, one expiring
     if progress:
         print(
             f"Demo data ready: {created['partners']} partners, {created['users']} users, "

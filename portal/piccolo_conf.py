@@ -43,5 +43,6 @@ APP_REGISTRY = AppRegistry(
         "portal.customers.piccolo_app",
         "portal.support.piccolo_app",
         "portal.finance.piccolo_app",
+        "portal.deals.piccolo_app",
     ]
 )

@@ -10,6 +10,7 @@ from portal.auth import controllers as auth
 from portal.communications import controllers as communications
 from portal.customers import controllers as customers
 from portal.finance import controllers as finance
+from portal.deals import controllers as deals
 from portal.orders import controllers as orders
 from portal.partners import controllers as partners
 from portal.performance import controllers as performance
@@ -29,6 +30,7 @@ def page_routes() -> list[ControllerRouterHandler]:
         *communications.PAGES,
         *support.PAGES,
         *finance.PAGES,
+        *deals.PAGES,
     ]
 
 
@@ -42,4 +44,5 @@ def api_routes() -> list[ControllerRouterHandler]:
         *communications.API,
         *support.API,
         *finance.API,
+        *deals.API,
     ]

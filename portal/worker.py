@@ -37,6 +37,7 @@ from portal.customers.jobs import (
 from portal.db import close_pool, start_pool
 from portal.finance import integrations as finance_integrations
 from portal.finance.jobs import create_receivables, send_payment_reminders
+from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
@@ -121,6 +122,8 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     send_performance_report,
     create_receivables,
     send_payment_reminders,
+    notify_deal_event,
+    run_deal_protection,
 ]
 
 
@@ -175,6 +178,7 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (reconcile_performance_reports, RECONCILE_MINUTES, None),  # monthly reports
     (create_receivables, None, None),  # every minute: receivables for new shipments
     (send_payment_reminders, {30}, {1}),  # 01:30 UTC = 09:30 Shanghai: payment reminders
+    (run_deal_protection, {13}, None),  # hourly: deal protection reminders and expiry
 ]
 
 
@@ -214,6 +218,7 @@ def cron_table(sweep_seconds: int = 0) -> list[Any]:
         _slot(reconcile_performance_reports, **(often or {"minute": RECONCILE_MINUTES})),
         _slot(create_receivables, second=50),
         _slot(send_payment_reminders, hour={1}, minute={30}),
+        _slot(run_deal_protection, minute={13}),
     ]
 
 

@@ -1,0 +1,127 @@
+"""The vendor console: every partner's pipeline in scope (totals by stage and partner, win
+rate, the list), and one deal with the conflicting registrations side by side and the review
+(approve with a protection period, decline with a reason, ask for information, extend)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from portal.auth.constants import Access
+from portal.auth.schemas import CurrentUser
+from portal.deals import services
+from portal.deals.constants import BOARD_COLUMNS, PROTECTION_DAYS
+from portal.deals.pages import _read, _step, load, stage_options, status_options
+from portal.deals.schemas import ApproveForm, DealFilters, ExtendForm, NoteForm, ReasonForm
+from portal.lib.clock import today
+from portal.lib.i18n import gettext as _
+from portal.partners.tables import Partner
+from portal.tenancy import partner_scope
+from portal.web import Page, current_user, page, page_number
+
+STAFF = {"access": Access.VENDOR}
+PER_PAGE = 50
+
+
+async def partner_options(user: CurrentUser) -> list[tuple[int, str]]:
+    rows = await (
+        Partner.select(Partner.id, Partner.name)
+        .where(partner_scope(user, Partner.id))
+        .order_by(Partner.name)
+    )
+    return [(int(r["id"]), r["name"]) for r in rows]
+
+
+class DealConsole(Controller):
+    """Vendor staff's view of the deal registrations of the partners in their scope."""
+
+    path = "/console/deals"
+    opt = STAFF
+
+    @get("/", name="console:deals")
+    async def index(self, request: Request) -> Template:
+        user = current_user(request)
+        q = request.query_params
+        partner = str(q.get("partner_id", ""))
+        filters = DealFilters(
+            status=str(q.get("status", ""))[:20],
+            stage=str(q.get("stage", ""))[:20],
+            q=str(q.get("q", "")).strip()[:100],
+            partner_id=int(partner) if partner.isdigit() else None,
+            page=page_number(q.get("page")),
+            per_page=PER_PAGE,
+        )
+        rows, total = await services.list_deals(user, filters)
+        params = {
+            "status": filters.status,
+            "stage": filters.stage,
+            "q": filters.q,
+            "partner_id": partner if partner.isdigit() else "",
+        }
+        return page(
+            request,
+            "deals/console_list.html",
+            deals=rows,
+            figures=await services.pipeline_figures(user, filters),
+            column_keys=[str(c) for c in BOARD_COLUMNS],
+            params=params,
+            values=params,
+            pager=Page(filters.page, PER_PAGE, total),
+            status_options=status_options(),
+            stage_options=stage_options(),
+            partners=await partner_options(user),
+            today=today(),
+        )
+
+    @get("/{deal_id:int}", name="console:deal")
+    async def show(self, request: Request, deal_id: FromPath[int]) -> Template:
+        detail = await load(current_user(request), deal_id)
+        return page(
+            request,
+            "deals/console_show.html",
+            **detail,
+            values={"days": PROTECTION_DAYS},
+            stage_options=stage_options(),
+        )
+
+    @post("/{deal_id:int}/approve", name="console:deal_approve")
+    async def approve(self, request: Request, deal_id: FromPath[int]) -> Redirect:
+        async def step(user: CurrentUser, data: Any) -> str:
+            form = _read(ApproveForm, data)
+            until = await services.approve_deal(user, deal_id, form.days, form.note)
+            return _("Approved: protected until %(day)s.", day=until.isoformat())
+
+        return await _step(request, deal_id, step, "console:deal")
+
+    @post("/{deal_id:int}/decline", name="console:deal_decline")
+    async def decline(self, request: Request, deal_id: FromPath[int]) -> Redirect:
+        async def step(user: CurrentUser, data: Any) -> str:
+            form = _read(ReasonForm, data)
+            await services.decline_deal(user, deal_id, form.reason)
+            return _("The deal was declined; the partner is told why.")
+
+        return await _step(request, deal_id, step, "console:deal")
+
+    @post("/{deal_id:int}/ask", name="console:deal_ask")
+    async def ask(self, request: Request, deal_id: FromPath[int]) -> Redirect:
+        async def step(user: CurrentUser, data: Any) -> str:
+            form = _read(NoteForm, data)
+            await services.request_info(user, deal_id, form.reason)
+            return _("The partner was asked for more information.")
+
+        return await _step(request, deal_id, step, "console:deal")
+
+    @post("/{deal_id:int}/extend", name="console:deal_extend")
+    async def extend(self, request: Request, deal_id: FromPath[int]) -> Redirect:
+        async def step(user: CurrentUser, data: Any) -> str:
+            form = _read(ExtendForm, data)
+            until = await services.grant_extension(user, deal_id, form.days)
+            return _("Protection extended until %(day)s.", day=until.isoformat())
+
+        return await _step(request, deal_id, step, "console:deal")
+
+
+PAGES = [DealConsole]

@@ -1,0 +1,20 @@
+"""Piccolo app for deal registrations, their lines, events and winning orders."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder
+
+APP_CONFIG = AppConfig(
+    app_name="deals",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Deal, DealLine, DealEvent, DealOrder],
+    migration_dependencies=[
+        "portal.partners.piccolo_app",
+        "portal.auth.piccolo_app",
+        "portal.orders.piccolo_app",
+        "portal.customers.piccolo_app",
+    ],
+    commands=[],
+)

@@ -1,0 +1,244 @@
+"""Deal reads (list, detail, pipeline figures, home cards) and the verbs, re-exported.
+
+The verbs live in registration.py (save, submit) and review.py (the vendor's review and the
+partner's later steps); the protection job in protection.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from portal.auth.constants import Permission
+from portal.auth.schemas import CurrentUser
+from portal.deals.access import DEAL_COLUMNS, deal_scope, get_deal_for_user
+from portal.deals.conflicts import conflict_message, conflicting_deals
+from portal.deals.constants import OPEN, REMINDER_DAYS, DealStatus
+from portal.deals.registration import NotAllowed, parse_lines, save_deal, submit_deal
+from portal.deals.review import (
+    approve_deal,
+    decline_deal,
+    grant_extension,
+    lose_deal,
+    request_extension,
+    request_info,
+    set_stage,
+    win_deal,
+)
+from portal.deals.schemas import DealFilters
+from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder
+from portal.lib.cards import Card
+from portal.lib.clock import today
+from portal.lib.i18n import gettext as _
+
+__all__ = [
+    "NotAllowed",
+    "approve_deal",
+    "board",
+    "conflict_message",
+    "deal_detail",
+    "decline_deal",
+    "get_deal_for_user",
+    "grant_extension",
+    "home_cards",
+    "lines_of",
+    "list_deals",
+    "lose_deal",
+    "parse_lines",
+    "pipeline_figures",
+    "request_extension",
+    "request_info",
+    "save_deal",
+    "set_stage",
+    "submit_deal",
+    "win_deal",
+]
+
+
+def _where(user: CurrentUser, filters: DealFilters) -> list[Any]:
+    where: list[Any] = [deal_scope(user)]
+    if filters.status == "open":
+        where.append(Deal.status.is_in(list(OPEN)))
+    elif filters.status in set(DealStatus):
+        where.append(Deal.status == filters.status)
+    if filters.stage:
+        where.append(Deal.stage == filters.stage)
+    if filters.partner_id is not None:
+        where.append(Deal.partner == filters.partner_id)
+    if filters.expiring:
+        where.append(
+            (Deal.status == DealStatus.APPROVED)
+            & (Deal.protection_until <= today() + dt.timedelta(days=REMINDER_DAYS[0]))
+        )
+    term = filters.q.strip()[:100]
+    if term:
+        pattern = "%" + term.replace("%", "").replace("_", "") + "%"
+        where.append(
+            Deal.name.ilike(pattern)
+            | Deal.customer_name.ilike(pattern)
+            | Deal.number.ilike(pattern)
+        )
+    return where
+
+
+async def list_deals(user: CurrentUser, filters: DealFilters) -> tuple[list[dict[str, Any]], int]:
+    """One page of the deals `user` may see, newest first, and how many match."""
+    where = _where(user, filters)
+    total = await Deal.count().where(*where)
+    rows = await (
+        Deal.select(*DEAL_COLUMNS)
+        .where(*where)
+        .order_by(Deal.id, ascending=False)
+        .limit(filters.per_page)
+        .offset((max(filters.page, 1) - 1) * filters.per_page)
+    )
+    return rows, int(total)
+
+
+async def deal_detail(user: CurrentUser, deal_id: int) -> dict[str, Any]:
+    """The deal, its lines, timeline and orders; for vendor staff also the conflicting deals
+    of other partners. NotFound outside the wall."""
+    deal = await get_deal_for_user(user, deal_id)
+    lines = await (
+        DealLine.select(*DealLine.all_columns(), DealLine.product.name_zh, DealLine.product.name_en)
+        .where(DealLine.deal == deal_id)
+        .order_by(DealLine.id)
+    )
+    events = await DealEvent.select().where(DealEvent.deal == deal_id).order_by(DealEvent.id)
+    orders = await DealOrder.select(DealOrder.order, DealOrder.order.number).where(
+        DealOrder.deal == deal_id
+    )
+    conflicts: list[dict[str, Any]] = []
+    if user.is_vendor and deal["status"] not in (DealStatus.WON, DealStatus.LOST):
+        conflicts = await conflicting_deals(deal, [int(line["product"]) for line in lines])
+    return {
+        "deal": deal,
+        "lines": lines,
+        "events": events,
+        "orders": orders,
+        "conflicts": conflicts,
+        "conflict_text": conflict_message() if deal["conflict"] else "",
+    }
+
+
+async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str, Any]:
+    """Totals (count, estimated amount) by status and stage, by partner, and the win rate
+    (won / (won + lost)) of the deals `user` may see."""
+    where = _where(user, DealFilters(partner_id=filters.partner_id, q=filters.q))
+    by_stage = await (
+        Deal.select(
+            Deal.status,
+            Deal.stage,
+            Count(Deal.id, alias="n"),
+            Sum(Deal.estimated_amount, alias="amount"),
+        )
+        .where(*where)
+        .group_by(Deal.status, Deal.stage)
+    )
+    by_partner = await (
+        Deal.select(
+            Deal.partner,
+            Deal.partner.name.as_alias("partner_name"),
+            Deal.status,
+            Count(Deal.id, alias="n"),
+            Sum(Deal.estimated_amount, alias="amount"),
+        )
+        .where(*where)
+        .group_by(Deal.partner, Deal.partner.name, Deal.status)
+    )
+    stages: dict[str, dict[str, int]] = {}
+    for r in by_stage:
+        key = r["stage"] if r["status"] in OPEN else r["status"]
+        slot = stages.setdefault(key, {"n": 0, "amount": 0})
+        slot["n"] += int(r["n"])
+        slot["amount"] += int(r["amount"] or 0)
+    partners: dict[int, dict[str, Any]] = {}
+    for r in by_partner:
+        p = partners.setdefault(
+            int(r["partner"]),
+            {"name": r["partner_name"], "open": 0, "amount": 0, "won": 0, "lost": 0},
+        )
+        if r["status"] in OPEN:
+            p["open"] += int(r["n"])
+            p["amount"] += int(r["amount"] or 0)
+        elif r["status"] in (DealStatus.WON, DealStatus.LOST):
+            p[str(r["status"])] += int(r["n"])
+    for p in partners.values():
+        decided = p["won"] + p["lost"]
+        p["win_rate"] = (p["won"] / decided) if decided else None
+    won = stages.get(DealStatus.WON, {}).get("n", 0)
+    lost = stages.get(DealStatus.LOST, {}).get("n", 0)
+    return {
+        "stages": stages,
+        "partners": sorted(partners.values(), key=lambda p: -p["amount"]),
+        "win_rate": (won / (won + lost)) if won + lost else None,
+        "pending": sum(int(r["n"]) for r in by_stage if r["status"] == DealStatus.SUBMITTED),
+    }
+
+
+async def board(user: CurrentUser, filters: DealFilters) -> dict[str, list[dict[str, Any]]]:
+    """The deals by board column: open ones by stage, then won and lost (at most 100 each)."""
+    rows, _total = await list_deals(
+        user, DealFilters(q=filters.q, stage=filters.stage, page=1, per_page=500)
+    )
+    columns: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["status"] in (DealStatus.WON, DealStatus.LOST):
+            key = row["status"]
+        elif row["status"] in OPEN:
+            key = row["stage"]
+        else:
+            continue
+        columns.setdefault(key, [])
+        if len(columns[key]) < 100:
+            columns[key].append(row)
+    return columns
+
+
+async def home_cards(user: CurrentUser) -> list[Card]:
+    """Partner sales users: protected deals ending within 14 days, deals waiting for them.
+    Vendor staff: registrations waiting for a review."""
+    if user.has(Permission.SALES):
+        soon = today() + dt.timedelta(days=REMINDER_DAYS[0])
+        expiring = await Deal.count().where(
+            deal_scope(user),
+            (Deal.status == DealStatus.APPROVED) & (Deal.protection_until <= soon),
+        )
+        asked = await Deal.count().where(deal_scope(user), Deal.status == DealStatus.INFO_REQUESTED)
+        return [
+            Card(
+                title=_("Deal registrations"),
+                items=[
+                    (_("Protection ends within 14 days"), str(expiring), "/deals?expiring=1"),
+                    (_("Information requested"), str(asked), "/deals?status=info_requested"),
+                ],
+                link="/deals/new",
+                link_label=_("Register a deal"),
+                tone="attention" if expiring or asked else "ok",
+            )
+        ]
+    if user.is_vendor:
+        pending = await Deal.count().where(deal_scope(user), Deal.status == DealStatus.SUBMITTED)
+        return [
+            Card(
+                title=_("Deal registrations"),
+                items=[(_("Waiting for review"), str(pending), "/console/deals?status=submitted")],
+                link="/console/deals",
+                link_label=_("Pipeline"),
+                tone="attention" if pending else "ok",
+            )
+        ]
+    return []
+
+
+async def lines_of(deal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The lines of several deals (one query), by deal id."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not deal_ids:
+        return out
+    rows = await DealLine.select().where(DealLine.deal.is_in(deal_ids)).order_by(DealLine.id)
+    for row in rows:
+        out.setdefault(int(row["deal"]), []).append(row)
+    return out
