@@ -11,8 +11,8 @@ from portal.auth.services import create_user
 from portal.auth.tables import User
 from portal.communications.demo import load_communications_demo
 from portal.customers.demo import load_customers_demo
-from portal.finance.demo import load_finance_demo
 from portal.deals.demo import load_deals_demo
+from portal.finance.demo import load_finance_demo
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo

@@ -11,8 +11,8 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.communications.services import home_cards as communication_cards
 from portal.customers.services import home_cards as customer_cards
-from portal.finance.services import home_cards as finance_cards
 from portal.deals.services import home_cards as deal_cards
+from portal.finance.services import home_cards as finance_cards
 from portal.lib.cards import Card
 from portal.orders.services import home_cards as order_cards
 from portal.partners.services import home_cards as partner_cards

@@ -9,8 +9,8 @@ from portal import health, home
 from portal.auth import controllers as auth
 from portal.communications import controllers as communications
 from portal.customers import controllers as customers
-from portal.finance import controllers as finance
 from portal.deals import controllers as deals
+from portal.finance import controllers as finance
 from portal.orders import controllers as orders
 from portal.partners import controllers as partners
 from portal.performance import controllers as performance

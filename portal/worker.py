@@ -35,9 +35,9 @@ from portal.customers.jobs import (
     send_followup_digests,
 )
 from portal.db import close_pool, start_pool
+from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.finance import integrations as finance_integrations
 from portal.finance.jobs import create_receivables, send_payment_reminders
-from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
