@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from portal.lib.clock import local_now, today
 from tests.customers.factories import make_customer
 from tests.deals.factories import make_deal, product_sku
 from tests.factories import bearer_headers
@@ -21,7 +24,7 @@ async def test_a_partner_registers_and_submits_a_deal(client, alice):
     created = await client.post("/api/v1/deals", json=body, headers=headers)
     assert created.status_code == 201, created.text
     deal = created.json()
-    assert deal["number"] == f"DR-2026-{deal['id']:06d}"
+    assert deal["number"] == f"DR-{local_now().year}-{deal['id']:06d}"
     assert (deal["status"], deal["conflict"], deal["protection_until"]) == ("draft", False, None)
     assert deal["estimated_amount"] == 12000000
     submitted = await client.post(f"/api/v1/deals/{deal['id']}/submit", headers=headers)
@@ -37,8 +40,8 @@ async def test_the_vendor_approves_and_the_dates_come_back(client, alice, vera):
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "approved"
-    assert body["protection_from"] == "2026-11-18"
-    assert body["protection_until"] == "2026-12-17"
+    assert body["protection_from"] == today().isoformat()
+    assert body["protection_until"] == (today() + dt.timedelta(days=29)).isoformat()
     again = await client.post(f"/api/v1/deals/{deal_id}/approve", json={}, headers=headers)
     assert again.status_code == 409 and again.json()["error"]
 

@@ -6,6 +6,7 @@ import pytest
 
 from portal.deals import matching, services
 from portal.deals.tables import Deal, DealEvent
+from portal.lib.clock import local_now
 from portal.lib.forms import FormError
 from portal.tenancy import NotFound
 from tests.deals.factories import make_deal
@@ -29,7 +30,7 @@ def test_phone_and_mail_keys():
 async def test_the_number_comes_from_the_row_id(alice):
     deal_id = await make_deal(alice.current)
     row = await Deal.select(Deal.number).where(Deal.id == deal_id).first()
-    assert row["number"] == f"DR-2026-{deal_id:06d}"
+    assert row["number"] == f"DR-{local_now().year}-{deal_id:06d}"
 
 
 async def test_a_second_partner_registering_the_same_customer_sees_a_conflict(alice, carol, vera):
