@@ -129,15 +129,36 @@ def drop(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure(folder: Path, code: Path, requests: int, label: str) -> None:
-    """Run the measurement in a fresh process that imports the portal from `code`."""
+def measure(folder: Path, code: Path, requests: int, label: str) -> dict[str, list[float]]:
+    """Run the measurement in a fresh process that imports the portal from `code`; returns
+    {line: [median ms, queries]}."""
     database = (folder / "database").read_text()
     env = {**base_env(folder, database), "PYTHONPATH": str(code)}
+    out = folder / "result.json"
     subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "_inner", "--dir", str(folder),
-         "--requests", str(requests), "--label", label],
+         "--requests", str(requests), "--label", label, "--out", str(out)],
         env=env, cwd=code, check=True,
     )  # fmt: skip
+    return json.loads(out.read_text())  # type: ignore[no-any-return]
+
+
+def compare(folder: Path, codes: list[Path], requests: int, rounds: int) -> None:
+    """Each checkout `rounds` times, alternately (a loaded machine drifts); then, per line, the
+    best median of each checkout side by side and the last checkout's ratio to the first."""
+    runs: dict[str, list[dict[str, list[float]]]] = {str(c): [] for c in codes}
+    for _ in range(rounds):
+        for code in codes:
+            runs[str(code)].append(measure(folder, code.resolve(), requests, str(code)))
+    first, last = runs[str(codes[0])], runs[str(codes[-1])]
+    print(f"\nSummary: best median of {rounds} round(s), {requests} requests each; "
+          f"A = {codes[0]}, B = {codes[-1]}")  # fmt: skip
+    print(f"{'line':<42} {'A ms':>8} {'B ms':>8} {'B/A':>6} {'A q':>5} {'B q':>5}")
+    for line in first[0]:
+        a = min(r[line][0] for r in first)
+        b = min(r[line][0] for r in last)
+        print(f"{line:<42} {a:>8.2f} {b:>8.2f} {b / a:>6.2f} {first[0][line][1]:>5.1f} "
+              f"{last[0][line][1]:>5.1f}")  # fmt: skip
 
 
 ROWS = [
@@ -159,6 +180,13 @@ def signed_in() -> Response[str]:
     return Response(_compiled[0].render(title="signed in", rows=ROWS), media_type=MediaType.HTML)
 
 
+async def _in_transaction(query: Any) -> None:
+    from portal.db import write_transaction
+
+    async with write_transaction():
+        await query
+
+
 class QueryCounter:
     """Counts the statements every engine call sends (run_querystring and run_ddl)."""
 
@@ -174,7 +202,7 @@ class QueryCounter:
             setattr(db, name, counted)
 
 
-async def inner(folder: Path, requests: int, label: str) -> None:
+async def inner(folder: Path, requests: int, label: str, out: Path | None) -> None:
     import logging
 
     import httpx
@@ -196,6 +224,7 @@ async def inner(folder: Path, requests: int, label: str) -> None:
     db = engine()
     counter = QueryCounter(db)
     ids = json.loads((folder / "ids.json").read_text())
+    results: dict[str, list[float]] = {}
     print(f"\n{label}: portal from {Path(portal.__file__).parent.parent}, {db.engine_type}, "
           f"{requests} requests per page, one at a time", flush=True)  # fmt: skip
     try:
@@ -217,6 +246,20 @@ async def inner(folder: Path, requests: int, label: str) -> None:
                 print(f"{'page':<42} {'median ms':>9} {'p90 ms':>8} {'queries':>8} {'vs bare':>8}")
                 print(f"{'user_for_session() alone':<42} {statistics.median(samples):>9.2f} "
                       f"{statistics.quantiles(samples, n=10)[-1]:>8.2f} {queries:>8.1f}")  # fmt: skip
+                results["user_for_session() alone"] = [statistics.median(samples), queries]
+                for name, statement in (
+                    ("one select by primary key", lambda: User.select(User.email).where(User.id == alice["id"]).first()),
+                    ("one update by primary key", lambda: User.update({User.locale: ""}).where(User.id == alice["id"])),
+                    ("write transaction with one update", lambda: _in_transaction(User.update({User.locale: ""}).where(User.id == alice["id"]))),
+                ):  # fmt: skip
+                    samples = []
+                    for _ in range(requests):
+                        t0 = time.perf_counter()
+                        await statement()
+                        samples.append((time.perf_counter() - t0) * 1000)
+                    results[name] = [statistics.median(samples), 1.0]
+                    print(f"{name:<42} {statistics.median(samples):>9.2f} "
+                          f"{statistics.quantiles(samples, n=10)[-1]:>8.2f} {1.0:>8.1f}")  # fmt: skip
                 floor = None
                 for name, path, who in pages(ids):
                     headers = {"Cookie": f"{session_cookie_name()}={token}"} if who else {}
@@ -234,10 +277,13 @@ async def inner(folder: Path, requests: int, label: str) -> None:
                     queries = (counter.n - before) / requests
                     median = statistics.median(samples)
                     floor = floor or median
+                    results[name] = [median, queries]
                     print(f"{name:<42} {median:>9.2f} {statistics.quantiles(samples, n=10)[-1]:>8.2f} "
                           f"{queries:>8.1f} {median / floor:>7.1f}x", flush=True)  # fmt: skip
     finally:
         await close_pool()  # the app's shutdown leaves SQLite pools open (issue 19, item 7)
+    if out:
+        out.write_text(json.dumps(results))  # noqa: ASYNC240 (after the measurements)
 
 
 def main() -> None:
@@ -251,6 +297,8 @@ def main() -> None:
         "--code", type=Path, action="append", help="checkout(s) to measure, in order"
     )
     parser.add_argument("--label", default="")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the checkouts N times")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skus", type=int, default=5000)
     parser.add_argument("--orders", type=int, default=100_000)
@@ -259,14 +307,13 @@ def main() -> None:
     args = parser.parse_args()
     codes = args.code or [ROOT]
     if args.step == "_inner":
-        asyncio.run(inner(args.dir, args.requests, args.label))
+        asyncio.run(inner(args.dir, args.requests, args.label, args.out))
         return
     if args.step == "all":
         folder = Path(tempfile.mkdtemp(prefix="portal-bench-speed-"))
         try:
             prepare(folder, args)
-            for code in codes:
-                measure(folder, code.resolve(), args.requests, str(code))
+            compare(folder, codes, args.requests, args.rounds)
         finally:
             drop(folder)
         return
@@ -275,8 +322,7 @@ def main() -> None:
     if args.step == "prepare":
         prepare(args.dir, args)
     elif args.step == "measure":
-        for code in codes:
-            measure(args.dir, code.resolve(), args.requests, str(code))
+        compare(args.dir, codes, args.requests, args.rounds)
     else:
         drop(args.dir)
 
