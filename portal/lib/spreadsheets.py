@@ -32,9 +32,9 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from portal.lib.archives import ZipRefused, check_zip
 from portal.lib.i18n import gettext as _
 from portal.lib.inputs import CONTROL_RE, clean_text
-from portal.lib.storage import ZipRefused, check_zip
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

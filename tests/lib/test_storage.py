@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from portal.communications.constants import MATERIAL_KINDS
-from portal.lib import storage
+from portal.lib import archives, storage
 from portal.lib.i18n import use_locale
 from portal.lib.storage import UploadRejected, download_headers, sniff, store_upload
 from portal.settings import get_settings, override
@@ -247,9 +247,9 @@ def test_check_zip_reads_the_directory_only_and_spares_small_or_stored_members()
         archive.writestr("small.txt", bytes(512 * 1024))  # 1000 times, but under the grace size
         archive.writestr("raw.bin", os.urandom(2 << 20), compress_type=zipfile.ZIP_STORED)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        storage.check_zip(archive)
-        with pytest.raises(storage.ZipRefused):
-            storage.check_zip(archive, max_total_bytes=1 << 20)
+        archives.check_zip(archive)
+        with pytest.raises(archives.ZipRefused):
+            archives.check_zip(archive, max_total_bytes=1 << 20)
 
 
 async def test_the_zip_bomb_refusal_is_translated() -> None:
