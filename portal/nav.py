@@ -42,7 +42,7 @@ NAV: list[NavItem] = [
     # partner side
     NavItem(N_("Prices & stock"), "/catalog", Access.PARTNER_PURCHASING),
     NavItem(N_("Orders"), "/orders", Access.PARTNER_PURCHASING),
-    NavItem(N_("My account"), "/money", Access.PARTNER_PURCHASING),
+    NavItem(N_("Money & credit"), "/money", Access.PARTNER_PURCHASING),
     NavItem(N_("Customers"), "/customers", Access.PARTNER_SALES),
     NavItem(N_("Follow-ups"), "/customers/followups", Access.PARTNER_SALES),
     NavItem(N_("Deals"), "/deals", Access.PARTNER_SALES),

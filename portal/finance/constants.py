@@ -82,7 +82,7 @@ class ReceivableState(StrEnum):
 
 
 STATE_LABELS = {
-    ReceivableState.OPEN: N_("Open"),
+    ReceivableState.OPEN: N_("Not yet due"),
     ReceivableState.OVERDUE: N_("Overdue"),
     ReceivableState.PAID: N_("Paid"),
 }

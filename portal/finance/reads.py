@@ -174,7 +174,8 @@ async def list_payments(
 
 
 async def list_ledger(user: CurrentUser, partner_id: int, limit: int = 100) -> list[dict[str, Any]]:
-    """The partner's latest ledger rows, newest first, each with the running balance after it."""
+    """The partner's latest ledger rows, newest posting date first, each with the running balance
+    after it (in posting-date order, as the statements add up)."""
     where = (LedgerEntry.partner == partner_id) & partner_scope(user, LedgerEntry.partner)
     rows = await (
         LedgerEntry.select(
@@ -184,6 +185,7 @@ async def list_ledger(user: CurrentUser, partner_id: int, limit: int = 100) -> l
             LedgerEntry.payment.bank_reference.as_alias("bank_reference"),
         )
         .where(where)
+        .order_by(LedgerEntry.posted_on, ascending=False)
         .order_by(LedgerEntry.id, ascending=False)
         .limit(limit)
     )
