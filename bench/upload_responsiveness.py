@@ -80,6 +80,9 @@ def upload(client: httpx.Client, url: str, data: bytes) -> tuple[float, int, str
 
 
 def report(label: str, values: list[float]) -> None:
+    if not values:  # the uploads ended before a first sign-in page was answered
+        print(f"{label:<28} {0:>6}", flush=True)
+        return
     print(
         f"{label:<28} {len(values):>6} {statistics.median(values):>8.1f} "
         f"{percentile(values, 0.99):>8.1f} {max(values):>8.1f}",
