@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
@@ -224,14 +225,30 @@ async def list_orders(
     return rows, total
 
 
-async def count_by_status(user: CurrentUser) -> dict[str, int]:
-    """Orders per status within the user's scope (tabs and home cards)."""
+async def count_by_status(
+    user: CurrentUser, statuses: Sequence[str] | None = None
+) -> dict[str, int]:
+    """Orders per status within the user's scope (tabs and home cards). Given `statuses`, only
+    those are counted, through the status index: the home cards ask for the open ones and no
+    longer count a partner's 100,000 delivered orders on every visit (issue 19)."""
+    where = [partner_scope(user, Order.partner)]
+    if statuses is not None:
+        where.append(Order.status.is_in(list(statuses)))
     rows = (
         await Order.select(Order.status, Count(Order.id, alias="n"))
-        .where(partner_scope(user, Order.partner))
+        .where(*where)
         .group_by(Order.status)
     )
     return {r["status"]: r["n"] for r in rows}
+
+
+# what the home cards count (open orders), for count_by_status(user, HOME_STATUSES)
+VENDOR_HOME_STATUSES = (
+    OrderStatus.SUBMITTED,
+    OrderStatus.APPROVED,
+    OrderStatus.PARTIALLY_SHIPPED,
+)
+PARTNER_HOME_STATUSES = (*VENDOR_HOME_STATUSES, OrderStatus.SHIPPED)
 
 
 _tier_cache: tuple[float, list[dict[str, Any]]] = (0.0, [])
@@ -344,7 +361,7 @@ async def home_cards(user: CurrentUser) -> list[Card]:
     """Vendor staff: orders waiting for approval and for shipment. Purchasing users: their open
     orders, the cart and the credit still available."""
     if user.is_vendor:
-        counts = await count_by_status(user)
+        counts = await count_by_status(user, VENDOR_HOME_STATUSES)
         waiting = counts.get(OrderStatus.SUBMITTED, 0)
         to_ship = counts.get(OrderStatus.APPROVED, 0) + counts.get(OrderStatus.PARTIALLY_SHIPPED, 0)
         return [
@@ -366,16 +383,8 @@ async def home_cards(user: CurrentUser) -> list[Card]:
     if user.can_purchasing or user.is_partner_admin:
         if user.partner_id is None or not user.is_partner:
             return []
-        counts = await count_by_status(user)
-        open_orders = sum(
-            counts.get(s, 0)
-            for s in (
-                OrderStatus.SUBMITTED,
-                OrderStatus.APPROVED,
-                OrderStatus.PARTIALLY_SHIPPED,
-                OrderStatus.SHIPPED,
-            )
-        )
+        counts = await count_by_status(user, PARTNER_HOME_STATUSES)
+        open_orders = sum(counts.get(s, 0) for s in PARTNER_HOME_STATUSES)
         context = await credit.context(user.partner_id)
         in_cart = await cart_count(user.id)
         return [
