@@ -70,3 +70,11 @@ async def test_board_list_console_and_export_render(alice, vera, as_user):
     assert export.status_code == 200 and export.content[:2] == b"PK"
     console = await (await as_user(vera)).get("/console/deals/")
     assert console.status_code == 200
+
+
+async def test_the_board_speaks_chinese(alice, vera, as_user):
+    await make_deal(alice.current, status="approved", vendor=vera.current)
+    client = await as_user(alice)
+    client.cookies.set("lang", "zh_CN")
+    page = await client.get("/deals/board")
+    assert "商机看板" in page.text and "已确认" in page.text and "保护中" in page.text
