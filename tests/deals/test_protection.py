@@ -15,7 +15,10 @@ from tests.deals.factories import make_deal
 
 
 async def _kinds(deal_id: int) -> list[str]:
-    return [e["kind"] for e in await DealEvent.select().where(DealEvent.deal == deal_id)]
+    return [
+        e["kind"]
+        for e in await DealEvent.select().where(DealEvent.deal == deal_id).order_by(DealEvent.id)
+    ]
 
 
 async def test_approval_rings_the_bell_and_mails_the_partner_in_chinese(alice, vera):

@@ -65,7 +65,10 @@ async def test_approval_protects_for_90_days_and_tells_the_partner(alice, vera):
     deal = await services.get_deal_for_user(alice.current, deal_id)
     assert deal["status"] == "approved"
     assert (until - deal["protection_from"]).days == 89
-    kinds = [e["kind"] for e in await DealEvent.select().where(DealEvent.deal == deal_id)]
+    kinds = [
+        e["kind"]
+        for e in await DealEvent.select().where(DealEvent.deal == deal_id).order_by(DealEvent.id)
+    ]
     assert kinds == ["created", "submitted", "approved"]
 
 
