@@ -13,6 +13,7 @@ from piccolo.custom_types import Combinable
 
 from portal.auth import throttle
 from portal.auth.constants import PartnerStatus
+from portal.auth.queries import SESSION_SQL, TOKEN_SQL
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import ApiToken, AuthSession, User
 from portal.auth.throttle import Throttled as Throttled  # re-exported for callers
@@ -22,31 +23,6 @@ from portal.lib.security import new_token, token_hash, verify_password
 from portal.settings import get_settings
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen_at at most once a minute per session
-
-_USER_COLUMNS = (
-    User.id,
-    User.email,
-    User.name,
-    User.role,
-    User.partner.id,
-    User.partner.name,
-    User.partner.status,
-    User.can_sales,
-    User.can_purchasing,
-    User.locale,
-    User.is_active,
-)
-
-# The user and partner columns of _USER_COLUMNS, keyed the same way, for the per-request lookups.
-# Hand-written joins rather than Piccolo selects: a select through the lazy User.partner reference
-# resolves it (Finder().get_app_configs()) on every column, ~6 times a request (issue 19).
-_USER_SQL = """u.id, u.email, u.name, u.role, u.can_sales, u.can_purchasing, u.locale, u.is_active,
- p.id AS "partner.id", p.name AS "partner.name", p.status AS "partner.status"
- FROM portal_user u LEFT JOIN partner p ON p.id = u.partner"""
-_SESSION_SQL = f"""SELECT s.id AS session_id, s.last_seen_at, s.expires_at, {_USER_SQL}
- JOIN auth_session s ON s."user" = u.id WHERE s.token_hash = {{}}"""
-_TOKEN_SQL = f"""SELECT t.id AS token_id, t.last_used_at, {_USER_SQL}
- JOIN api_token t ON t."user" = u.id WHERE t.token_hash = {{}} AND t.revoked_at IS NULL"""
 
 
 def normalise_email(email: str) -> str:
@@ -155,7 +131,7 @@ async def user_for_session(token: str, ip: str = "") -> CurrentUser | None:
         return None
     settings = get_settings()
     moment = now()
-    found = await AuthSession.raw(_SESSION_SQL, token_hash(token))
+    found = await AuthSession.raw(SESSION_SQL, token_hash(token))
     if not found:
         return None
     row = found[0]
@@ -177,7 +153,7 @@ async def user_for_api_token(token: str, ip: str = "") -> CurrentUser | None:
     last_used_at touch at most once a minute)."""
     if not token or len(token) > 100:
         return None
-    found = await ApiToken.raw(_TOKEN_SQL, token_hash(token))
+    found = await ApiToken.raw(TOKEN_SQL, token_hash(token))
     if not found or not _usable(found[0]):
         return None
     row = found[0]
