@@ -46,13 +46,13 @@ def wait_http(url: str, server: Server, timeout: float = 60) -> None:
         time.sleep(0.2)
 
 
-def psql(sql: str, database: str = "postgres") -> str:
+def psql(sql: str, database: str = "postgres", timeout: float = 60) -> str:
     """Run SQL as the postgres superuser through psql; the unaligned, tuples-only output."""
     result = subprocess.run(
         ["psql", f"{PG}/{database}", "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     if result.returncode:
         raise RuntimeError(result.stderr)
@@ -68,7 +68,8 @@ def scratch_database() -> Iterator[str]:
     try:
         yield f"{PG}/{name}"
     finally:
-        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # DROP DATABASE waits for a checkpoint: over a minute on a server busy with other runs
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', timeout=300)
 
 
 @dataclass
