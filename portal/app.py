@@ -70,7 +70,7 @@ async def _security_headers(message: Message, scope: Scope) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
-    opened = await start_pool()
+    await start_pool()
     scheduler = None
     settings = get_settings()
     if settings.run_jobs_in_process and app.state.get("run_scheduler", True):
@@ -83,8 +83,9 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await scheduler.stop()
 
         await jobs.close()
-        if opened:
-            await close_pool()
+        # always: on SQLite the pool's connection threads would keep the process alive after
+        # a SIGTERM or Ctrl-C (start_pool opens nothing there, but queries opened connections)
+        await close_pool()
 
 
 def not_found_handler(request: Request, exc: NotFound) -> Response[Any]:

@@ -31,8 +31,7 @@ from portal.deals.schemas import (
     WinIn,
 )
 from portal.lib.forms import FormError
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER_SALES, Access.VENDOR)}
 SELLERS = {"access": Access.PARTNER_SALES}
@@ -98,10 +97,7 @@ def deal_out(
 
 
 async def full_deal(user: CurrentUser, deal_id: int, status_code: int = 200) -> DealOut:
-    try:
-        detail = await services.deal_detail(user, deal_id)
-    except NotFound:
-        raise not_found() from None
+    detail = await services.deal_detail(user, deal_id)
     return deal_out(detail["deal"], detail["lines"], detail["orders"], detail["events"])
 
 
@@ -189,8 +185,6 @@ class DealApi(Controller):
         try:
             before = await services.deal_detail(user, deal_id)
             await services.save_deal(user, _data(data, before), deal_id)
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             raise refusal(exc) from None
         return await full_deal(user, deal_id)
@@ -199,8 +193,6 @@ class DealApi(Controller):
         user = current_user(request)
         try:
             await step(user)
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             raise refusal(exc) from None
         return await full_deal(user, deal_id)

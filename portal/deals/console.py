@@ -18,8 +18,7 @@ from portal.deals.pages import _read, _step, load, stage_options, status_options
 from portal.deals.schemas import ApproveForm, DealFilters, ExtendForm, NoteForm, ReasonForm
 from portal.lib.clock import today
 from portal.lib.i18n import gettext as _
-from portal.partners.tables import Partner
-from portal.tenancy import partner_scope
+from portal.partners.access import partners_in_scope
 from portal.web import Page, current_user, page, page_number
 
 STAFF = {"access": Access.VENDOR}
@@ -27,12 +26,7 @@ PER_PAGE = 50
 
 
 async def partner_options(user: CurrentUser) -> list[tuple[int, str]]:
-    rows = await (
-        Partner.select(Partner.id, Partner.name)
-        .where(partner_scope(user, Partner.id))
-        .order_by(Partner.name)
-    )
-    return [(int(r["id"]), r["name"]) for r in rows]
+    return [(int(r["id"]), r["name"]) for r in await partners_in_scope(user)]
 
 
 class DealConsole(Controller):

@@ -36,8 +36,7 @@ from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.lib.storage import download_headers
-from portal.tenancy import NotFound
-from portal.web import Page, current_user, not_found, page, page_number, redirect
+from portal.web import Page, current_user, page, page_number, redirect
 
 SELLERS = {"access": Access.PARTNER_SALES}
 PER_PAGE = 30
@@ -100,10 +99,7 @@ def deal_values(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 async def load(user: CurrentUser, deal_id: int) -> dict[str, Any]:
-    try:
-        return await services.deal_detail(user, deal_id)
-    except NotFound:
-        raise not_found() from None
+    return await services.deal_detail(user, deal_id)
 
 
 def filters_from(request: Request, per_page: int = PER_PAGE) -> DealFilters:
@@ -232,8 +228,6 @@ class DealPages(Controller):
             saved = await services.save_deal(user, form_data(form), deal_id)
             submitted = data.get("then") == "submit"
             conflict = await services.submit_deal(user, saved) if submitted else False
-        except NotFound:
-            raise not_found() from None
         except FormError as exc:
             return await self._form(request, values, exc.errors, 400, deal)
         if conflict:
@@ -331,8 +325,6 @@ async def _step(request: Request, deal_id: int, step: Any, route: str = "deals:s
     data = await request.form()
     try:
         done = await step(user, data)
-    except NotFound:
-        raise not_found() from None
     except FormError as exc:
         message = next(iter(exc.errors.values()), _("Please correct the fields marked below."))
         return redirect(request, route, flash=("error", message), deal_id=deal_id)

@@ -22,8 +22,7 @@ from portal.finance.statement_pages import pdf_response, statement_for, statemen
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 
 class StatementLineOut(msgspec.Struct, kw_only=True):
@@ -93,10 +92,7 @@ async def _partner_id(user: CurrentUser, partner_code: str) -> int:
         return user.partner_id
     if not partner_code:
         raise HTTPException(status_code=422, detail=_("Name the partner: ?partner_code=P00001."))
-    try:
-        return int((await get_partner_by_code_for_user(user, partner_code))["id"])
-    except NotFound:
-        raise not_found() from None
+    return int((await get_partner_by_code_for_user(user, partner_code))["id"])
 
 
 class StatementApi(Controller):
@@ -124,10 +120,7 @@ class StatementApi(Controller):
         """One month with its lines; the PDF with Accept: application/pdf."""
         user = current_user(request)
         partner_id = await _partner_id(user, partner_code)
-        try:
-            detail = await statement_for(user, partner_id, period)
-        except NotFound:
-            raise not_found() from None
+        detail = await statement_for(user, partner_id, period)
         if "application/pdf" in request.headers.get("accept", ""):
             data = await statement_pdf(detail, current_locale.get())
             return pdf_response(data, f"statement-{period}-{detail['partner']['code']}.pdf")
@@ -146,8 +139,6 @@ class StatementApi(Controller):
         try:
             await statements.confirm(user, period)
             detail = await statement_for(user, user.partner_id, period)
-        except NotFound:
-            raise not_found() from None
         except statements.StatementConflict as exc:
             raise HTTPException(status_code=409, detail=exc.message) from None
         except FormError as exc:
@@ -169,8 +160,6 @@ class StatementApi(Controller):
         try:
             await statements.dispute(user, period, data.comment, data.entry_ids)
             detail = await statement_for(user, user.partner_id, period)
-        except NotFound:
-            raise not_found() from None
         except statements.StatementConflict as exc:
             raise HTTPException(status_code=409, detail=exc.message) from None
         except FormError as exc:

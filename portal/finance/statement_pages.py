@@ -18,8 +18,7 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partners_in_scope
-from portal.tenancy import NotFound
-from portal.web import current_user, not_found, page, redirect
+from portal.web import current_user, page, redirect
 
 PURCHASERS = {"access": Access.PARTNER_PURCHASING}
 PDF_TEMPLATE = "pdf/finance_statement.html"
@@ -53,10 +52,7 @@ class StatementPages(Controller):
     async def _load(self, request: Request, period: str) -> dict[str, Any]:
         user = current_user(request)
         assert user.partner_id is not None
-        try:
-            return await statement_for(user, user.partner_id, period)
-        except NotFound:
-            raise not_found() from None
+        return await statement_for(user, user.partner_id, period)
 
     async def _show(
         self,
@@ -152,10 +148,7 @@ class StatementConsole(Controller):
     async def show(
         self, request: Request, partner_id: FromPath[int], period: FromPath[str]
     ) -> Template:
-        try:
-            detail = await statement_for(current_user(request), partner_id, period)
-        except NotFound:
-            raise not_found() from None
+        detail = await statement_for(current_user(request), partner_id, period)
         return page(request, "finance/statement.html", console=True, **detail)
 
 

@@ -50,3 +50,26 @@ async def test_an_uncaught_form_error_is_422_json_with_the_fields_or_a_400_page(
     assert "Name is required." in api.json()["error"]
     assert page.status_code == 400
     assert "That cannot be done now." in page.text
+
+
+def test_no_handler_converts_notfound_by_hand() -> None:
+    """app.py maps NotFound once; `except NotFound: raise not_found()` is the 500 of tomorrow
+    (the handler that forgets it), so none is written."""
+    import ast
+    from pathlib import Path
+
+    portal = Path(__file__).resolve().parents[2] / "portal"
+    found = []
+    for path in sorted(portal.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ExceptHandler)
+                and isinstance(node.type, ast.Name)
+                and node.type.id == "NotFound"
+                and len(node.body) == 1
+                and isinstance(node.body[0], ast.Raise)
+                and isinstance(node.body[0].exc, ast.Call)
+                and getattr(node.body[0].exc.func, "id", "") == "not_found"
+            ):
+                found.append(f"{path.relative_to(portal)}:{node.lineno}")
+    assert found == []
