@@ -118,6 +118,8 @@ def _ooxml_kind(data: bytes) -> str | None:
                 return "zip"
     except ZipRefused:
         raise
+    # a damaged, encrypted or truncated zip is simply not an Office file: the type check then
+    # refuses it by its other rules (these are the errors zipfile raises for such archives)
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
         return None
     for name, marker in _OOXML_MAIN.items():
