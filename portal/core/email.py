@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import time
 import uuid
 from collections.abc import Sequence
 from email.message import EmailMessage
@@ -33,6 +34,19 @@ MAX_ATTEMPTS = 12
 def lease() -> dt.timedelta:
     """How long a claimed e-mail is left to its sender (EMAIL_LEASE_SECONDS, 5 minutes)."""
     return dt.timedelta(seconds=get_settings().email_lease_seconds)
+
+
+class LeaseRanOut(TimeoutError):
+    """The SMTP server had not confirmed the message when the sender's lease was about to run out:
+    the sender hangs up instead of going on talking while another sender may take the row over."""
+
+
+def send_deadline(started: float, held: dt.timedelta) -> float:
+    """The `time.monotonic()` instant a sender that took (or renewed) a lease of `held` at
+    `started` stops talking to SMTP: four fifths of the lease, the rest a margin for the commit
+    of the claim and clocks of other hosts. Without it a send slower than the lease (a held DATA,
+    a CPU-starved worker) went on while another sender took the row over and sent it again."""
+    return started + held.total_seconds() * 0.8
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -150,17 +164,41 @@ def build_message(
     return msg
 
 
-async def send_message(msg: EmailMessage) -> None:
-    """Send through SMTP_URL, or write an .eml file into the outbox folder (idempotent by id)."""
+async def send_message(msg: EmailMessage, until: float | None = None) -> None:
+    """Send through SMTP_URL, or write an .eml file into the outbox folder (idempotent by id).
+    `until` (a `time.monotonic()` instant, see send_deadline): hang up then and raise LeaseRanOut
+    rather than finish a send the sender's lease no longer covers."""
     settings = get_settings()
     if not settings.smtp_url:
         _write_outbox(msg, settings.outbox_dir)
         return
+    if until is None:
+        await _smtp_send(msg, settings.smtp_url)
+        return
+    left = until - time.monotonic()
+    if left <= 0:
+        raise LeaseRanOut("the lease ran out before the message went to the SMTP server")
+    try:
+        async with asyncio.timeout(left):
+            await _smtp_send(msg, settings.smtp_url)
+    except TimeoutError as exc:
+        if type(exc) is not TimeoutError:
+            raise  # aiosmtplib's own timeouts keep their type and message
+        raise LeaseRanOut(
+            f"the SMTP server had not confirmed the message after {left:.1f} s, when the"
+            " lease was about to run out"
+        ) from None
+
+
+async def _smtp_send(msg: EmailMessage, smtp_url: str) -> None:
+    """One SMTP conversation. On any failure or cancellation the connection is closed at once:
+    aiosmtplib's `send` would politely QUIT and wait up to its timeout for the answer, keeping a
+    DATA the server had not confirmed alive, so the server could still accept the message after
+    the row was handed to another sender (the fault drill's duplicate campaign e-mail)."""
     import aiosmtplib
 
-    url = urlparse(settings.smtp_url)
-    await aiosmtplib.send(
-        msg,
+    url = urlparse(smtp_url)
+    client = aiosmtplib.SMTP(
         hostname=url.hostname or "localhost",
         port=url.port or (465 if url.scheme == "smtps" else 25),
         username=unquote(url.username) if url.username else None,
@@ -169,6 +207,18 @@ async def send_message(msg: EmailMessage) -> None:
         start_tls=True if url.scheme == "smtp+starttls" else False,
         timeout=30,
     )
+    try:
+        await client.connect()
+        await client.send_message(msg)
+    except BaseException:
+        client.close()  # hang up: the server drops a message it has not confirmed
+        raise
+    try:
+        await client.quit()  # the message is accepted: a QUIT lost on the way changes nothing
+    except (aiosmtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
 
 
 def _write_outbox(msg: EmailMessage, folder: Path) -> None:
@@ -205,12 +255,14 @@ async def claim(email_id: int) -> dict[str, object] | None:
 
 
 async def deliver(email_id: int) -> bool:
-    """Send one stored e-mail once. True when sent now; raises when sending failed."""
+    """Send one stored e-mail once. True when sent now; raises when sending failed (also when the
+    SMTP server has not confirmed it within the lease: LeaseRanOut, retried with back-off)."""
+    started = time.monotonic()
     row = await claim(email_id)
     if row is None:
         return False
     try:
-        await send_message(build_message(row))
+        await send_message(build_message(row), until=send_deadline(started, lease()))
     except asyncio.CancelledError:
         # worker stopping or job timed out: give the row back now rather than after its lease
         await OutboundEmail.update({OutboundEmail.lease_until: None}).where(

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -315,8 +316,10 @@ async def send_report(delivery_id: int) -> str:
         for person in people:
             if person.email in done:
                 continue
+            renewed = time.monotonic()
             await renew(delivery_id, int(row["attempts"]))
-            await _mail(row, partner, period, person, data, filename)
+            until = email.send_deadline(renewed, lease())
+            await _mail(row, partner, period, person, data, filename, until)
             done.add(person.email)
             await ReportDelivery.update({ReportDelivery.sent_to: "\n".join(sorted(done))}).where(
                 ReportDelivery.id == delivery_id
@@ -375,6 +378,7 @@ async def _mail(
     person: Recipient,
     data: bytes,
     filename: str,
+    until: float,
 ) -> None:
     with use_locale(person.locale):
         context = {
@@ -396,7 +400,7 @@ async def _mail(
         },
         attachments=[(filename, data, "application/pdf")],
     )
-    await email.send_message(message)
+    await email.send_message(message, until=until)  # hang up before the renewed lease ends
 
 
 async def resend(actor: Any, delivery_id: int) -> dict[str, Any]:

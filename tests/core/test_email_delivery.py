@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -11,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portal.auth.services import request_password_reset
+from portal.core.email import LeaseRanOut, deliver, queue_email
 from portal.core.tables import OutboundEmail
 from portal.lib import clock, jobs
 from portal.settings import override
@@ -26,6 +28,31 @@ class Inbox:
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )  # type: ignore[arg-type]
         return "250 OK"
+
+
+class HoldingInbox(Inbox):
+    """A server slower than the sender's lease: it keeps every message in DATA (no 250 yet) while
+    `holding`; a message whose client hung up meanwhile is dropped (aiosmtpd cancels the
+    handler), as an MTA that had not accepted it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = True
+        self.waiting = 0
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.waiting += 1
+        try:
+            while self.holding:
+                await asyncio.sleep(0.02)
+        finally:
+            self.waiting -= 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def _reset_mail(user) -> int:  # type: ignore[no-untyped-def]
+    context = {"name": user.name, "link": "http://x/reset", "minutes": 60}
+    return await queue_email(user.email, "password_reset", context, "en")
 
 
 def _free_port() -> int:
@@ -102,7 +129,6 @@ async def test_without_smtp_mail_lands_in_the_outbox_folder(alice):
 
 
 async def test_reply_to_survives_a_retry_through_the_outbox_sweeper(smtp, alice):
-    from portal.core.email import queue_email
 
     inbox, controller, port = smtp
     controller.stop()  # the first attempt fails
@@ -124,3 +150,74 @@ async def test_reply_to_survives_a_retry_through_the_outbox_sweeper(smtp, alice)
     await jobs.drain()
     back.stop()
     assert [m["Reply-To"] for m in inbox.messages] == ["support+abc123@portal.test"]
+
+
+async def test_a_sender_hangs_up_before_its_lease_ends_so_a_slow_server_gets_the_mail_once(alice):
+    # given an SMTP server that holds the message past the sender's (one second) lease
+    inbox, port = HoldingInbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override(smtp_url=f"smtp://127.0.0.1:{port}", email_lease_seconds=1):
+            row = {"id": await _reset_mail(alice)}  # stored, not queued: this test sends it
+
+            # when the sender waits for the server's answer
+            with pytest.raises(LeaseRanOut):
+                await deliver(row["id"])
+            for _ in range(100):  # the server notices the hang-up
+                if not inbox.waiting:
+                    break
+                await asyncio.sleep(0.02)
+            inbox.holding = False  # the server is quick again
+            await asyncio.sleep(0.1)
+
+            # then it hung up within its lease: the server dropped that message, the row is
+            # free for the next sender (no lease kept) and says why, and the retry sends it once
+            waited = await OutboundEmail.select().where(OutboundEmail.id == row["id"]).first()
+            assert inbox.messages == []
+            assert waited["status"] == "pending" and waited["lease_until"] is None
+            assert "lease" in waited["last_error"]
+            await OutboundEmail.update({OutboundEmail.next_attempt_at: clock.now()}).where(
+                OutboundEmail.id == row["id"]
+            )
+            await sweep_outbox({})
+            await jobs.drain()
+    finally:
+        controller.stop()
+    assert [m["To"] for m in inbox.messages] == [alice.email]
+    sent = await OutboundEmail.select(OutboundEmail.status).where(OutboundEmail.id == row["id"])
+    assert sent == [{"status": "sent"}]
+
+
+async def test_a_sender_stopped_mid_send_hangs_up_so_the_mail_it_hands_back_arrives_once(alice):
+    # given a sender waiting for the server's answer to its DATA
+    inbox, port = HoldingInbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override(smtp_url=f"smtp://127.0.0.1:{port}"):
+            row = {"id": await _reset_mail(alice)}  # stored, not queued: this test sends it
+            sending = asyncio.create_task(deliver(row["id"]))
+            for _ in range(250):
+                if inbox.waiting:
+                    break
+                await asyncio.sleep(0.02)
+            assert inbox.waiting
+
+            # when its worker stops (SIGTERM cancels the job), then the server answers
+            sending.cancel()
+            await asyncio.sleep(0.3)
+            inbox.holding = False  # the server answers a connection still open
+            with pytest.raises(asyncio.CancelledError):
+                await sending
+            await asyncio.sleep(0.1)
+
+            # then the row was handed back at once and the server never got that copy: the
+            # next sender's is the only one
+            handed_back = await OutboundEmail.select().where(OutboundEmail.id == row["id"]).first()
+            assert inbox.messages == []
+            assert handed_back["status"] == "pending" and handed_back["lease_until"] is None
+            assert await deliver(row["id"])
+    finally:
+        controller.stop()
+    assert [m["To"] for m in inbox.messages] == [alice.email]

@@ -3,6 +3,7 @@ arq worker against Redis; SMTP down mid-batch, killed workers and re-runs send n
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -14,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
+from portal.core.email import LeaseRanOut
 from portal.lib import clock, jobs
 from portal.lib.i18n import format_money, use_locale
 from portal.partners.tables import Partner
@@ -172,6 +174,46 @@ async def test_a_worker_killed_mid_send_leaves_the_row_claimable_after_its_lease
 
     assert busy == "busy" and [r["id"] for r in due] == [row["id"]] and sent == "sent"
     assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 1
+
+
+class SlowInbox(Inbox):
+    """Keeps each message in DATA (no 250) while `holding`; drops it when the client hangs up."""
+
+    holding = True
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        while self.holding:
+            await asyncio.sleep(0.02)  # cancelled by aiosmtpd when the client hangs up
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_report_the_server_holds_past_the_lease_is_sent_once_by_the_next_sender(
+    partner_a, partner_b, alice
+):
+    # given an SMTP server slower than the sender's (one second) lease
+    await _sales(partner_a, partner_b)
+    await reports.ensure_deliveries(OCT, [partner_a])
+    row = await ReportDelivery.select().first()
+    inbox, port = SlowInbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override(smtp_url=f"smtp://127.0.0.1:{port}", report_lease_seconds=1):
+            # when the sender waits for its answer, then the server is quick again
+            with pytest.raises(LeaseRanOut):
+                await reports.send_report(row["id"])
+            await asyncio.sleep(0.3)
+            inbox.holding = False
+            await asyncio.sleep(0.1)
+            waited = await ReportDelivery.select().where(ReportDelivery.id == row["id"]).first()
+            await ReportDelivery.update({ReportDelivery.next_attempt_at: clock.now()}, force=True)
+            again = await reports.send_report(row["id"])
+    finally:
+        controller.stop()
+
+    # then the first sender hung up before another could take the row: alice gets one report
+    assert waited["status"] == "pending" and "lease" in waited["last_error"]
+    assert again == "sent" and [m["To"] for m in inbox.messages] == [alice.email]
 
 
 async def test_a_half_sent_report_does_not_mail_the_first_recipient_again(
