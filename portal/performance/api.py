@@ -13,14 +13,22 @@ from portal.lib.i18n import gettext as _
 from portal.performance import views
 from portal.performance.access import get_partner_for_user
 from portal.performance.console import filter_rows
-from portal.performance.periods import Period, PeriodError
+from portal.performance.periods import Period, PeriodError, last_closed
 from portal.performance.schemas import BoardOut, BoardRowOut, KpiOut, ScorecardOut
 from portal.web import current_user, not_found
+
+PERIOD_HELP = (
+    "`period` is a month (2026-10), a quarter (2026-Q4) or a year (2026). Without it, the last "
+    "closed month (on 2 December: November), as on the portal's pages. A running period (the "
+    "current month, quarter or year, named explicitly) counts to date, today included, and its "
+    "growth figures compare it with the same days of the previous period (1–2 December against "
+    "1–2 November) and of the previous year."
+)
 
 
 def _period(text: str) -> Period:
     if not text:
-        return Period.containing(clock.today())
+        return last_closed("month", clock.today())
     try:
         return Period.parse(text)
     except PeriodError:
@@ -32,7 +40,13 @@ def _period(text: str) -> Period:
 class PerformanceApi(Controller):
     path = "/performance"
 
-    @get("/scorecard", name="api_performance:scorecard", opt={"access": Access.USER})
+    @get(
+        "/scorecard",
+        name="api_performance:scorecard",
+        opt={"access": Access.USER},
+        description="Partners: their own scorecard. Vendor staff: a partner in their scope "
+        "(`partner_id`). " + PERIOD_HELP,
+    )
     async def scorecard(
         self,
         request: Request,
@@ -77,7 +91,13 @@ class PerformanceApi(Controller):
             ],
         )
 
-    @get("/leaderboard", name="api_performance:leaderboard", opt={"access": Access.VENDOR})
+    @get(
+        "/leaderboard",
+        name="api_performance:leaderboard",
+        opt={"access": Access.VENDOR},
+        description="Every active partner in the caller's scope (channel managers: their "
+        "partners), best first. " + PERIOD_HELP,
+    )
     async def leaderboard(self, request: Request, period: FromQuery[str] = "") -> BoardOut:
         user = current_user(request)
         chosen = _period(period)

@@ -253,25 +253,49 @@ def tier_advice(
     return TierAdvice(current, nxt, gap, progress, qualifies, below and below_before, below)
 
 
-def advice_sentences(advice: TierAdvice, money: str, noun: str, plural_noun: str) -> list[str]:
-    """The recommendation in the reader's words; `money` is the formatted gap."""
+def advice_sentences(
+    advice: TierAdvice, money: str, noun: str, plural_noun: str, closed_label: str = ""
+) -> list[str]:
+    """The recommendation in the reader's words; `money` is the formatted gap.
+
+    A running period speaks of what is still needed (`noun`: "this month"); a closed one
+    (`closed_label`: "November 2026") of what was needed, in the past tense."""
     out: list[str] = []
     if advice.qualifies_for and advice.current and advice.qualifies_for.rank < advice.current.rank:
-        out.append(
-            _(
-                "Revenue meets the %(tier)s threshold: recommend an upgrade.",
-                tier=advice.qualifies_for.name,
+        if closed_label:
+            out.append(
+                _(
+                    "Revenue in %(period)s met the %(tier)s threshold: recommend an upgrade.",
+                    period=closed_label,
+                    tier=advice.qualifies_for.name,
+                )
             )
-        )
+        else:
+            out.append(
+                _(
+                    "Revenue meets the %(tier)s threshold: recommend an upgrade.",
+                    tier=advice.qualifies_for.name,
+                )
+            )
     elif advice.next is not None and advice.gap:
-        out.append(
-            _(
-                "%(amount)s more revenue %(period)s reaches %(tier)s.",
-                amount=money,
-                period=noun,
-                tier=advice.next.name,
+        if closed_label:
+            out.append(
+                _(
+                    "In %(period)s: needed %(amount)s more revenue to reach %(tier)s.",
+                    period=closed_label,
+                    amount=money,
+                    tier=advice.next.name,
+                )
             )
-        )
+        else:
+            out.append(
+                _(
+                    "%(amount)s more revenue %(period)s reaches %(tier)s.",
+                    amount=money,
+                    period=noun,
+                    tier=advice.next.name,
+                )
+            )
     if advice.below_own_twice and advice.current:
         out.append(
             _(
@@ -281,7 +305,16 @@ def advice_sentences(advice: TierAdvice, money: str, noun: str, plural_noun: str
             )
         )
     elif advice.below_own and advice.current:
-        out.append(
-            _("Below the %(tier)s threshold %(period)s.", tier=advice.current.name, period=noun)
-        )
+        if closed_label:
+            out.append(
+                _(
+                    "Below the %(tier)s threshold in %(period)s.",
+                    tier=advice.current.name,
+                    period=closed_label,
+                )
+            )
+        else:
+            out.append(
+                _("Below the %(tier)s threshold %(period)s.", tier=advice.current.name, period=noun)
+            )
     return out

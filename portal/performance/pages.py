@@ -39,6 +39,7 @@ class MyPerformance(Controller):
             "performance/mine.html",
             period=chosen,
             periods=views.period_choices(chosen.kind, clock.today()),
+            running_code=views.running_code(chosen.kind, clock.today()),
             kinds=[(k.value, label) for k, label in kind_labels().items()],
             card=card,
             values={"period": chosen.code, "kind": chosen.kind.value},

@@ -148,6 +148,10 @@ class Period:
             return f"Q{self.index} {self.year % 100:02d}"
         return str(self.year)
 
+    def is_running(self, today: dt.date) -> bool:
+        """True while `today` lies inside the period (its figures are not final)."""
+        return self.start <= today < self.end
+
     def noun(self) -> str:
         """'this month' / 'this quarter' / 'this year' in the reader's words."""
         return {
@@ -155,6 +159,54 @@ class Period:
             PeriodKind.QUARTER: _("this quarter"),
             PeriodKind.YEAR: _("this year"),
         }[self.kind]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days of a period that figures cover: all of it, or (a running period and the periods
+    it is compared with) its first days only. `end` is exclusive."""
+
+    period: Period
+    start: dt.date
+    end: dt.date
+
+    @property
+    def partial(self) -> bool:
+        return self.end < self.period.end
+
+    def label(self) -> str:
+        """'October 2026' for the whole period, 'Dec 1 – 2, 2026' for its first days."""
+        from babel.dates import format_interval
+
+        if not self.partial:
+            return self.period.label()
+        last = self.end - dt.timedelta(days=1)
+        return format_interval(self.start, last, "yMMMd", locale=_babel_locale())
+
+
+def same_day(day: dt.date, months: int) -> dt.date:
+    """`day` moved by `months` months, kept inside the month (31 March - 1 month: 28 February)."""
+    first = add_months(day, months)
+    last = add_months(first, 1) - dt.timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
+def window(period: Period, today: dt.date, compared_with: Period | None = None) -> Window:
+    """The days figures of `period` cover on `today`; with `compared_with`, the days of that
+    other period that match them.
+
+    A closed period is covered whole (and compared whole). A running period counts to date,
+    today included, and is compared with the same days of the other period: on 2 December,
+    1–2 December against 1–2 November (or against 1 July – 2 September for a quarter).
+    """
+    target = compared_with or period
+    if not period.is_running(today):
+        return Window(target, target.start, target.end)
+    months = (target.start.year - period.start.year) * 12 + (
+        target.start.month - period.start.month
+    )
+    cut = same_day(today, months) + dt.timedelta(days=1)
+    return Window(target, target.start, min(max(cut, target.start), target.end))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -172,6 +224,11 @@ def bounds_utc(start: dt.date, end: dt.date, zone: ZoneInfo) -> tuple[dt.datetim
 
 def current(kind: PeriodKind | str, today: dt.date) -> Period:
     return Period.containing(today, kind)
+
+
+def last_closed(kind: PeriodKind | str, today: dt.date) -> Period:
+    """The last period of this kind that has ended on `today`: what pages open on."""
+    return Period.containing(today, kind).previous
 
 
 def last_complete_month(today: dt.date) -> Period:

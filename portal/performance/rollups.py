@@ -150,6 +150,23 @@ async def rollup_totals(
     return {int(r["partner"]): (int(r["revenue"] or 0), int(r["n"] or 0)) for r in rows}
 
 
+async def window_totals(
+    partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
+) -> dict[int, tuple[int, int]]:
+    """{partner id: (revenue, orders)} for [start, end), `start` a first of month: the whole
+    months from the rollup, a trailing part of a month (the same days as a running month)
+    aggregated from the orders themselves (one more small query)."""
+    whole_end = end.replace(day=1)
+    totals = await rollup_totals(partner_ids, start, whole_end) if whole_end > start else {}
+    if whole_end == end:
+        return totals
+    out = dict(totals)
+    for pid, (revenue, count) in (await order_totals(partner_ids, whole_end, end)).items():
+        before = out.get(pid, (0, 0))
+        out[pid] = (before[0] + revenue, before[1] + count)
+    return out
+
+
 async def monthly_series(
     partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
 ) -> dict[int, dict[dt.date, tuple[int, int]]]:

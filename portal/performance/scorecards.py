@@ -17,7 +17,7 @@ from portal.lib.i18n import gettext as _
 from portal.partners.tables import Partner, Tier
 from portal.performance import metrics, rollups, sources
 from portal.performance.metrics import Figures, Metric, TierAdvice, TierStep
-from portal.performance.periods import MONTHS_IN, Period
+from portal.performance.periods import MONTHS_IN, Period, Window, window
 from portal.performance.tables import PerformanceTarget, ScoreWeight, TierThreshold
 
 
@@ -65,6 +65,13 @@ class Board:
     metrics: list[Metric]
     weights: dict[str, int]
     rows: list[ScoreRow] = field(default_factory=list)
+    # the days counted (a running period: to date) and the same days of the previous period
+    window: Window | None = None
+    previous_window: Window | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.period.is_running(self.today)
 
     @property
     def total(self) -> int:
@@ -139,22 +146,35 @@ async def build_board(period: Period, today: dt.date | None = None) -> Board:
         .where(Partner.status == PartnerStatus.ACTIVE)
         .order_by(Partner.name)
     )
+    # A running period counts to date and is compared with the same days of the periods
+    # before (1–2 December against 1–2 November), never with whole months.
+    now_window = window(period, today)
+    previous_window = window(period, today, period.previous)
+    before_window = window(period, today, period.shift(-2))
+    year_window = window(period, today, period.last_year)
     # independent reads, run side by side (each takes its own pooled connection)
     current, previous, before_previous, last_year, targets, previous_targets = await asyncio.gather(
         rollups.rollup_totals(None, period.start, period.end),
-        rollups.rollup_totals(None, period.previous.start, period.previous.end),
-        rollups.rollup_totals(None, period.shift(-2).start, period.shift(-2).end),
-        rollups.rollup_totals(None, period.last_year.start, period.last_year.end),
+        rollups.window_totals(None, previous_window.start, previous_window.end),
+        rollups.window_totals(None, before_window.start, before_window.end),
+        rollups.window_totals(None, year_window.start, year_window.end),
         targets_for(period),
         targets_for(period.previous),
     )
     (extra, answered), weights, steps = await asyncio.gather(
-        sources.extra_figures(None, period.start, period.end), get_weights(), ladder(period)
+        sources.extra_figures(None, now_window.start, now_window.end), get_weights(), ladder(period)
     )
     present = {"orders", *answered}
     available = metrics.metrics_for(present)
 
-    board = Board(period=period, today=today, metrics=available, weights=weights)
+    board = Board(
+        period=period,
+        today=today,
+        metrics=available,
+        weights=weights,
+        window=now_window,
+        previous_window=previous_window,
+    )
     for p in partners:
         pid = int(p["id"])
         revenue, count = current.get(pid, (0, 0))

@@ -16,7 +16,7 @@ from portal.lib.i18n import _babel_locale, current_locale, format_money
 from portal.lib.i18n import gettext as _
 from portal.performance import metrics, rollups, scorecards, sources
 from portal.performance.constants import TREND_PERIODS
-from portal.performance.periods import Period, PeriodError, PeriodKind
+from portal.performance.periods import Period, PeriodError, PeriodKind, Window, last_closed, window
 from portal.performance.scorecards import Board, ScoreRow
 from portal.performance.tables import VendorNote
 
@@ -81,15 +81,24 @@ def revenue_chart(trend: list[tuple[Period, int, int, int | None]]) -> Markup:
     )
 
 
-def advice_lines(row: ScoreRow, period: Period) -> list[str]:
+def advice_lines(row: ScoreRow, period: Period, today: dt.date | None = None) -> list[str]:
+    """The tier advice: what is still needed in a running period, what was needed in a closed
+    one (past tense, naming the period)."""
     if row.advice is None:
         return []
     advice = row.advice
-    if period.elapsed_share(clock.today()) < 1:
+    running = period.is_running(today or clock.today())
+    if running:
         # a running period is not "below the threshold" yet: only the gap to the next tier
         advice = dataclasses.replace(advice, below_own=False, below_own_twice=False)
     gap = format_money(advice.gap) if advice.gap else ""
-    return metrics.advice_sentences(advice, gap, period.noun(), plural_noun(period.kind))
+    return metrics.advice_sentences(
+        advice,
+        gap,
+        period.noun(),
+        plural_noun(period.kind),
+        closed_label="" if running else period.label(),
+    )
 
 
 async def scorecard(partner_id: int, period: Period, *, cached: bool = False) -> dict[str, Any]:
@@ -99,8 +108,10 @@ async def scorecard(partner_id: int, period: Period, *, cached: bool = False) ->
     row = board.row(partner_id)
     if row is None:
         return {}
+    compared = board.previous_window or window(period, board.today, period.previous)
+    current = board.window or window(period, board.today)
     previous_extra, _answered = await sources.extra_figures(
-        [partner_id], period.previous.start, period.previous.end
+        [partner_id], compared.start, compared.end
     )
     previous = {**row.previous, **previous_extra.get(partner_id, {})}
     kpis = []
@@ -149,9 +160,14 @@ async def scorecard(partner_id: int, period: Period, *, cached: bool = False) ->
         "tier_bar": charts.progress_bar(
             advice.progress if advice else None, label=_("Progress to the next tier")
         ),
-        "advice": advice_lines(row, period),
+        "advice": advice_lines(row, period, board.today),
         "note": note,
         "elapsed": period.elapsed_share(board.today),
+        # a running period: figures to date, compared with the same days of the previous one
+        "running": board.running,
+        "window": current,
+        "previous_window": compared,
+        "running_note": running_note(current, compared) if board.running else "",
         # the revenue comes from the rollup, refreshed when an order changes state and hourly
         "as_of": await rollups.computed_at(partner_id, period.start, period.end),
         "today": board.today,
@@ -159,13 +175,36 @@ async def scorecard(partner_id: int, period: Period, *, cached: bool = False) ->
 
 
 def period_choices(kind: PeriodKind, today: dt.date, count: int = 24) -> list[Period]:
-    """Periods for the picker, newest first."""
+    """Periods for the picker, newest first: the running one, then the closed ones."""
     latest = Period.containing(today, kind)
     return [latest.shift(-i) for i in range(count)]
 
 
+def running_code(kind: PeriodKind, today: dt.date) -> str:
+    """The code of the running period of this kind (the picker marks it "to date")."""
+    return Period.containing(today, kind).code
+
+
+def board_note(board: Board) -> str:
+    """The running-period sentence over a leaderboard ('' for a closed period)."""
+    if not board.running or board.window is None or board.previous_window is None:
+        return ""
+    return running_note(board.window, board.previous_window)
+
+
+def running_note(card_window: Window, compared: Window) -> str:
+    """The sentence over a running period's figures: which days count, compared with which."""
+    return _(
+        "This period is still running: figures for %(days)s, compared with the same days of the "
+        "previous period (%(previous)s).",
+        days=card_window.label(),
+        previous=compared.label(),
+    )
+
+
 def parse_period(text: str | None, kind: str | None, today: dt.date) -> Period:
-    """The period asked for in a query string, or the current month."""
+    """The period asked for in a query string, or the last closed month (quarter, year):
+    a page never opens on a period that has only just begun."""
 
     if text:
         try:
@@ -179,4 +218,4 @@ def parse_period(text: str | None, kind: str | None, today: dt.date) -> Period:
         k = PeriodKind(kind or "month")
     except ValueError:
         k = PeriodKind.MONTH
-    return Period.containing(today, k)
+    return last_closed(k, today)

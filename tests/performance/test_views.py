@@ -88,7 +88,7 @@ async def test_the_scorecard_shows_trend_chart_target_and_tier_advice(
 
     assert page.count("<rect") >= 12 and "<svg" in page  # the 12-month chart, server-made
     assert "Noto Sans CJK SC" in page
-    assert "more revenue this month reaches Platinum" in page
+    assert "In October 2026: needed" in page and "more revenue to reach Platinum" in page
 
 
 async def test_alice_sees_her_rank_as_a_band_but_no_other_partner(
@@ -321,7 +321,9 @@ async def test_vera_changes_a_tier_threshold_and_the_advice_follows(
 
     assert bad.status_code == 400 and after_bad == 0
     assert saved.status_code == 303 and await TierThreshold.count() == len(tiers)
-    assert "¥100,000.00 more revenue this month reaches Platinum." in page
+    assert (
+        "In October 2026: needed" in page and "¥100,000.00 more revenue to reach Platinum." in page
+    )
     assert await AuditEntry.exists().where(AuditEntry.action == "performance.thresholds_changed")
 
 
