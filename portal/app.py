@@ -22,6 +22,7 @@ from litestar.types import Message, Scope
 from portal import __version__
 from portal.auth.constants import Access
 from portal.auth.guards import access_guard, auth_middleware
+from portal.core import email
 from portal.db import close_pool, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.lib import jobs
@@ -220,4 +221,6 @@ def create_app(run_scheduler: bool = True) -> Litestar:
     environment().globals["url_for"] = url_for
     environment().globals["nav_for"] = nav_for
     environment().globals["static"] = lambda path: f"/static/{path}"
+    environment().globals["email_kind"] = email.kind_label  # stored codes in words (point 7)
+    environment().globals["error_words"] = email.error_words
     return app

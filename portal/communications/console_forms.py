@@ -19,6 +19,7 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_tiers, partner_codes, partner_ids_by_code
+from portal.partners.tiers import tier_names
 from portal.settings import get_settings
 
 VENDOR = {"access": Access.VENDOR}
@@ -141,6 +142,4 @@ def parse_schedule(data: Any) -> tuple[dt.datetime | None, dict[str, str]]:
     return local.astimezone(dt.UTC), {}
 
 
-async def _tier_names() -> dict[str, str]:
-    zh = current_locale.get() == "zh_CN"
-    return {t["code"]: t["name_zh"] if zh else t["name_en"] for t in await list_tiers()}
+_tier_names = tier_names  # the one tier-name lookup (portal.partners.tiers)

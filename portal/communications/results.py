@@ -22,6 +22,8 @@ from portal.lib import clock
 from portal.lib.i18n import current_locale, localized, to_local
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import workbook
+from portal.partners.constants import province_name
+from portal.partners.tiers import tier_names
 from portal.tenancy import partner_ids_sql
 
 TEXTS_SHOWN = 200
@@ -295,14 +297,15 @@ async def export_rows(request_id: int, filters: ResultFilters) -> tuple[list[str
         *[f"Q{i}. {localized(q, 'text')}" for i, q in enumerate(questions, 1)],
     ]
     rows = []
+    tiers, locale = await tier_names(), current_locale.get()
     for r in responses:
         cells = by_response.get(int(r["id"]), {})
         rows.append(
             [
                 r["code"],
                 r["name"],
-                r["tier_code"],
-                r["province"],
+                tiers.get(r["tier_code"], r["tier_code"]),  # words, not codes (issue 12 point 7)
+                province_name(r["province"], locale),
                 r["user_name"],
                 r["email"],
                 _naive(r["submitted_at"]),

@@ -22,13 +22,76 @@ from urllib.parse import unquote, urlparse
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs
 from portal.lib.clock import now
-from portal.lib.i18n import use_locale
+from portal.lib.i18n import N_, use_locale
+from portal.lib.i18n import gettext as _
 from portal.settings import get_settings
 from portal.templating import render
 
 log = logging.getLogger("portal.email")
 
 MAX_ATTEMPTS = 12
+
+# What each kind of stored e-mail (its template name) is, in words for the outgoing-mail log.
+KIND_LABELS = {
+    "campaign_published": N_("Campaign"),
+    "case_assigned": N_("Case assigned"),
+    "case_escalation": N_("Case escalated"),
+    "case_opened": N_("Case opened"),
+    "case_reply": N_("Case reply"),
+    "case_status": N_("Case status"),
+    "deal_event": N_("Deal registration"),
+    "feedback_reminder": N_("Survey reminder"),
+    "feedback_request": N_("Survey invitation"),
+    "followup_digest": N_("Follow-up digest"),
+    "invitation": N_("Invitation"),
+    "order_status": N_("Order status"),
+    "password_reset": N_("Password reset"),
+    "payment_reminder": N_("Payment reminder"),
+    "report_monthly": N_("Monthly report"),
+}
+
+# Why a send failed, in words, by the type of the stored error ("Type: detail"), first match.
+ERROR_WORDS = (
+    (
+        ("LeaseRanOut", "SMTPTimeoutError", "TimeoutError"),
+        N_("The mail server did not answer in time"),
+    ),
+    (
+        ("SMTPRecipientsRefused", "SMTPSenderRefused", "SMTPDataError", "SMTPResponseException"),
+        N_("The mail server refused the message"),
+    ),
+    (("SMTPAuthenticationError",), N_("The mail server refused the portal's sign-in")),
+    (
+        (
+            "SMTPConnectError",
+            "SMTPServerDisconnected",
+            "ConnectionRefusedError",
+            "OSError",
+            "gaierror",
+        ),
+        N_("The mail server could not be reached"),
+    ),
+    (("NothingToSend",), N_("The partner no longer exists")),
+)
+
+
+def kind_label(kind: str) -> str:
+    """The kind of a stored e-mail in words ("" for a kind without a label: it is not shown)."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else ""
+
+
+def error_words(error: str) -> str:
+    """A stored send error ("ConnectionRefusedError: [Errno 111] ...") in the reader's words; the
+    technical text stays available to staff beside it."""
+    if not error:
+        return ""
+    kind = error.split(":", 1)[0].strip()
+    if kind == "partner missing":
+        kind = "NothingToSend"
+    for kinds, words in ERROR_WORDS:
+        if kind in kinds:
+            return _(words)
+    return _("Sending failed")
 
 
 def lease() -> dt.timedelta:

@@ -7,13 +7,15 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.customers.access import customer_scope
+from portal.customers.constants import SOURCE_LABELS
 from portal.customers.listing import _filters_where
 from portal.customers.schemas import CustomerFilters
 from portal.customers.tables import Customer
 from portal.customers.values import segment_label, tags_list
+from portal.lib.i18n import current_locale, to_local
 from portal.lib.i18n import gettext as _
-from portal.lib.i18n import to_local
 from portal.lib.spreadsheets import workbook, yuan
+from portal.partners.constants import province_name
 
 MAX_EXPORT = 100_000
 PAGE = 5_000  # rows per query, so a big export never holds one huge result
@@ -75,15 +77,17 @@ async def export_customers(user: CurrentUser, filters: CustomerFilters) -> bytes
         _("Created"),
     ]
 
+    locale = current_locale.get()
+
     def lines() -> Iterator[list[Any]]:
         for r in rows[:MAX_EXPORT]:
             yield [
                 r["id"],
                 r["name"],
                 r["industry"],
-                r["region"],
+                province_name(r["region"], locale),
                 r["city"],
-                r["source"],
+                _(SOURCE_LABELS[r["source"]]) if r["source"] in SOURCE_LABELS else r["source"],
                 r["owner_name"] or "",
                 ", ".join(tags_list(r["tags"])),
                 segment_label(r["segment"]),

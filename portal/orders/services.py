@@ -5,7 +5,6 @@ fulfilment.py (approve, reject, cancel, ship, deliver)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import clock
 from portal.lib.cards import Card
 from portal.lib.clock import now
-from portal.lib.i18n import current_locale, format_money, localized
+from portal.lib.i18n import format_money, localized
 from portal.lib.i18n import gettext as _
 from portal.orders import credit, pricing
 from portal.orders.constants import (
@@ -62,7 +61,7 @@ from portal.orders.tables import (
     ShipmentLine,
     StockLevel,
 )
-from portal.partners.tables import Tier
+from portal.partners.tiers import tier_names
 from portal.settings import get_settings
 from portal.tenancy import partner_scope
 
@@ -251,21 +250,6 @@ VENDOR_HOME_STATUSES = (
 PARTNER_HOME_STATUSES = (*VENDOR_HOME_STATUSES, OrderStatus.SHIPPED)
 
 
-_tier_cache: tuple[float, list[dict[str, Any]]] = (0.0, [])
-TIER_CACHE_SECONDS = 60  # tier names label price reasons; a rename shows within a minute
-
-
-async def tier_names() -> dict[str, str]:
-    """Tier code -> name in the current language (read at most once a minute per process)."""
-    global _tier_cache
-    loaded_at, rows = _tier_cache
-    if time.monotonic() - loaded_at > TIER_CACHE_SECONDS:
-        rows = await Tier.select(Tier.code, Tier.name_zh, Tier.name_en)
-        _tier_cache = (time.monotonic(), rows)
-    zh = current_locale.get().startswith("zh")
-    return {t["code"]: (t["name_zh"] if zh else t["name_en"]) or t["code"] for t in rows}
-
-
 def line_reason(line: dict[str, Any], tiers: dict[str, str]) -> str:
     """The price reason of an order line, from its snapshot (later price changes never show)."""
     return pricing.reason(
@@ -323,6 +307,7 @@ async def order_detail(order: dict[str, Any], with_stock: bool = False) -> dict[
         "shipments": shipments,
         "status_label": status_label(order["status"]),
         "status_tone": status_tone(order["status"]),
+        "tier_name": tiers.get(order.get("tier_code") or "", order.get("tier_code") or ""),
     }
     if with_stock:
         allocations = await OrderAllocation.select(

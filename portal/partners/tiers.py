@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from portal.lib.i18n import current_locale
 from portal.partners.constants import DEFAULT_TIERS
 from portal.partners.tables import Tier, TierChange
+
+_tier_cache: tuple[float, list[dict[str, Any]]] = (0.0, [])
+TIER_CACHE_SECONDS = 60  # tier names label price reasons; a rename shows within a minute
+
+
+async def tier_names() -> dict[str, str]:
+    """Tier code -> name in the current language (read at most once a minute per process)."""
+    global _tier_cache
+    loaded_at, rows = _tier_cache
+    if time.monotonic() - loaded_at > TIER_CACHE_SECONDS:
+        rows = await Tier.select(Tier.code, Tier.name_zh, Tier.name_en)
+        _tier_cache = (time.monotonic(), rows)
+    zh = current_locale.get().startswith("zh")
+    return {t["code"]: (t["name_zh"] if zh else t["name_en"]) or t["code"] for t in rows}
 
 
 def tier_label(row: dict[str, Any], prefix: str = "tier.") -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE, workbook, yuan
+from portal.partners.constants import province_name
 from portal.performance.scorecards import Board, ScoreRow
 
 __all__ = ["XLSX_TYPE", "board_xlsx"]
@@ -45,7 +47,7 @@ def board_xlsx(board: Board, rows: Sequence[ScoreRow]) -> bytes:
             r.code,
             r.name,
             r.tier_name,
-            r.province,
+            province_name(r.province, current_locale.get()),
             r.score,
             yuan(r.target) if r.target else None,
             *[_cell(m.unit, r.figures.get(m.key)) for m in board.metrics],

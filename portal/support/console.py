@@ -15,8 +15,8 @@ from portal.auth.constants import Access
 from portal.lib import charts, clock
 from portal.lib.forms import FormError, optional_date, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
-from portal.orders.services import tier_names
 from portal.partners.access import partners_in_scope
+from portal.partners.tiers import tier_names
 from portal.support import figures, kb, services
 from portal.support.access import get_article_for_user
 from portal.support.constants import CaseStatus

@@ -11,9 +11,11 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.lib.forms import FormError, read_form
+from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
-from portal.partners.constants import PROVINCES
+from portal.partners.constants import PROVINCES, province_name
 from portal.partners.tables import Tier
+from portal.partners.tiers import tier_names
 from portal.support import admin, services
 from portal.support.pages import category_options, priority_options
 from portal.support.policy import calendar_row, parse_work_days
@@ -175,6 +177,8 @@ class SupportSettings(Controller):
             errors=errors or {},
             values=values or {"position": 100},
             rules=await admin.list_rules(),
+            tier_names=await tier_names(),
+            province_name=lambda code: province_name(code, current_locale.get()),
             teams=await services.team_choices(),
             staff=staff,
             names={s["id"]: s["name"] or s["email"] for s in staff},

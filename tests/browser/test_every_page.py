@@ -159,3 +159,61 @@ async def test_every_page_fits_a_390px_phone(demo_server, browser, pages):
                     await page.screenshot(path=str(ARTIFACTS / f"wide-{name[:80]}.png"))
             await context.close()
     assert not wide, "pages wider than a 390 px phone:\n" + "\n".join(wide)
+
+
+# Pages listing warehouses by their code (BJ, SH: names the vendor chose, like a SKU).
+WAREHOUSE_CODES = re.compile(r"^/console/(catalog|orders)/")
+WORDS = re.compile(r"[\s,;:：，、/()（）·]+")
+
+
+def _codes() -> tuple[set[str], set[str]]:
+    """Stored codes a person must never read as such: (every enum value with `_` or `.` in it,
+    such as cold_call, partner_admin, login.success, looked for as words; the tier and province
+    codes, looked for as a whole text, since "registered" or "gold" are English words too)."""
+    import enum
+    import importlib
+    import pkgutil
+
+    import portal
+    from portal.partners.constants import DEFAULT_TIERS, PROVINCES
+
+    words: set[str] = set()
+    for module in pkgutil.iter_modules(portal.__path__):
+        try:
+            constants = importlib.import_module(f"portal.{module.name}.constants")
+        except ModuleNotFoundError:
+            continue
+        for value in vars(constants).values():
+            if isinstance(value, type) and issubclass(value, enum.Enum):
+                words |= {
+                    str(m.value)
+                    for m in value
+                    if re.fullmatch(r"[a-z]+([._][a-z]+)+", str(m.value))
+                }
+    return words, {tier[0] for tier in DEFAULT_TIERS} | set(PROVINCES)
+
+
+def test_every_page_shows_words_where_the_data_holds_codes(demo_server, pages):
+    words, whole = _codes()
+    raw: list[str] = []
+    for persona, email in PERSONAS.items():
+        client = sign_in(demo_server, email)
+        try:
+            for locale in ("en", "zh_CN"):
+                set_language(client, locale)
+                for url in pages[persona].values():
+                    response = client.get(url)
+                    whole_codes = set() if WAREHOUSE_CODES.search(url) else whole
+                    found = sorted(
+                        {
+                            f"{w} in {t[:60]!r}"
+                            for t in _texts(response.text)
+                            for w in WORDS.split(t)
+                            if w in words or t in whole_codes
+                        }
+                    )
+                    if found:
+                        raw.append(f"{persona} {locale} {url}: {found[:6]}")
+        finally:
+            client.close()
+    assert not raw, "codes shown where people read words:\n" + "\n".join(raw)
