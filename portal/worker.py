@@ -18,6 +18,7 @@ from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import WatchError
 
+from portal import partner360
 from portal.auth import sessions
 from portal.communications import csat, integrations, notifications
 from portal.communications.jobs import (
@@ -132,6 +133,8 @@ def wire() -> None:
     every job is registered by name (portal.lib.jobs). Run at import of this module, which
     app.py, cli.py and the worker import; running it again changes nothing."""
     jobs.register(JOB_FUNCTIONS)
+    # partners -> every domain: the sections of the console partner page (its 360° view)
+    hooks.partner_overview.provide(partner360.partner_overview)
     # orders -> communications: the bell and the CSAT request after delivery
     hooks.order_event_landed.subscribe(integrations.order_event_landed)
     # orders -> performance: the partner's rollup follows its orders (scorecard = drill-down)

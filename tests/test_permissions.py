@@ -191,6 +191,7 @@ WRITES = [
         **STAFF_ON_B,
     ),
     write("POST", "/console/partners/{b}/invitations/{inv_b}/revoke", **STAFF_ON_B),
+    write("POST", "/console/partners/{b}/notes", {"notes": "渠道备注"}, **STAFF_ON_B),
     write("POST", "/console/partners/new", vera=400, **ADMIN),
     write("POST", "/console/partners/{b}/suspend", {"reason": "x"}, vera=303, **ADMIN),
     write("POST", "/console/partners/{b}/reactivate", vera=303, **ADMIN),

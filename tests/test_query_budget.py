@@ -31,3 +31,36 @@ async def test_alice_pages_stay_within_the_query_budget(client, alice, path):
         response = await client.get(path)
     assert response.status_code == 200
     assert seen.n <= BUDGET[path], "\n".join(q[:300] for q in seen.sql)
+
+
+async def _partner_page_queries(client, partner_id: int) -> tuple[int, list[str]]:
+    await client.get(f"/console/partners/{partner_id}")  # session, caches, leaderboards
+    with count_queries() as seen:
+        response = await client.get(f"/console/partners/{partner_id}")
+    assert response.status_code == 200
+    return seen.n, seen.sql
+
+
+# the console partner page (its 360° view, issue 12 point 10) gathers every domain's section
+PARTNER_PAGE_BUDGET = 36  # 32 measured on SQLite, leaderboards cached (a minute)
+
+
+async def test_the_console_partner_page_stays_within_its_budget_whatever_it_holds(
+    client, alice, vera, partner_a
+):
+    from tests.support.factories import make_case
+
+    await make_product("BUDGET-P", stock=500)
+    await sign_in(client, vera)
+    await place(alice.current, {"BUDGET-P": 1})
+    await make_case(alice)
+    await jobs.drain()
+    few, _sql = await _partner_page_queries(client, partner_a)
+    for n in range(6):
+        await place(alice.current, {"BUDGET-P": n + 1})
+        await make_case(alice)
+        await make_customer(alice.current, name=f"预算客户 {n}")
+    await jobs.drain()
+    many, sql = await _partner_page_queries(client, partner_a)
+    assert many == few, "\n".join(q[:300] for q in sql)
+    assert many <= PARTNER_PAGE_BUDGET, "\n".join(q[:300] for q in sql)

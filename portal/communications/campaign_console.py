@@ -33,9 +33,10 @@ from portal.communications.schemas import (
 )
 from portal.lib import clock, storage
 from portal.lib.clock import now
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, optional_int, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
 from portal.settings import get_settings
 from portal.web import Page, current_user, page, page_number, redirect
@@ -52,16 +53,25 @@ class CampaignConsole(Controller):
     opt = VENDOR
 
     @get("/", name="console_campaigns:list")
-    async def index(self, request: Request, status: FromQuery[str] = "") -> Template:
+    async def index(
+        self, request: Request, status: FromQuery[str] = "", partner_id: FromQuery[str] = ""
+    ) -> Template:
         number = page_number(request.query_params.get("page"))
-        rows, total = await campaigns.list_campaigns_console(status, number, PER_PAGE)
+        # the campaigns addressed to one partner (the link from its console page); a partner
+        # outside the reader's scope has no name here and matches nothing
+        pid = optional_int(partner_id)
+        names = await partner_names_for_user(current_user(request), [pid] if pid else [])
+        rows, total = await campaigns.list_campaigns_console(
+            status, number, PER_PAGE, partner_id=(pid if pid in names else -1) if pid else None
+        )
         return page(
             request,
             "console/communications/campaigns.html",
             campaigns=rows,
             status_labels={k.value: _(v) for k, v in CAMPAIGN_STATUS_LABELS.items()},
-            values={"status": status},
-            params={"status": status},
+            partner_name=names.get(pid, "") if pid else "",
+            values={"status": status, "partner_id": partner_id},
+            params={"status": status, "partner_id": partner_id},
             pager=Page(number, PER_PAGE, total),
         )
 

@@ -131,12 +131,15 @@ async def record_activity(
 
 
 async def list_campaigns_console(
-    status: str = "", page: int = 1, per_page: int = 30
+    status: str = "", page: int = 1, per_page: int = 30, partner_id: int | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """Every campaign for the console, newest first, with reach counts."""
+    """Every campaign for the console, newest first, with reach counts; given `partner_id`
+    (checked against the reader's scope by the caller), only those addressed to that partner."""
     where: Any = Campaign.id > 0
     if status:
         where = where & (Campaign.status == status)
+    if partner_id is not None:
+        where = where & _addressed_to(partner_id)
     total = await Campaign.count().where(where)
     rows = (
         await Campaign.select()

@@ -33,12 +33,13 @@ from portal.communications.schemas import (
     QuestionForm,
     ResultFilters,
 )
-from portal.communications.tables import FeedbackRequest
+from portal.communications.tables import FeedbackRecipient, FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, optional_int, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
 from portal.settings import get_settings
 from portal.tenancy import partner_ids_sql, vendor_partner_ids
@@ -71,7 +72,18 @@ class FeedbackConsole(Controller):
     async def index(self, request: Request) -> Template:
         number = page_number(request.query_params.get("page"))
         auto = request.query_params.get("auto") == "1"
-        where = (FeedbackRequest.subject != "") if auto else (FeedbackRequest.subject == "")
+        where: Any = (FeedbackRequest.subject != "") if auto else (FeedbackRequest.subject == "")
+        # the requests addressed to one partner (the link from its console page); a partner
+        # outside the reader's scope has no name here and matches nothing
+        partner_id = str(request.query_params.get("partner_id") or "").strip()
+        pid = optional_int(partner_id)
+        names = await partner_names_for_user(current_user(request), [pid] if pid else [])
+        if pid:
+            where = where & FeedbackRequest.id.is_in(
+                FeedbackRecipient.select(FeedbackRecipient.request).where(
+                    FeedbackRecipient.partner == (pid if pid in names else -1)
+                )
+            )
         total = await FeedbackRequest.count().where(where)
         rows = (
             await FeedbackRequest.select()
@@ -91,7 +103,9 @@ class FeedbackConsole(Controller):
             requests=rows,
             auto=auto,
             status_labels={k.value: _(v) for k, v in REQUEST_STATUS_LABELS.items()},
-            params={"auto": "1" if auto else ""},
+            partner_id=partner_id,
+            partner_name=names.get(pid, "") if pid else "",
+            params={"auto": "1" if auto else "", "partner_id": partner_id},
             pager=Page(number, PER_PAGE, total),
         )
 

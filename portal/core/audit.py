@@ -77,8 +77,11 @@ class AuditFilters:
     per_page: int = 50
 
 
-async def list_entries(filters: AuditFilters) -> tuple[list[dict[str, Any]], int]:
-    """A page of entries, newest first, and the total count for the filters."""
+async def list_entries(
+    filters: AuditFilters, *, with_total: bool = True
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of entries, newest first, and the total count for the filters (0 when not
+    `with_total`: a page that shows only the latest entry skips the count)."""
     where = []
     if filters.action:
         where.append(AuditEntry.action.like(f"{filters.action}%"))
@@ -97,7 +100,7 @@ async def list_entries(filters: AuditFilters) -> tuple[list[dict[str, Any]], int
         query = query.where(*where)
         count = count.where(*where)
     rows = await query.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    return rows, await count
+    return rows, (await count if with_total else 0)
 
 
 async def list_actions() -> list[str]:

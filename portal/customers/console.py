@@ -98,7 +98,10 @@ class CustomerActivityConsole(Controller):
         start, end, period = period_bounds(
             str(q.get("period", "30d")), today, str(q.get("from", "")), str(q.get("to", ""))
         )
-        partners = await partners_in_scope(user)
+        choices = await partners_in_scope(user)
+        # one partner's row (the link from its console page); an id outside the scope shows none
+        partner_id = str(q.get("partner_id", "")).strip()
+        partners = [p for p in choices if str(p["id"]) == partner_id] if partner_id else choices
         figures = await activity_figures([p["id"] for p in partners], start, end)
         weeks = max((end - start).days / 7, 1 / 7)
         rows = []
@@ -137,15 +140,18 @@ class CustomerActivityConsole(Controller):
             period=period,
             start=start,
             last_day=end - dt.timedelta(days=1),
+            partner_choices=choices,
             params={
                 "period": period,
                 "sort": sort,
                 "from": str(q.get("from", "")),
                 "to": str(q.get("to", "")),
+                "partner_id": partner_id,
             },
             values={
                 "from": str(q.get("from", "")) or start.isoformat(),
                 "to": str(q.get("to", "")) or (end - dt.timedelta(days=1)).isoformat(),
+                "partner_id": partner_id,
             },
         )
 

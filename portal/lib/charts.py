@@ -202,3 +202,38 @@ def line_chart(
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every interpolated value is a number or escaped)
+
+
+def sparkline(values: Sequence[int], *, title: str, width: int = 160, height: int = 36) -> Markup:
+    """A small trend line without axes (the last point marked), scaled by its viewBox so that
+    it shrinks with its container on a phone; `title` is the accessible text (say the values)."""
+    top = max(max(values, default=0), 1)
+    n = max(len(values) - 1, 1)
+    pad = 3
+
+    def x(i: int) -> float:
+        return pad + i * (width - 2 * pad) / n
+
+    def y(v: int) -> float:
+        return height - pad - max(v, 0) * (height - 2 * pad) / top
+
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img" aria-label="{escape(title)}"'
+        f' preserveAspectRatio="none" font-family="{escape(FONT_FAMILY)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"'
+        f' stroke="{GRID}" stroke-width="1"/>',
+    ]
+    if values:
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{BAR}" stroke-width="2"'
+            ' stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+        last = len(values) - 1
+        parts.append(
+            f'<circle cx="{x(last):.1f}" cy="{y(values[last]):.1f}" r="3" fill="{BAR_HIGHLIGHT}"/>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every interpolated value is a number or escaped)

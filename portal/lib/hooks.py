@@ -101,6 +101,14 @@ class Fragments:
         return tuple(self._values)
 
 
+# -- partners ----------------------------------------------------------------------------------
+partner_overview: Provider[..., dict[str, Any]] = Provider(
+    "partner_overview",
+    "(user, partner) -> the sections of the console partner page (score and trend, orders, "
+    "credit, cases, customer activity, campaigns and surveys) for a partner the user may see "
+    "(portal.partner360, at the console layer).",
+)
+
 # -- orders ------------------------------------------------------------------------------------
 order_event_landed: Event[[int]] = Event(
     "order_event_landed",
@@ -150,6 +158,7 @@ request_csat: Provider[..., int | None] = Provider(
 )
 
 ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
+    partner_overview,
     order_event_landed,
     customer_choices,
     customer_name_for_user,

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
-from portal.lib import clock
+from portal.lib import clock, hooks
 from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE
@@ -28,6 +28,7 @@ from portal.partners.pages_common import (
 )
 from portal.partners.schemas import (
     InviteForm,
+    NotesForm,
     PartnerContactForm,
     PartnerFilters,
     ReasonForm,
@@ -152,6 +153,8 @@ class PartnerConsole(Controller):
 
     @get("/{partner_id:int}", name="partners:show")
     async def show(self, request: Request, partner_id: FromPath[int]) -> Template:
+        """The vendor's 360° view of a partner: its details and tier here, every other domain's
+        section through hooks.partner_overview (portal.partner360); 404 outside the scope."""
         return await self._show(request, partner_id)
 
     async def _show(
@@ -171,6 +174,7 @@ class PartnerConsole(Controller):
             "partners/show.html",
             status_code=status_code,
             partner=partner,
+            overview=await hooks.partner_overview(user, partner),
             manager=await services.channel_manager_contact(partner["channel_manager_id"]),
             history=await services.tier_history(partner_id),
             users=users,
@@ -284,6 +288,27 @@ class PartnerConsole(Controller):
                 flash=("success", _("The partner is active again.")),
             )
         return await self._show(request, partner_id, 400, "status", errors, values)
+
+    @post("/{partner_id:int}/notes", name="partners:notes")
+    async def save_notes(self, request: Request, partner_id: FromPath[int]) -> Template | Redirect:
+        """The channel team's internal notes (vendor admins and the partner's channel manager)."""
+        user = current_user(request)
+        partner = await _partner_or_404(user, partner_id)
+        form, errors, values = read_form(NotesForm, await request.form())
+        if form is not None:
+            try:
+                changed = await services.save_notes(user, partner, form.notes)
+            except FormError as exc:
+                errors = exc.errors
+            else:
+                return redirect(
+                    request,
+                    f"{request.app.route_reverse('partners:show', partner_id=partner_id)}#notes",
+                    flash=("success", _("The notes have been saved."))
+                    if changed
+                    else ("info", _("Nothing has changed.")),
+                )
+        return await self._show(request, partner_id, 400, "notes", errors, values)
 
     @post("/{partner_id:int}/invitations", name="partners:invite")
     async def invite(self, request: Request, partner_id: FromPath[int]) -> Template | Redirect:

@@ -58,6 +58,12 @@ class ReasonForm(msgspec.Struct, kw_only=True):
     reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
+class NotesForm(msgspec.Struct, kw_only=True):
+    """The channel team's internal notes on a partner (the service checks the length)."""
+
+    notes: str = ""
+
+
 class InviteForm(msgspec.Struct, kw_only=True):
     """Invite a person by e-mail with a preset role (partner users or vendor staff)."""
 

@@ -53,6 +53,7 @@ __all__ = [
     "list_tiers",
     "partners_xlsx",
     "reactivate_partner",
+    "save_notes",
     "suspend_partner",
     "tier_by_code",
     "tier_history",
@@ -334,6 +335,37 @@ async def reactivate_partner(actor: CurrentUser, partner: dict[str, Any], reason
         return
     async with write_transaction():
         await _set_status(actor, partner, PartnerStatus.ACTIVE, reason.strip())
+
+
+NOTES_MAX = 5000
+
+
+async def save_notes(actor: CurrentUser, partner: dict[str, Any], notes: str) -> bool:
+    """Replace the channel team's internal notes on a partner (never shown to the partner);
+    vendor admins and the partner's channel manager (the caller reached `partner` through the
+    access helper). Audited with the text before and after; False when nothing changed.
+    Raises FormError for partner users and for a text over NOTES_MAX characters."""
+    if not (actor.is_vendor_admin or actor.is_channel_manager):
+        raise FormError({"notes": _("Only vendor staff can do this.")})
+    text = notes.strip().replace("\r\n", "\n")
+    if len(text) > NOTES_MAX:
+        raise FormError({"notes": _("At most %(n)s characters.", n=NOTES_MAX)})
+    if text == (partner.get("notes") or ""):
+        return False
+    async with write_transaction():
+        await Partner.update({Partner.notes: text, Partner.updated_at: now()}).where(
+            Partner.id == partner["id"]
+        )
+        await audit.record(
+            "partner.notes_change",
+            actor=actor,
+            partner_id=partner["id"],
+            target_type="partner",
+            target_id=partner["id"],
+            before={"notes": partner.get("notes") or ""},
+            after={"notes": text},
+        )
+    return True
 
 
 async def partner_ids_by_code(codes: Sequence[str]) -> dict[str, int]:

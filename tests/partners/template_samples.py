@@ -182,8 +182,79 @@ STAFF = [
 COUNTS = {"active": 12, "suspended": 1}
 
 
+def _overview() -> dict[str, Any]:
+    """What portal.partner360 gives the page (the sections of other domains)."""
+    from portal.communications.figures import CampaignFigures, FeedbackFigures
+    from portal.customers.figures import CustomerActivity
+    from portal.lib import charts
+    from portal.performance.periods import Period
+
+    period = Period.parse("2026-10")
+    return {
+        "score": {"period": period, "score": 72, "rank": 3, "total": 14, "change": -4},
+        "trend": {
+            "chart": charts.sparkline([0, 5, 3, 8], title="Revenue"),
+            "first": period.shift(-11),
+            "last": period,
+            "values": [0, 5, 3, 8],
+        },
+        "orders": {
+            "open_count": 2,
+            "open_status": "approved,submitted",
+            "total": 7,
+            "recent": [
+                {
+                    "id": 9,
+                    "number": "SO-2026-00009",
+                    "status": "submitted",
+                    "total_amount": 3_000_00,
+                    "currency": "CNY",
+                    "submitted_at": NOW,
+                    "end_customer_name": "苏州启明软件",
+                }
+            ],
+        },
+        "credit": {
+            "currency": "CNY",
+            "credit_limit_amount": 100_000_00,
+            "exposure_amount": 120_000_00,
+            "open_orders_amount": 3_000_00,
+            "unbilled_amount": 0,
+            "owed_amount": 117_000_00,
+            "overdue_amount": 17_000_00,
+            "on_account_amount": 0,
+            "available_credit_amount": 0,
+            "share": 1.2,
+            "bar": charts.progress_bar(1.0, label="Credit used"),
+            "over": True,
+        },
+        "cases": {
+            "open_count": 1,
+            "breached": 1,
+            "rows": [
+                {
+                    "id": 4,
+                    "number": "C-2610-0004",
+                    "subject": "路由器夜间掉线",
+                    "status": "open",
+                    "sla": "breached",
+                    "sla_due": NOW,
+                }
+            ],
+        },
+        "activity": CustomerActivity(customers_total=12, interactions=30, followups_due=4),
+        "activity_days": 30,
+        "activity_since": NOW.date(),
+        "campaigns": CampaignFigures(campaigns_received=3, campaigns_opened=2),
+        "feedback": FeedbackFigures(requests_received=1, nps=40, csat_avg_x100=420),
+        "engagement_days": 90,
+        "notes_changed": {"at": NOW, "actor_email": "manny@vendor.test"},
+    }
+
+
 def _show(user: CurrentUser, partner: dict[str, Any], **extra: Any) -> dict[str, Any]:
     context = {
+        "overview": _overview(),
         "partner": partner,
         "manager": MANAGER,
         "history": HISTORY,
@@ -287,6 +358,16 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             ),
         ),
         ("suspended-no-users", _show(VERA, SUSPENDED, users=[], invitations=[], manager=None)),
+        (
+            "notes-error",
+            _show(
+                MANNY,
+                PARTNER,
+                failed="notes",
+                values={"notes": "长"},
+                errors={"notes": "At most 5000 characters."},
+            ),
+        ),
         (
             "manager",
             _show(
