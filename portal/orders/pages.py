@@ -275,6 +275,8 @@ class OrderPages(Controller):
         q: FromQuery[str] = "",
         since: FromQuery[str] = "",
         until: FromQuery[str] = "",
+        approved_from: FromQuery[str] = "",
+        approved_until: FromQuery[str] = "",
     ) -> Template:
         user = current_user(request)
         number = page_number(request.query_params.get("page"))
@@ -283,11 +285,16 @@ class OrderPages(Controller):
             q=q.strip()[:100],
             since=optional_date(since),
             until=optional_date(until),
+            # the orders behind a scorecard figure (performance drill-down): approved on these days
+            approved_from=optional_date(approved_from),
+            approved_until=optional_date(approved_until),
             page=number,
             per_page=PER_PAGE,
         )
         rows, total = await services.list_orders(user, filters)
         params = {"status": status, "q": filters.q, "since": since, "until": until}
+        if approved_from or approved_until:
+            params.update(approved_from=approved_from, approved_until=approved_until)
         return page(
             request,
             "orders/list.html",

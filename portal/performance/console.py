@@ -23,10 +23,9 @@ from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.orders.imports import MAX_BYTES, FileRefused
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_channel_managers, list_tiers, tier_label
-from portal.performance import exports, metrics, reports, services, views
+from portal.performance import drilldown, exports, metrics, reports, services, views
 from portal.performance.access import get_partner_for_user
-from portal.performance.periods import Period, PeriodError, PeriodKind
-from portal.performance.rollups import REVENUE_STATUSES
+from portal.performance.periods import Period, PeriodError, PeriodKind, window
 from portal.performance.schemas import NoteForm, TargetForm
 from portal.performance.scorecards import ScoreRow, sort_rows
 from portal.performance.sources import available_sources
@@ -40,15 +39,10 @@ async def _partner(user: CurrentUser, partner_id: int) -> dict[str, Any]:
     return await get_partner_for_user(user, partner_id)
 
 
-def orders_link(partner_id: int, period: Period) -> str:
+def orders_link(partner_id: int, period: Period, today: dt.date | None = None) -> str:
     """The console orders list behind a revenue figure: approved-and-later orders of the
-    partner approved within the period."""
-    last_day = period.end - dt.timedelta(days=1)
-    statuses = ",".join(s.value for s in REVENUE_STATUSES)
-    return (
-        f"/console/orders/?status={statuses}&partner_id={partner_id}"
-        f"&approved_from={period.start.isoformat()}&approved_until={last_day.isoformat()}"
-    )
+    partner approved within the days the figure covers (a running period: to date)."""
+    return drilldown.console_orders_link(partner_id, window(period, today or clock.today()))
 
 
 def filter_rows(user: CurrentUser, rows: list[ScoreRow], params: dict[str, str]) -> list[ScoreRow]:
@@ -208,6 +202,7 @@ class PerformanceConsole(Controller):
             kinds=[(k.value, label) for k, label in kind_labels().items()],
             card=card,
             orders_link=orders_link(partner_id, chosen),
+            links=drilldown.links(user, partner_id, chosen, window(chosen, clock.today())),
             trend_links={
                 t["period"].code: orders_link(partner_id, t["period"])
                 for t in (card.get("trend") or [])
@@ -218,6 +213,28 @@ class PerformanceConsole(Controller):
                 "body": note["body"] if note else "",
             },
             report_period=reports.report_month() if chosen.kind != PeriodKind.MONTH else chosen,
+        )
+
+    @get("/partners/{partner_id:int}/figures/{metric:str}", name="console_performance:figure")
+    async def figure(
+        self,
+        request: Request,
+        partner_id: FromPath[int],
+        metric: FromPath[str],
+        period: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+    ) -> Template:
+        """The rows behind one figure of a partner's scorecard (a partner in the user's scope)."""
+        user = current_user(request)
+        partner = await _partner(user, partner_id)
+        chosen = _period(period, kind)
+        context = await views.figure_page(user, partner_id, metric, chosen, request)
+        return page(
+            request,
+            "performance/figure.html",
+            partner=partner,
+            back=f"/console/performance/partners/{partner_id}?period={chosen.code}",
+            **context,
         )
 
     @post("/partners/{partner_id:int}/target", name="console_performance:target")

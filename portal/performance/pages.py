@@ -12,7 +12,7 @@ from portal.auth.constants import Access
 from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
-from portal.performance import access, reports, services, views
+from portal.performance import access, drilldown, reports, services, views
 from portal.performance.console import _pdf_response, kind_labels, parse_month
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
@@ -42,7 +42,30 @@ class MyPerformance(Controller):
             running_code=views.running_code(chosen.kind, clock.today()),
             kinds=[(k.value, label) for k, label in kind_labels().items()],
             card=card,
+            links=drilldown.links(user, user.partner_id, chosen, card["window"]) if card else {},
             values={"period": chosen.code, "kind": chosen.kind.value},
+        )
+
+    @get("/figures/{metric:str}", name="performance:figure")
+    async def figure(
+        self,
+        request: Request,
+        metric: FromPath[str],
+        period: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+    ) -> Template:
+        """The rows behind one figure of the partner's own scorecard (never another's)."""
+        user = current_user(request)
+        assert user.partner_id is not None
+        partner = await access.get_partner_for_user(user, user.partner_id)
+        chosen = views.parse_period(period, kind, clock.today())
+        context = await views.figure_page(user, user.partner_id, metric, chosen, request)
+        return page(
+            request,
+            "performance/figure.html",
+            partner=partner,
+            back=f"/performance/?period={chosen.code}",
+            **context,
         )
 
     @get("/reports", name="performance:reports")

@@ -11,14 +11,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from portal.auth.schemas import CurrentUser
 from portal.lib import charts, clock
 from portal.lib.i18n import _babel_locale, current_locale, format_money
 from portal.lib.i18n import gettext as _
-from portal.performance import metrics, rollups, scorecards, sources
+from portal.performance import drilldown, metrics, rollups, scorecards, sources
 from portal.performance.constants import TREND_PERIODS
 from portal.performance.periods import Period, PeriodError, PeriodKind, Window, last_closed, window
 from portal.performance.scorecards import Board, ScoreRow
 from portal.performance.tables import VendorNote
+from portal.tenancy import NotFound
 
 BOARD_CACHE_SECONDS = 60.0  # a monthly batch renders hundreds of reports from one board
 _boards: dict[tuple[str, str], tuple[float, Board]] = {}
@@ -219,3 +221,35 @@ def parse_period(text: str | None, kind: str | None, today: dt.date) -> Period:
     except ValueError:
         k = PeriodKind.MONTH
     return last_closed(k, today)
+
+
+FIGURE_ROWS_PER_PAGE = 100
+
+
+async def figure_page(
+    user: CurrentUser, partner_id: int, key: str, period: Period, request: Any
+) -> dict[str, Any]:
+    """The drill-down page's context: the figure as the scorecard shows it and the rows it
+    counts. Raises NotFound for a metric without a drill-down or an inactive partner."""
+    from portal.web import Page, page_number
+
+    if key not in drilldown.DRILLS:
+        raise NotFound
+    card = await scorecard(partner_id, period)
+    if not card or key not in card["kpi"]:
+        raise NotFound
+    rows = await drilldown.rows_for(user, partner_id, key, card["window"]) or []
+    number = page_number(request.query_params.get("page"))
+    pager = Page(number, FIGURE_ROWS_PER_PAGE, len(rows))
+    drill = drilldown.DRILLS[key]
+    return {
+        "period": period,
+        "card": card,
+        "kpi": card["kpi"][key],
+        "key": key,
+        "noun": _(drill.noun),
+        "counted_label": _(drill.counted) if drill.counted else "",
+        "rows": rows[pager.offset : pager.offset + FIGURE_ROWS_PER_PAGE],
+        "pager": pager,
+        "params": {"period": period.code, "kind": period.kind.value},
+    }

@@ -9,7 +9,8 @@ from typing import Any
 from portal.lib import charts
 from portal.orders.imports import ImportResult, RowError
 from portal.performance import metrics
-from portal.performance.periods import Period, PeriodKind
+from portal.performance.drilldown import FigureRow
+from portal.performance.periods import Period, PeriodKind, Window
 from portal.performance.scorecards import ScoreRow
 from portal.web import Page
 from tests.template_samples import ALICE, NOW, VERA, page_context
@@ -159,6 +160,42 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 partner={"id": 2, "code": "X", "name": "X"},
                 card={},
                 report_period=PERIOD,
+            ),
+        ),
+    ],
+    "performance/figure.html": [
+        (
+            "rows",
+            page_context(
+                ALICE,
+                "/performance/figures/order_count",
+                partner={"id": 1, "code": "P-A", "name": "华东智联 <b>"},
+                card={**card(), "window": Window(PERIOD, PERIOD.start, PERIOD.end)},
+                kpi={"label": "Orders", "display": "2"},
+                noun="Orders approved",
+                counted_label="on time",
+                rows=[
+                    FigureRow(NOW, "SO-1 <b>", "/orders/1", "客户 <i>", 1_000_00, True),
+                    FigureRow(dt.date(2026, 10, 3), "SO-2", "", "", 2_000_00, False),
+                ],
+                pager=Page(1, 100, 2),
+                params={"period": "2026-10"},
+                back="/performance/",
+            ),
+        ),
+        (
+            "empty",
+            page_context(
+                VERA,
+                "/",
+                partner={"id": 1, "code": "P-A", "name": "X"},
+                card={"window": Window(PERIOD, PERIOD.start, PERIOD.end), "running_note": "x"},
+                kpi={"label": "Files downloaded", "display": "0"},
+                noun="Downloads",
+                rows=[],
+                pager=Page(1, 100, 0),
+                params={},
+                back="/",
             ),
         ),
     ],

@@ -31,6 +31,11 @@ ADMIN = {"alice": 403, "bob": 403, "carol": 403, "manny": 403, "anon": LOGIN}
 
 MATRIX = [
     row("/performance/?period=2026-10", **PARTNER_PAGE),
+    row("/performance/figures/order_count?period=2026-10", **PARTNER_PAGE),
+    row(
+        "/performance/figures/nonsense?period=2026-10",
+        **{**PARTNER_PAGE, "alice": 404, "bob": 404, "carol": 404},
+    ),
     row("/performance/reports", **PARTNER_PAGE),
     row("/performance/reports/2026-10/pdf", **PARTNER_PAGE),
     row("/performance/recipients", **PARTNER_ADMIN),
@@ -38,6 +43,8 @@ MATRIX = [
     row("/console/performance/export.xlsx?period=2026-10", **CONSOLE),
     row("/console/performance/partners/{a}?period=2026-10", **CONSOLE),
     row("/console/performance/partners/{b}", **CONSOLE_B),
+    row("/console/performance/partners/{a}/figures/order_count?period=2026-10", **CONSOLE),
+    row("/console/performance/partners/{b}/figures/order_count?period=2026-10", **CONSOLE_B),
     row("/console/performance/partners/{b}/report.pdf?period=2026-10", **CONSOLE_B),
     row("/console/performance/deliveries?period=2026-10", **CONSOLE),
     row("/console/performance/settings", **ADMIN_PAGE),

@@ -1,0 +1,148 @@
+"""Drill-downs: every scorecard figure opens the rows it counts (issue 12, point 11).
+
+A figure links to its domain's list filtered to the partner and the days the figure covers
+when that list exists for the reader (the console orders list; a buyer's own orders list), and
+otherwise to the performance drill-down page, whose rows come from the domain that computed
+the figure, with the same conditions, so the count on the scorecard is the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from portal.auth.constants import Access
+from portal.auth.schemas import CurrentUser
+from portal.lib.i18n import N_
+from portal.orders.schemas import OrderFilters
+from portal.orders.services import list_orders
+from portal.performance.periods import Period, Window
+from portal.performance.rollups import REVENUE_STATUSES
+
+ORDER_METRICS = (
+    "revenue",
+    "growth_previous",
+    "growth_last_year",
+    "attainment",
+    "order_count",
+    "average_order",
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One row behind a figure. `counted`: for a rate, whether the row is in its numerator."""
+
+    on: dt.date | dt.datetime | None
+    title: str
+    link: str = ""
+    detail: str = ""
+    amount: int | None = None
+    counted: bool | None = None
+
+
+@dataclass(frozen=True)
+class Drill:
+    """How a metric's rows are listed: what one row is, and what a counted row means."""
+
+    rows: Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]
+    noun: str  # English msgid: what the rows are
+    counted: str = ""  # English msgid: the numerator of a rate ('' for a count)
+
+
+def _orders_query(partner_id: int, window: Window) -> dict[str, str]:
+    return {
+        "status": ",".join(s.value for s in REVENUE_STATUSES),
+        "partner_id": str(partner_id),
+        "approved_from": window.start.isoformat(),
+        "approved_until": (window.end - dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def console_orders_link(partner_id: int, window: Window) -> str:
+    """The console orders list behind an orders figure: the partner's approved-and-later
+    orders approved within the days the figure covers."""
+    return "/console/orders/?" + urlencode(_orders_query(partner_id, window), safe=",")
+
+
+def own_orders_link(partner_id: int, window: Window) -> str:
+    """The same orders on the partner's own orders list (buyers only)."""
+    query = _orders_query(partner_id, window)
+    del query["partner_id"]  # always the reader's own partner there
+    return "/orders/?" + urlencode(query, safe=",")
+
+
+async def order_rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+    """The orders an orders figure counts (through the orders service, in the user's scope)."""
+    filters = dict(
+        status=",".join(s.value for s in REVENUE_STATUSES),
+        partner_id=partner_id,
+        approved_from=window.start,
+        approved_until=window.end - dt.timedelta(days=1),
+        per_page=200,
+    )
+    out: list[FigureRow] = []
+    number = 1
+    while True:
+        rows, total = await list_orders(user, OrderFilters(page=number, **filters))  # type: ignore[arg-type]
+        can_open = user.is_vendor or user.allowed(Access.PARTNER_PURCHASING)
+        for r in rows:
+            link = ""
+            if can_open:
+                link = f"/console/orders/{r['id']}" if user.is_vendor else f"/orders/{r['id']}"
+            out.append(
+                FigureRow(
+                    on=r["submitted_at"],
+                    title=r["number"],
+                    link=link,
+                    detail=r.get("end_customer_name") or "",
+                    amount=int(r["total_amount"]),
+                )
+            )
+        if number * 200 >= total or not rows:
+            return out
+        number += 1
+
+
+DRILLS: dict[str, Drill] = {
+    **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
+}
+
+
+def figure_link(user: CurrentUser, partner_id: int, key: str, period: Period) -> str:
+    """The performance drill-down page of one figure."""
+    query = urlencode({"period": period.code, "kind": period.kind.value})
+    if user.is_vendor:
+        return f"/console/performance/partners/{partner_id}/figures/{key}?{query}"
+    return f"/performance/figures/{key}?{query}"
+
+
+def links(user: CurrentUser, partner_id: int, period: Period, window: Window) -> dict[str, str]:
+    """{metric key: where its figure drills down to} for this reader."""
+    out: dict[str, str] = {}
+    for key in DRILLS:
+        if key in ORDER_METRICS and user.is_vendor:
+            out[key] = console_orders_link(partner_id, window)
+        elif key in ORDER_METRICS and user.allowed(Access.PARTNER_PURCHASING):
+            out[key] = own_orders_link(partner_id, window)
+        else:
+            out[key] = figure_link(user, partner_id, key, period)
+    return out
+
+
+async def rows_for(
+    user: CurrentUser, partner_id: int, key: str, window: Window
+) -> list[FigureRow] | None:
+    """The rows behind one figure; None for a metric without a drill-down."""
+    drill = DRILLS.get(key)
+    if drill is None:
+        return None
+    return await drill.rows(user, partner_id, window)
+
+
+def describe(key: str) -> dict[str, Any]:
+    drill = DRILLS[key]
+    return {"noun": drill.noun, "counted": drill.counted}

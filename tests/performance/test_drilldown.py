@@ -1,0 +1,110 @@
+"""Every scorecard figure opens the rows it counts, on the partner's and on the vendor's
+scorecard, and the number shown is the number of rows behind the link (issue 12, point 11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from portal.lib import clock
+from portal.performance import views
+from portal.performance.periods import Period
+from tests.performance.factories import make_sale, refresh
+
+# metric -> what its figure is: "count" (rows behind the link) or "rate" (counted / rows)
+CHECKED = {
+    "order_count": "count",
+}
+
+
+def day(period: Period, n: int) -> dt.date:
+    return period.start + dt.timedelta(days=n - 1)
+
+
+@pytest.fixture
+async def closed_month(partner_a: int, partner_b: int) -> Period:
+    """Last month: partner A's activity in every domain, and rows that must not count (other
+    months, other statuses, partner B)."""
+    closed = Period.containing(clock.today()).previous
+    await make_sale(partner_a, 1_000_00, day(closed, 3))
+    await make_sale(partner_a, 2_000_00, day(closed, 11), "approved")
+    await make_sale(partner_a, 500_00, day(closed, 4), "rejected")
+    await make_sale(partner_a, 900_00, closed.start - dt.timedelta(days=1))
+    await make_sale(partner_b, 700_00, day(closed, 5))
+    await refresh(closed.code, closed.previous.code)
+    return closed
+
+
+def drill_links(page: str) -> dict[str, str]:
+    return {
+        key: href.replace("&amp;", "&")
+        for href, key in re.findall(r'<a href="([^"]+)" data-metric="([^"]+)"', page)
+    }
+
+
+async def rows_behind(client: Any, link: str) -> tuple[int, int | None]:
+    """(rows, counted rows) on the page a figure links to."""
+    response = await client.get(link)
+    assert response.status_code == 200, link
+    page = response.text
+    if "/figures/" not in link:  # an orders list of the orders domain
+        return len(set(re.findall(r"SO-T-\d{6}", page))), None
+    shown = int(re.search(r'data-rows="(\d+)"', page)[1])  # type: ignore[index]
+    assert page.count("<tr data-row>") == shown  # one page: every row is listed
+    counted = page.count("<td>✓</td>") if "✓" in page or "perf-figure-rows" in page else None
+    return shown, counted
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "vera"])
+async def test_every_figure_is_the_number_of_rows_behind_its_link(
+    as_user, partner_a, alice, bob, vera, closed_month, persona
+):
+    user = {"alice": alice, "bob": bob, "vera": vera}[persona]
+    client = await as_user(user)
+    if persona == "vera":
+        scorecard = f"/console/performance/partners/{partner_a}?period={closed_month.code}"
+    else:
+        scorecard = f"/performance/?period={closed_month.code}"
+    links = drill_links((await client.get(scorecard)).text)
+    card = await views.scorecard(partner_a, closed_month)
+
+    for key, kind in CHECKED.items():
+        value = card["kpi"][key]["value"]
+        rows, counted = await rows_behind(client, links[key])
+        if kind == "count":
+            assert rows == value, key
+        else:
+            assert counted is not None and value == pytest.approx(counted / rows), key
+
+
+async def test_revenue_drills_down_to_the_orders_it_sums_for_a_buyer_and_a_member(
+    as_user, alice, bob, closed_month
+):
+    for persona, opens in ((alice, "/orders/?"), (bob, "/performance/figures/revenue")):
+        client = await as_user(persona)
+        links = drill_links((await client.get(f"/performance/?period={closed_month.code}")).text)
+        page = (await client.get(links["revenue"])).text
+
+        assert links["revenue"].startswith(opens)
+        assert "¥1,000.00" in page and "¥2,000.00" in page
+        assert "¥500.00" not in page and "¥900.00" not in page and "¥700.00" not in page
+
+
+async def test_a_drill_down_shows_only_the_readers_partner(
+    as_user, carol, manny, partner_b, closed_month
+):
+    carol_page = (
+        await (await as_user(carol)).get(
+            f"/performance/figures/order_count?period={closed_month.code}"
+        )
+    ).text
+    foreign = await (await as_user(manny)).get(
+        f"/console/performance/partners/{partner_b}/figures/order_count?period={closed_month.code}"
+    )
+    unknown = await (await as_user(carol)).get("/performance/figures/nonsense")
+
+    assert "¥700.00" in carol_page and "¥1,000.00" not in carol_page
+    assert foreign.status_code == 404 and unknown.status_code == 404
