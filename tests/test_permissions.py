@@ -68,6 +68,7 @@ MATRIX = [
     row("/console/applications/{app}", **CONSOLE),
     row("/console/staff", **ADMIN_PAGE),
     row("/console/audit/", **ADMIN_PAGE),
+    row("/console/audit/export.xlsx", **ADMIN_PAGE),
     row("/console/emails/", **ADMIN_PAGE),
     # partner side
     row("/my-company", alice=200, bob=200, carol=200, vera=403, manny=403, anon=LOGIN),

@@ -320,6 +320,13 @@ async def set_price_list_item(
     await get_price_list(price_list_id)
     product_id = await product_id_for_sku(sku)
     async with write_transaction():
+        earlier = await (
+            PriceListItem.select(PriceListItem.price_amount)
+            .where(
+                (PriceListItem.price_list == price_list_id) & (PriceListItem.product == product_id)
+            )
+            .first()
+        )
         await PriceListItem.insert(
             PriceListItem(price_list=price_list_id, product=product_id, price_amount=price_amount)
         ).on_conflict(
@@ -332,6 +339,7 @@ async def set_price_list_item(
             actor=actor,
             target_type="price_list",
             target_id=price_list_id,
+            before={"sku": sku, "price_amount": earlier["price_amount"]} if earlier else None,
             after={"sku": sku, "price_amount": price_amount},
         )
 
