@@ -173,7 +173,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
                 send_as_attachment=False,
             ),
         ],
-        middleware=[request_log_middleware, auth_middleware, input_guard],
+        middleware=[request_log_middleware, input_guard],
         guards=[access_guard],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -213,6 +213,10 @@ def create_app(run_scheduler: bool = True) -> Litestar:
         debug=False,
     )
     app.state.run_scheduler = run_scheduler
+    # The session is resolved around Litestar's whole handler, not per route: a path no route
+    # matches (404 from the router) is then answered in the signed-in layout and the reader's
+    # language too, not as an anonymous English page (issue 12, point 16).
+    app.asgi_handler = auth_middleware(app.asgi_handler)
     _document_api_errors(app)
 
     def url_for(name: str, **params: object) -> str:

@@ -65,6 +65,7 @@ def bar_chart(
         f' font-family="{escape(FONT_FAMILY)}" font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
+    labelled: set[str] = set()
     for i in range(5):  # grid lines and axis labels
         value = scale_max * i // 4
         y = top + plot_h - plot_h * i / 4
@@ -72,9 +73,13 @@ def bar_chart(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"'
             ' stroke-width="1"/>'
         )
+        text = axis_format(value)
+        if (peak <= 0 and i) or text in labelled:
+            continue  # nothing to scale (all zero) or a repeated value: the baseline says 0
+        labelled.add(text)
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(axis_format(value))}</text>"
+            f"{escape(text)}</text>"
         )
     every = max(1, (n + 11) // 12)
     for i, p in enumerate(points):

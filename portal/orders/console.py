@@ -5,6 +5,7 @@ Channel managers see their assigned partners' orders only (the access helper see
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
@@ -92,7 +93,7 @@ class OrderConsole(Controller):
             per_page=PER_PAGE,
         )
         rows, total = await services.list_orders(user, filters, oldest_first=status == "submitted")
-        counts = await services.count_by_status(user)
+        counts = await services.count_by_status(user, filters=filters)
         params = {
             "status": status,
             "q": filters.q,
@@ -103,9 +104,11 @@ class OrderConsole(Controller):
             "approved_from": approved_from,
             "approved_until": approved_until,
         }
+        kept = {k: v for k, v in params.items() if v and k != "status"}  # tabs keep the filters
         tabs = [
             {
                 "status": tab,
+                "href": "?" + urlencode({**kept, "status": tab or "all"}),
                 "label": tab_label(tab),
                 "count": sum(counts.values())
                 if not tab

@@ -15,6 +15,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
 from portal.lib.forms import FormError, optional_date, read_form
 from portal.lib.i18n import gettext as _
+from portal.lib.i18n import ngettext
 from portal.orders import catalog, queries, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS, Availability, OrderStatus
@@ -155,14 +156,11 @@ class CartPages(Controller):
         )
         if problems:
             return redirect(request, back, flash=("error", problems[0].message))
-        return redirect(
-            request,
-            back,
-            flash=(
-                "success",
-                _("%(sku)s × %(n)s added to the cart.", sku=form.sku, n=form.quantity),
-            ),
-        )
+        added = _("%(sku)s × %(n)s added to the cart.", sku=form.sku, n=form.quantity)
+        warning = (await services.cart_quantity_warnings(user, skus=[form.sku])).get(form.sku)
+        if warning:  # below the minimum or off the pack size: say so now, not at checkout
+            return redirect(request, back, flash=("warning", f"{added} {warning}"))
+        return redirect(request, back, flash=("success", added))
 
     @post("/update", name="cart:update")
     async def update(self, request: Request) -> Redirect:
@@ -176,6 +174,14 @@ class CartPages(Controller):
                 except ValueError:
                     continue
         await services.set_cart_quantities(user, quantities)
+        changed = [pid for pid, quantity in quantities.items() if quantity > 0]
+        if warnings := await services.cart_quantity_warnings(user, changed):
+            message = ngettext(
+                "The cart has been updated; one line breaks a quantity rule (see below).",
+                "The cart has been updated; %(num)s lines break a quantity rule (see below).",
+                len(warnings),
+            )
+            return redirect(request, "cart:show", flash=("warning", message))
         return redirect(request, "cart:show", flash=("success", _("The cart has been updated.")))
 
     @post("/remove/{product_id:int}", name="cart:remove")

@@ -1,6 +1,6 @@
 """Orders: the reads pages and the API need (lists, detail, timeline, home cards), and the one
-import point for the verbs, which live by sub-topic in placement.py (cart, place_order) and
-fulfilment.py (approve, reject, cancel, ship, deliver)."""
+import point for the verbs, which live by sub-topic in cart.py (cart, quick order, re-order),
+placement.py (place_order) and fulfilment.py (approve, reject, cancel, ship, deliver)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count
 
@@ -18,6 +19,20 @@ from portal.lib.clock import now
 from portal.lib.i18n import format_money, localized
 from portal.lib.i18n import gettext as _
 from portal.orders import credit, pricing
+from portal.orders.cart import (
+    LineProblem,
+    LineRequest,
+    add_lines_to_cart,
+    add_to_cart,
+    cart_count,
+    cart_quantity_warnings,
+    cart_requests,
+    cart_view,
+    clear_cart,
+    parse_quick_order,
+    reorder,
+    set_cart_quantities,
+)
 from portal.orders.constants import (
     STATUS_LABELS,
     STATUS_TONES,
@@ -35,21 +50,10 @@ from portal.orders.fulfilment import (
     ship_order,
 )
 from portal.orders.placement import (
-    LineProblem,
-    LineRequest,
     OrderRefused,
     Placed,
-    add_lines_to_cart,
-    add_to_cart,
-    cart_count,
-    cart_requests,
-    cart_view,
-    clear_cart,
-    parse_quick_order,
     place_order,
-    reorder,
     request_fingerprint,
-    set_cart_quantities,
 )
 from portal.orders.schemas import OrderFilters
 from portal.orders.tables import (
@@ -77,6 +81,7 @@ __all__ = [
     "approve_orders",
     "cancel_order",
     "cart_count",
+    "cart_quantity_warnings",
     "cart_requests",
     "cart_view",
     "clear_cart",
@@ -225,12 +230,19 @@ async def list_orders(
 
 
 async def count_by_status(
-    user: CurrentUser, statuses: Sequence[str] | None = None
+    user: CurrentUser,
+    statuses: Sequence[str] | None = None,
+    filters: OrderFilters | None = None,
 ) -> dict[str, int]:
     """Orders per status within the user's scope (tabs and home cards). Given `statuses`, only
     those are counted, through the status index: the home cards ask for the open ones and no
-    longer count a partner's 100,000 delivered orders on every visit (issue 19)."""
-    where = [partner_scope(user, Order.partner)]
+    longer count a partner's 100,000 delivered orders on every visit (issue 19). Given the
+    list's `filters`, the tabs count what each tab would list with them (issue 12 point 16)."""
+    where = (
+        [partner_scope(user, Order.partner)]
+        if filters is None
+        else _order_where(user, msgspec.structs.replace(filters, status=""))
+    )
     if statuses is not None:
         where.append(Order.status.is_in(list(statuses)))
     rows = (

@@ -12,11 +12,13 @@ from piccolo.query.functions.aggregate import Count
 from portal.auth.constants import VENDOR_ROLES
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
+from portal.customers.access import get_customer_name_for_user
 from portal.db import is_sqlite
 from portal.lib import hooks
 from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.i18n import gettext as _
+from portal.orders.access import get_order_for_user
 from portal.support.access import case_scope, get_case_for_user
 from portal.support.case_files import Upload
 from portal.support.case_status import StatusConflict, can_reopen, reopen_deadline
@@ -40,6 +42,7 @@ from portal.support.tables import (
     SupportTeam,
     SupportTeamMember,
 )
+from portal.tenancy import NotFound
 
 __all__ = [
     "CaseFigures",
@@ -244,6 +247,7 @@ async def case_detail(user: CurrentUser, case_id: int) -> dict[str, Any]:
     names = await user_names({case["assignee_id"]} if case["assignee_id"] else set())
     case["assignee_name"] = names.get(case["assignee_id"], "")
     case["sla"], case["sla_due"] = sla_state(case)
+    case["order_number"], case["end_customer_name"] = await _linked_names(user, case)
     return {
         "case": case,
         "messages": message_rows,
@@ -252,6 +256,24 @@ async def case_detail(user: CurrentUser, case_id: int) -> dict[str, Any]:
         "escalations": escalations,
         "csat": case["csat_score"] if case["csat_score"] is not None else await csat_for_case(case),
     }
+
+
+async def _linked_names(user: CurrentUser, case: dict[str, Any]) -> tuple[str, str]:
+    """The number of the case's order and the name of its end customer, as the reader may see
+    them through those domains' walls ("" where they may not: a member without purchasing
+    rights sees no order, a member not sharing the customer sees no name)."""
+    order_number = customer_name = ""
+    if case.get("order_id"):
+        try:
+            order_number = str((await get_order_for_user(user, case["order_id"]))["number"])
+        except NotFound:
+            pass
+    if case.get("end_customer_id"):
+        try:
+            customer_name = await get_customer_name_for_user(user, case["end_customer_id"])
+        except NotFound:
+            pass
+    return order_number, customer_name
 
 
 async def csat_for_case(case: dict[str, Any]) -> int | None:

@@ -73,3 +73,18 @@ def test_no_handler_converts_notfound_by_hand() -> None:
             ):
                 found.append(f"{path.relative_to(portal)}:{node.lineno}")
     assert found == []
+
+
+async def test_a_signed_in_user_meets_a_missing_page_in_their_layout_and_language(as_user, alice):
+    """Issue 12 point 16: a path no route matches answered an anonymous English page."""
+    from portal.auth.tables import User
+
+    await User.update({User.locale: "zh_CN"}).where(User.id == alice.id)
+    client = await as_user(alice)
+
+    response = await client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert "页面未找到" in response.text
+    assert alice.email in response.text  # the signed-in layout: who is signed in, the menu
+    assert "<nav" in response.text

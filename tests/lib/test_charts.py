@@ -45,3 +45,22 @@ def test_progress_is_capped_at_the_full_bar():
     full = str(charts.progress_bar(3.0, label="x", width=100))
 
     assert 'width="100.0"' in full
+
+
+def test_a_month_without_revenue_labels_its_axis_zero_once():
+    """Issue 12 point 16: a zero-revenue chart labelled its axis "0.01, 0, 0, 0"."""
+    import re
+
+    def yuan(fen: int) -> str:
+        return f"{fen / 100:g}" if fen % 100 else str(fen // 100)
+
+    svg = str(
+        charts.bar_chart(
+            [charts.Point(label=m, value=0) for m in ("Sep", "Oct", "Nov")],
+            title="Revenue",
+            axis_format=yuan,
+        )
+    )
+
+    axis = re.findall(r'text-anchor="end"[^>]*>([^<]*)<', svg)
+    assert axis == ["0"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from portal.orders.cart import LineProblem
 from portal.orders.imports import ImportResult, RowError
-from portal.orders.placement import LineProblem
 from portal.web import Page
 from tests.template_samples import ALICE, NOW, VERA, page_context
 

@@ -261,3 +261,30 @@ async def test_manny_reads_the_catalog_but_cannot_change_it(as_user, manny):
 
     assert page.status_code == 200 and "RO-9" in page.text
     assert change.status_code == 403
+
+
+async def test_the_status_tabs_count_what_they_would_list_with_the_filters(
+    as_user, alice, carol, vera, partner_a
+):
+    """Issue 12 point 16: the tab counts ignored the active filters (and the tabs dropped them)."""
+    import re
+
+    await make_product("TAB-1", price=100_00)
+    await place(alice.current, {"TAB-1": 1})
+    await place(carol.current, {"TAB-1": 1})
+    await place(carol.current, {"TAB-1": 2})
+    client = await as_user(vera)
+
+    everyone = await client.get("/console/orders/?status=submitted")
+    alices = await client.get(f"/console/orders/?status=submitted&partner_id={partner_a}")
+
+    def submitted_tab(html: str) -> tuple[str, str]:
+        found = re.search(
+            r'<a href="([^"]*status=submitted[^"]*)"[^>]*>[^<]*<span[^>]*>(\d+)<', html
+        )
+        assert found is not None
+        return found.group(1), found.group(2)
+
+    assert submitted_tab(everyone.text)[1] == "3"
+    href, count = submitted_tab(alices.text)
+    assert count == "1" and f"partner_id={partner_a}" in href

@@ -292,3 +292,24 @@ async def test_closing_asks_the_partner_for_a_csat_once(alice, vera):
 
     assert first is not None
     assert again == first
+
+
+async def test_a_case_names_its_order_and_end_customer_instead_of_their_ids(as_user, alice, vera):
+    """Issue 12 point 16: the case page said "#3045 / #5"; it names the order and the customer."""
+    from tests.customers.factories import make_customer
+    from tests.orders.factories import make_product, place
+
+    await make_product("CASE-LINK-1", stock=10)
+    placed = await place(alice.current, {"CASE-LINK-1": 1})
+    customer_id = await make_customer(alice.current, "深圳蓝海电子有限公司")
+    case_id = await make_case(alice, order_id=placed.order_id, end_customer_id=customer_id)
+    number = (await case_row(case_id))["number"]
+    order_number = placed.number
+
+    partner_page = (await (await as_user(alice)).get(f"/cases/{case_id}")).text
+    console_page = (await (await as_user(vera)).get(f"/console/cases/{case_id}")).text
+
+    for page in (partner_page, console_page):
+        assert order_number in page and f"#{placed.order_id}<" not in page
+    assert "深圳蓝海电子有限公司" in partner_page and f"#{customer_id}<" not in partner_page
+    assert number in console_page
