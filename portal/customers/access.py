@@ -96,3 +96,13 @@ async def get_import_for_user(user: CurrentUser, import_id: int) -> dict[str, An
         if isinstance(row[key], str):
             row[key] = json.loads(row[key])
     return row
+
+
+async def visible_customer_ids(user: CurrentUser, customer_ids: list[int]) -> set[int]:
+    """Which of these customers `user` may see (the same wall as get_customer_for_user)."""
+    if not customer_ids:
+        return set()
+    rows = await Customer.select(Customer.id).where(
+        Customer.id.is_in(sorted(set(customer_ids))), *customer_scope(user)
+    )
+    return {int(r["id"]) for r in rows}

@@ -71,3 +71,23 @@ async def activity_figures(
     for row in await queries.active_customers(partner_ids, since, until):
         get(row["partner"]).customers_active = int(row["n"] or 0)
     return out
+
+
+ACTIVITY_ROWS = ("new", "active", "interactions", "followups")
+
+
+async def activity_rows(partner_id: int, start: dt.date, end: dt.date, what: str) -> list[Any]:
+    """The rows one activity figure of a partner counts in [start, end): "new" and "active"
+    customers, "interactions" (contacts logged) or "followups" due (with `on_time`). Each row
+    has `customer` (id) and `name`; the caller shows a name only where the reader may see the
+    customer (access.visible_customer_ids)."""
+    since, until = _bounds(start, end)
+    if what == "new":
+        return await queries.new_customer_rows(partner_id, since, until)
+    if what == "active":
+        return await queries.active_customer_rows(partner_id, since, until)
+    if what == "interactions":
+        return await queries.interaction_rows(partner_id, since, until)
+    if what == "followups":
+        return await queries.followup_rows(partner_id, start, end)
+    raise ValueError(what)

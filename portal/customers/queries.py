@@ -101,3 +101,72 @@ async def active_customers(
         until,
         *ids,
     )
+
+
+# The rows behind the activity figures (the performance drill-down): the same conditions as the
+# aggregates above, for one partner, so a figure and its list always agree.
+
+
+async def new_customer_rows(
+    partner_id: int, since: dt.datetime, until: dt.datetime
+) -> list[dict[str, Any]]:
+    """The partner's customers created in [since, until) (customer_counts' "new")."""
+    return await Customer.raw(
+        "SELECT id AS customer, name, created_at AS at FROM customer"
+        " WHERE partner = {} AND created_at >= {} AND created_at < {} ORDER BY created_at, id",
+        partner_id,
+        since,
+        until,
+    )
+
+
+async def active_customer_rows(
+    partner_id: int, since: dt.datetime, until: dt.datetime
+) -> list[dict[str, Any]]:
+    """The partner's customers with a contact or an order in [since, until) (active_customers)."""
+    return await Customer.raw(
+        "SELECT c.id AS customer, c.name AS name, c.last_contact_at AS at FROM customer c"
+        " WHERE c.id IN (SELECT customer FROM customer_interaction"
+        " WHERE partner = {} AND occurred_at >= {} AND occurred_at < {} UNION"
+        " SELECT o.end_customer_id FROM partner_order o WHERE o.partner = {}"
+        " AND o.end_customer_id IS NOT NULL AND o.submitted_at >= {} AND o.submitted_at < {})"
+        " ORDER BY c.name, c.id",
+        partner_id,
+        since,
+        until,
+        partner_id,
+        since,
+        until,
+    )
+
+
+async def interaction_rows(
+    partner_id: int, since: dt.datetime, until: dt.datetime
+) -> list[dict[str, Any]]:
+    """The partner's contacts logged in [since, until) (interactions_by_channel)."""
+    return await Customer.raw(
+        "SELECT i.id, i.customer, c.name AS name, i.channel, i.occurred_at AS at, i.user_name"
+        " FROM customer_interaction i LEFT JOIN customer c ON c.id = i.customer"
+        " WHERE i.partner = {} AND i.occurred_at >= {} AND i.occurred_at < {}"
+        " ORDER BY i.occurred_at, i.id",
+        partner_id,
+        since,
+        until,
+    )
+
+
+async def followup_rows(partner_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The partner's follow-ups due on days [start, end), each with whether it was done by its
+    day (followups_due)."""
+    done_day = date_of("i.followup_done_at")
+    return await Customer.raw(
+        "SELECT i.id, i.customer, c.name AS name, i.channel, i.followup_on AS at, i.user_name,"  # noqa: S608
+        f" CASE WHEN i.followup_done_at IS NOT NULL AND {done_day} <= i.followup_on"
+        " THEN 1 ELSE 0 END AS on_time"
+        " FROM customer_interaction i LEFT JOIN customer c ON c.id = i.customer"
+        " WHERE i.partner = {} AND i.followup_on >= {} AND i.followup_on < {}"
+        " ORDER BY i.followup_on, i.id",
+        partner_id,
+        start,
+        end,
+    )

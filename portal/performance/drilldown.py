@@ -16,7 +16,11 @@ from urllib.parse import urlencode
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.customers.access import visible_customer_ids
+from portal.customers.constants import CHANNEL_LABELS
+from portal.customers.figures import activity_rows
 from portal.lib.i18n import N_
+from portal.lib.i18n import gettext as _
 from portal.orders.schemas import OrderFilters
 from portal.orders.services import list_orders
 from portal.performance.periods import Period, Window
@@ -107,8 +111,51 @@ async def order_rows(user: CurrentUser, partner_id: int, window: Window) -> list
         number += 1
 
 
+def _moment(value: Any) -> dt.date | dt.datetime | None:
+    """A raw query's timestamp or date (SQLite answers text)."""
+    if isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value)
+        return parsed if ("T" in value or " " in value) else parsed.date()
+    return value  # type: ignore[no-any-return]
+
+
+def _customer_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        found = await activity_rows(partner_id, window.start, window.end, what)
+        visible = await visible_customer_ids(
+            user, [int(r["customer"]) for r in found if r.get("customer")]
+        )
+        out = []
+        for r in found:
+            customer = int(r["customer"]) if r.get("customer") else None
+            seen = customer in visible
+            channel = {k.value: v for k, v in CHANNEL_LABELS.items()}.get(r.get("channel") or "")
+            detail = " · ".join(x for x in (_(channel) if channel else "", r.get("user_name")) if x)
+            out.append(
+                FigureRow(
+                    on=_moment(r.get("at")),
+                    # a customer the reader may not see (not shared with the vendor, or owned by
+                    # a colleague) is counted but not named
+                    title=r["name"] if seen else _("A customer not visible to you"),
+                    link=f"/customers/{customer}" if seen and user.is_partner else "",
+                    detail=detail,
+                    counted=bool(r["on_time"]) if "on_time" in r else None,
+                )
+            )
+        return out
+
+    return rows
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
+    "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
+    "customers_new": Drill(_customer_rows("new"), N_("New customers")),
+    "interactions": Drill(_customer_rows("interactions"), N_("Contacts logged")),
+    "interactions_per_user": Drill(_customer_rows("interactions"), N_("Contacts logged")),
+    "followup_on_time": Drill(
+        _customer_rows("followups"), N_("Follow-ups due"), N_("done on time")
+    ),
 }
 
 

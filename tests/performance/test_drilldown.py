@@ -9,14 +9,21 @@ from typing import Any
 
 import pytest
 
+from portal.customers.tables import Customer
 from portal.lib import clock
 from portal.performance import views
 from portal.performance.periods import Period
-from tests.performance.factories import make_sale, refresh
+from tests.customers.factories import log_contact, make_customer
+from tests.performance.factories import local, make_sale, refresh
 
 # metric -> what its figure is: "count" (rows behind the link) or "rate" (counted / rows)
 CHECKED = {
     "order_count": "count",
+    "customers_new": "count",
+    "customers_active": "count",
+    "interactions": "count",
+    "interactions_per_user": "interactions",  # the contacts themselves (per user: / users)
+    "followup_on_time": "rate",
 }
 
 
@@ -24,11 +31,32 @@ def day(period: Period, n: int) -> dt.date:
     return period.start + dt.timedelta(days=n - 1)
 
 
+async def customer_work(closed: Period, alice: Any, bob: Any, carol: Any) -> None:
+    """Two new customers, three contacts, two follow-ups due (one done on time) on the 15th;
+    an older customer contacted the month before; partner B's customer."""
+    old = await make_customer(alice.current)
+    await Customer.update({Customer.created_at: local(closed.start - dt.timedelta(days=40))}).where(
+        Customer.id == old
+    )
+    await log_contact(alice.current, old, days_ago=20)
+    first = await make_customer(alice.current)
+    second = await make_customer(bob.current)
+    await log_contact(alice.current, first, channel="phone", followup_in_days=2)
+    await log_contact(bob.current, second, channel="wechat", days_ago=1, followup_in_days=1)
+    await log_contact(bob.current, second, channel="wechat")  # closes that follow-up: on time
+    other = await make_customer(carol.current)
+    await log_contact(carol.current, other)
+
+
 @pytest.fixture
-async def closed_month(partner_a: int, partner_b: int) -> Period:
+async def closed_month(time_travel, partner_a: int, partner_b: int, alice, bob, carol) -> Period:  # type: ignore[no-untyped-def]
     """Last month: partner A's activity in every domain, and rows that must not count (other
     months, other statuses, partner B)."""
     closed = Period.containing(clock.today()).previous
+    back_to = clock.now()
+    time_travel.move_to(local(day(closed, 15)))
+    await customer_work(closed, alice, bob, carol)
+    time_travel.move_to(back_to)
     await make_sale(partner_a, 1_000_00, day(closed, 3))
     await make_sale(partner_a, 2_000_00, day(closed, 11), "approved")
     await make_sale(partner_a, 500_00, day(closed, 4), "rejected")
@@ -70,12 +98,18 @@ async def test_every_figure_is_the_number_of_rows_behind_its_link(
         scorecard = f"/performance/?period={closed_month.code}"
     links = drill_links((await client.get(scorecard)).text)
     card = await views.scorecard(partner_a, closed_month)
+    figures = {key: card["kpi"][key]["value"] for key in CHECKED}
+    assert figures["order_count"] == 2 and figures["customers_new"] == 2
+    assert (figures["customers_active"], figures["interactions"]) == (2, 3)
+    assert figures["followup_on_time"] == 0.5
 
     for key, kind in CHECKED.items():
         value = card["kpi"][key]["value"]
         rows, counted = await rows_behind(client, links[key])
         if kind == "count":
             assert rows == value, key
+        elif kind == "interactions":
+            assert rows == card["kpi"]["interactions"]["value"], key
         else:
             assert counted is not None and value == pytest.approx(counted / rows), key
 
@@ -108,3 +142,15 @@ async def test_a_drill_down_shows_only_the_readers_partner(
 
     assert "¥700.00" in carol_page and "¥1,000.00" not in carol_page
     assert foreign.status_code == 404 and unknown.status_code == 404
+
+
+async def test_staff_count_every_customer_but_see_only_the_shared_ones(
+    as_user, vera, partner_a, closed_month
+):
+    client = await as_user(vera)
+    link = f"/console/performance/partners/{partner_a}/figures/customers_new"
+
+    page = (await client.get(f"{link}?period={closed_month.code}")).text
+
+    assert 'data-rows="2"' in page
+    assert page.count("A customer not visible to you") == 2 and "测试客户" not in page
