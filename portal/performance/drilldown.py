@@ -25,6 +25,7 @@ from portal.orders.schemas import OrderFilters
 from portal.orders.services import list_orders
 from portal.performance.periods import Period, Window
 from portal.performance.rollups import REVENUE_STATUSES
+from portal.support.figures import case_rows
 
 ORDER_METRICS = (
     "revenue",
@@ -46,6 +47,7 @@ class FigureRow:
     detail: str = ""
     amount: int | None = None
     counted: bool | None = None
+    score: int | None = None  # a rating (CSAT 1-5, NPS 0-10): the figure is their average
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,27 @@ def _customer_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[
     return rows
 
 
+def _case_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        out = []
+        for r in await case_rows(partner_id, window.start, window.end, what):
+            link = f"/console/cases/{r['id']}" if user.is_vendor else f"/cases/{r['id']}"
+            csat = r["csat"]
+            out.append(
+                FigureRow(
+                    on=_moment(r["created_at"]),
+                    title=f"{r['number']} · {r['subject']}",
+                    link=link,
+                    detail=_("Satisfaction %(score)s of 5", score=csat) if csat is not None else "",
+                    counted=bool(int(r["met"] or 0)) if what == "sla" else None,
+                    score=int(csat) if csat is not None else None,
+                )
+            )
+        return out
+
+    return rows
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
     "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
@@ -156,6 +179,11 @@ DRILLS: dict[str, Drill] = {
     "followup_on_time": Drill(
         _customer_rows("followups"), N_("Follow-ups due"), N_("done on time")
     ),
+    "cases_opened": Drill(_case_rows("opened"), N_("Support cases opened")),
+    "sla_met_rate": Drill(
+        _case_rows("sla"), N_("Cases resolved or overdue"), N_("resolved within SLA")
+    ),
+    "case_csat": Drill(_case_rows("csat"), N_("Cases rated")),
 }
 
 

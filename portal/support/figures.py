@@ -111,3 +111,21 @@ async def backlog_trend(
         return []
     row = await queries.backlog_row(partner_ids, points)
     return [int(row.get(f"p{i}") or 0) for i in range(len(points))]
+
+
+CASE_ROWS = ("opened", "sla", "csat")
+
+
+async def case_rows(partner_id: int, start: dt.date, end: dt.date, what: str) -> list[Any]:
+    """The cases one figure of a partner counts in [start, end): "opened", "sla" (resolved or
+    overdue in the period: `met` marks those within the SLA) or "csat" (answered, with the
+    score). Same conditions as case_figures."""
+    since, until = bounds(start, end)
+    rows = await queries.case_rows(partner_id, since, until)
+    if what == "opened":
+        return [r for r in rows if int(r["opened"] or 0)]
+    if what == "sla":
+        return [r for r in rows if int(r["met"] or 0) or int(r["breached"] or 0)]
+    if what == "csat":
+        return [r for r in rows if r["csat"] is not None]
+    raise ValueError(what)

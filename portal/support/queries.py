@@ -148,3 +148,43 @@ async def insert_escalation_events(moment: dt.datetime) -> None:
         True,
         moment,
     )
+
+
+async def case_rows(
+    partner_id: int, since: dt.datetime, until: dt.datetime
+) -> list[dict[str, Any]]:
+    """The partner's cases behind case_figure_rows for [since, until), one row per case with
+    the same flags: opened, met, breached, and its CSAT score when answered in the period (the
+    performance drill-down: a figure and its rows agree)."""
+    r = "resolved_at >= {} AND resolved_at < {}"
+    sql = (
+        "SELECT id, number, subject, created_at,"  # noqa: S608 (constants and {} placeholders only)
+        " CASE WHEN created_at >= {} AND created_at < {} THEN 1 ELSE 0 END AS opened,"
+        f" CASE WHEN {r} AND resolved_within_sla = {{}} THEN 1 ELSE 0 END AS met,"
+        f" CASE WHEN ({r} AND resolved_within_sla = {{}}) OR (resolved_at IS NULL"
+        " AND status IN ('new', 'open', 'waiting_on_partner') AND res_due_at >= {}"
+        " AND res_due_at < {}) THEN 1 ELSE 0 END AS breached,"
+        " CASE WHEN closed_at >= {} AND closed_at < {} AND csat_score IS NOT NULL"
+        " THEN csat_score ELSE NULL END AS csat"
+        " FROM support_case WHERE partner = {} AND ((created_at >= {} AND created_at < {})"
+        " OR (resolved_at >= {} AND resolved_at < {})"
+        " OR (closed_at >= {} AND closed_at < {})"
+        " OR (res_due_at >= {} AND res_due_at < {} AND resolved_at IS NULL))"
+        " ORDER BY created_at, id"
+    )
+    span = [since, until]
+    params: list[Any] = [
+        *span,  # opened
+        *span,
+        True,  # met
+        *span,
+        False,
+        *span,  # breached
+        *span,  # csat
+        partner_id,
+        *span,
+        *span,
+        *span,
+        *span,
+    ]
+    return list(await SupportCase.raw(sql, *params))

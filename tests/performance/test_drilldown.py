@@ -13,8 +13,10 @@ from portal.customers.tables import Customer
 from portal.lib import clock
 from portal.performance import views
 from portal.performance.periods import Period
+from portal.support.tables import SupportCase
 from tests.customers.factories import log_contact, make_customer
 from tests.performance.factories import local, make_sale, refresh
+from tests.support.factories import make_case
 
 # metric -> what its figure is: "count" (rows behind the link) or "rate" (counted / rows)
 CHECKED = {
@@ -24,6 +26,9 @@ CHECKED = {
     "interactions": "count",
     "interactions_per_user": "interactions",  # the contacts themselves (per user: / users)
     "followup_on_time": "rate",
+    "cases_opened": "count",
+    "sla_met_rate": "rate",
+    "case_csat": "average",
 }
 
 
@@ -48,6 +53,37 @@ async def customer_work(closed: Period, alice: Any, bob: Any, carol: Any) -> Non
     await log_contact(carol.current, other)
 
 
+async def case_work(closed: Period, alice: Any, carol: Any) -> None:
+    """Two cases opened on the 15th (one resolved in time and rated 4, one overdue on the 20th),
+    one opened the month before and resolved late on the 3rd (rated 2); partner B's case."""
+    rated = await make_case(alice)
+    overdue = await make_case(alice)
+    older = await make_case(alice)
+    await make_case(carol)
+    await SupportCase.update(
+        {
+            SupportCase.status: "closed",
+            SupportCase.resolved_at: local(day(closed, 16)),
+            SupportCase.resolved_within_sla: True,
+            SupportCase.closed_at: local(day(closed, 16)),
+            SupportCase.csat_score: 4,
+        }
+    ).where(SupportCase.id == rated)
+    await SupportCase.update(
+        {SupportCase.status: "open", SupportCase.res_due_at: local(day(closed, 20))}
+    ).where(SupportCase.id == overdue)
+    await SupportCase.update(
+        {
+            SupportCase.created_at: local(closed.start - dt.timedelta(days=5)),
+            SupportCase.status: "closed",
+            SupportCase.resolved_at: local(day(closed, 3)),
+            SupportCase.resolved_within_sla: False,
+            SupportCase.closed_at: local(day(closed, 3)),
+            SupportCase.csat_score: 2,
+        }
+    ).where(SupportCase.id == older)
+
+
 @pytest.fixture
 async def closed_month(time_travel, partner_a: int, partner_b: int, alice, bob, carol) -> Period:  # type: ignore[no-untyped-def]
     """Last month: partner A's activity in every domain, and rows that must not count (other
@@ -56,6 +92,7 @@ async def closed_month(time_travel, partner_a: int, partner_b: int, alice, bob, 
     back_to = clock.now()
     time_travel.move_to(local(day(closed, 15)))
     await customer_work(closed, alice, bob, carol)
+    await case_work(closed, alice, carol)
     time_travel.move_to(back_to)
     await make_sale(partner_a, 1_000_00, day(closed, 3))
     await make_sale(partner_a, 2_000_00, day(closed, 11), "approved")
@@ -73,17 +110,17 @@ def drill_links(page: str) -> dict[str, str]:
     }
 
 
-async def rows_behind(client: Any, link: str) -> tuple[int, int | None]:
-    """(rows, counted rows) on the page a figure links to."""
+async def rows_behind(client: Any, link: str) -> tuple[int, int | None, list[int]]:
+    """(rows, counted rows, ratings) on the page a figure links to."""
     response = await client.get(link)
     assert response.status_code == 200, link
     page = response.text
     if "/figures/" not in link:  # an orders list of the orders domain
-        return len(set(re.findall(r"SO-T-\d{6}", page))), None
+        return len(set(re.findall(r"SO-T-\d{6}", page))), None, []
     shown = int(re.search(r'data-rows="(\d+)"', page)[1])  # type: ignore[index]
-    assert page.count("<tr data-row>") == shown  # one page: every row is listed
+    assert page.count("<tr data-row") == shown  # one page: every row is listed
     counted = page.count("<td>✓</td>") if "✓" in page or "perf-figure-rows" in page else None
-    return shown, counted
+    return shown, counted, [int(n) for n in re.findall(r'data-score="(\d+)"', page)]
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "vera"])
@@ -102,14 +139,18 @@ async def test_every_figure_is_the_number_of_rows_behind_its_link(
     assert figures["order_count"] == 2 and figures["customers_new"] == 2
     assert (figures["customers_active"], figures["interactions"]) == (2, 3)
     assert figures["followup_on_time"] == 0.5
+    assert (figures["cases_opened"], figures["case_csat"]) == (2, 3.0)
+    assert figures["sla_met_rate"] == pytest.approx(1 / 3)
 
     for key, kind in CHECKED.items():
         value = card["kpi"][key]["value"]
-        rows, counted = await rows_behind(client, links[key])
+        rows, counted, ratings = await rows_behind(client, links[key])
         if kind == "count":
             assert rows == value, key
         elif kind == "interactions":
             assert rows == card["kpi"]["interactions"]["value"], key
+        elif kind == "average":
+            assert len(ratings) == rows and value == pytest.approx(sum(ratings) / rows), key
         else:
             assert counted is not None and value == pytest.approx(counted / rows), key
 
