@@ -16,10 +16,11 @@ from urllib.parse import urlencode
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
+from portal.communications.figure_rows import campaign_rows, feedback_rows
 from portal.customers.access import visible_customer_ids
 from portal.customers.constants import CHANNEL_LABELS
 from portal.customers.figures import activity_rows
-from portal.lib.i18n import N_
+from portal.lib.i18n import N_, current_locale
 from portal.lib.i18n import gettext as _
 from portal.orders.schemas import OrderFilters
 from portal.orders.services import list_orders
@@ -170,6 +171,43 @@ def _case_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list
     return rows
 
 
+def _title(row: dict[str, Any]) -> str:
+    zh = current_locale.get().startswith("zh")
+    return (row["title_zh"] if zh else row["title_en"]) or row["title_zh"] or ""
+
+
+def _communication_rows(
+    what: str,
+) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        if what in ("received", "downloads"):
+            found = await campaign_rows(partner_id, window.start, window.end, what)
+        else:
+            found = await feedback_rows(partner_id, window.start, window.end, what)
+        out = []
+        for r in found:
+            if "campaign_id" in r:
+                cid = r["campaign_id"]
+                link = f"/console/campaigns/{cid}" if user.is_vendor else f"/campaigns/{cid}"
+            else:
+                rid = r["request_id"]
+                link = f"/console/feedback/{rid}/results" if user.is_vendor else f"/feedback/{rid}"
+            detail = " · ".join(x for x in (r.get("filename"), r.get("user_name")) if x)
+            out.append(
+                FigureRow(
+                    on=_moment(r["at"]),
+                    title=_title(r),
+                    link=link,
+                    detail=detail,
+                    counted=r.get("counted"),
+                    score=int(r["score"]) if r.get("score") is not None else None,
+                )
+            )
+        return out
+
+    return rows
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
     "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
@@ -184,6 +222,14 @@ DRILLS: dict[str, Drill] = {
         _case_rows("sla"), N_("Cases resolved or overdue"), N_("resolved within SLA")
     ),
     "case_csat": Drill(_case_rows("csat"), N_("Cases rated")),
+    "campaign_open_rate": Drill(
+        _communication_rows("received"), N_("Campaigns received"), N_("opened")
+    ),
+    "files_downloaded": Drill(_communication_rows("downloads"), N_("Files downloaded")),
+    "feedback_response_rate": Drill(
+        _communication_rows("requests"), N_("Feedback requests received"), N_("answered")
+    ),
+    "nps": Drill(_communication_rows("nps"), N_("Recommendation scores given")),
 }
 
 

@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 
+from portal.communications.campaign_reads import record_activity
+from portal.communications.constants import ActivityKind
+from portal.communications.tables import CampaignFile
 from portal.customers.tables import Customer
 from portal.lib import clock
 from portal.performance import views
 from portal.performance.periods import Period
 from portal.support.tables import SupportCase
+from tests.communications.factories import answer, make_campaign, make_request
 from tests.customers.factories import log_contact, make_customer
 from tests.performance.factories import local, make_sale, refresh
 from tests.support.factories import make_case
@@ -29,6 +33,10 @@ CHECKED = {
     "cases_opened": "count",
     "sla_met_rate": "rate",
     "case_csat": "average",
+    "campaign_open_rate": "rate",
+    "files_downloaded": "count",
+    "feedback_response_rate": "rate",
+    "nps": "nps",
 }
 
 
@@ -84,8 +92,26 @@ async def case_work(closed: Period, alice: Any, carol: Any) -> None:
     ).where(SupportCase.id == older)
 
 
+async def communication_work(alice: Any, vera: Any) -> None:
+    """Two campaigns on the 15th: alice opens one and downloads its file twice; two feedback
+    requests: alice answers one with a 9."""
+    opened = await make_campaign(vera.current)
+    await make_campaign(vera.current, title="秋季新品")
+    file_id = (
+        await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == opened).first()
+    )["id"]
+    await record_activity(alice.current, opened, ActivityKind.VIEW)
+    for _ in range(2):
+        await record_activity(alice.current, opened, ActivityKind.DOWNLOAD, file_id)
+    answered = await make_request(vera.current)
+    await make_request(vera.current)
+    await answer(alice.current, answered, nps=9)
+
+
 @pytest.fixture
-async def closed_month(time_travel, partner_a: int, partner_b: int, alice, bob, carol) -> Period:  # type: ignore[no-untyped-def]
+async def closed_month(
+    time_travel, partner_a: int, partner_b: int, alice, bob, carol, vera
+) -> Period:  # type: ignore[no-untyped-def]
     """Last month: partner A's activity in every domain, and rows that must not count (other
     months, other statuses, partner B)."""
     closed = Period.containing(clock.today()).previous
@@ -93,6 +119,7 @@ async def closed_month(time_travel, partner_a: int, partner_b: int, alice, bob, 
     time_travel.move_to(local(day(closed, 15)))
     await customer_work(closed, alice, bob, carol)
     await case_work(closed, alice, carol)
+    await communication_work(alice, vera)
     time_travel.move_to(back_to)
     await make_sale(partner_a, 1_000_00, day(closed, 3))
     await make_sale(partner_a, 2_000_00, day(closed, 11), "approved")
@@ -141,6 +168,8 @@ async def test_every_figure_is_the_number_of_rows_behind_its_link(
     assert figures["followup_on_time"] == 0.5
     assert (figures["cases_opened"], figures["case_csat"]) == (2, 3.0)
     assert figures["sla_met_rate"] == pytest.approx(1 / 3)
+    assert (figures["campaign_open_rate"], figures["files_downloaded"]) == (0.5, 2)
+    assert (figures["feedback_response_rate"], figures["nps"]) == (0.5, 100)
 
     for key, kind in CHECKED.items():
         value = card["kpi"][key]["value"]
@@ -149,6 +178,9 @@ async def test_every_figure_is_the_number_of_rows_behind_its_link(
             assert rows == value, key
         elif kind == "interactions":
             assert rows == card["kpi"]["interactions"]["value"], key
+        elif kind == "nps":
+            promoters = sum(1 for r in ratings if r >= 9) - sum(1 for r in ratings if r <= 6)
+            assert len(ratings) == rows and value == round(100 * promoters / rows), key
         elif kind == "average":
             assert len(ratings) == rows and value == pytest.approx(sum(ratings) / rows), key
         else:
