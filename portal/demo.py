@@ -7,6 +7,7 @@ from typing import Any
 from rich.progress import Progress
 
 from portal.auth.constants import DEMO_PASSWORD, Role
+from portal.auth.schemas import CurrentUser
 from portal.auth.services import create_user
 from portal.auth.tables import User
 from portal.communications.demo import load_communications_demo
@@ -17,7 +18,7 @@ from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo
 from portal.orders.demo_history import load_order_history_demo
-from portal.partners.services import create_partner, ensure_default_tiers
+from portal.partners.services import create_partner, ensure_default_tiers, save_notes
 from portal.partners.tables import Partner, PartnerApplication, Tier
 from portal.performance.demo import load_performance_demo
 from portal.support.demo import load_support_demo
@@ -259,6 +260,33 @@ APPLICATIONS = [
 ]
 
 
+# the channel team's notes on the console partner page (written by the partner's manager)
+DEMO_NOTES = {
+    "A": (
+        "manager@vendor.demo",
+        "2026 年目标：铂金。老板张总重视展会，每季度一次上门拜访；付款准时，可适当提高信用额度。",
+    ),
+    "B": (
+        "manager2@vendor.demo",
+        "Distributor in Guangzhou; weekly call on Mondays. Ask about the Q1 stock plan "
+        "before approving large orders.",
+    ),
+}
+
+
+async def _demo_notes(partner_ids: dict[str, int]) -> None:
+    """Notes on partners A and B, through the audited service (kept when already written)."""
+    for key, (email, text) in DEMO_NOTES.items():
+        partner = await Partner.select().where(Partner.id == partner_ids[key]).first()
+        manager = await User.select().where(User.email == email).first()
+        if partner is None or manager is None or partner["notes"]:
+            continue
+        actor = CurrentUser(
+            id=manager["id"], email=manager["email"], name=manager["name"], role=manager["role"]
+        )
+        await save_notes(actor, partner, text)
+
+
 async def load_demo(progress: bool = False) -> dict[str, int]:
     """Create whatever of the demo set is missing; returns counts of what was created."""
     created = {"users": 0, "partners": 0, "applications": 0}
@@ -353,6 +381,8 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
                 )
                 created["applications"] += 1
             bar.advance(task)
+
+        await _demo_notes(partner_ids)
 
     created.update(await load_orders_demo())  # catalog, prices, stock, orders in every status
 
