@@ -144,7 +144,7 @@ class Describer:
             return self.tiers.get(value, f"#{value}")
         if key in ("channel_manager_id", "assignee_id") and isinstance(value, int):
             return self.users.get(value, f"#{value}")
-        if key.endswith("_amount") and isinstance(value, int):
+        if (key == "amount" or key.endswith("_amount")) and isinstance(value, int):
             return format_money(value)
         if key == "discount_bp" and isinstance(value, int):
             return format_percent(value / 10_000)
@@ -189,7 +189,9 @@ class Describer:
         elif target_type == "user" and number is not None:
             text = self.users.get(number, f"#{number}")
         elif number is not None:
-            text = self.names.get((target_type, number), f"#{number}")
+            # a record's number as the entry wrote it (deals, receivables), else its id
+            written = row["after"].get("number") or row["before"].get("number")
+            text = self.names.get((target_type, number)) or str(written or f"#{number}")
         url = ""
         route = TARGET_ROUTES.get(target_type)
         if self.request is not None and number is not None:

@@ -333,6 +333,12 @@ FIELD_LABELS: dict[str, str] = {
     "total_amount": N_("Total"),
     "lines": N_("Lines"),
     "company_name": N_("Company"),
+    "amount": N_("Amount"),
+    "detail": N_("Details"),
+    "conflict": N_("Conflict"),
+    "reason": N_("Reason"),
+    "title": N_("Title"),
+    "quantity": N_("Quantity"),
 }
 
 
