@@ -46,8 +46,9 @@ async def _score(partner_id: int, period: Period) -> dict[str, Any]:
         views.board_for(period, cached=True), views.board_for(period.previous, cached=True)
     )
     row, previous = board.row(partner_id), before.row(partner_id)
-    if row is None:
-        return {"period": period}
+    if row is None:  # suspended, or joined since the cached board was built
+        return {"period": period, "score": None, "rank": None, "total": board.total,
+                "change": None, "revenue": None}  # fmt: skip
     return {
         "period": period,
         "score": row.score,
