@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
@@ -204,6 +205,34 @@ def _plain_grouping(locale: str) -> bool:
     return babel_numbers.format_decimal(-1234567, locale=babel_locale) == "-1,234,567"
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_READER_LANGUAGE_NAMES = {"zh_CN": N_("Chinese"), "en": N_("English")}
+
+
+def text_language(text: str) -> str:
+    """The language a person wrote `text` in, as far as the portal's two go: Chinese as soon as
+    it holds Chinese characters, English otherwise."""
+    return "zh_CN" if _CJK.search(text or "") else "en"
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("Chinese", "中文")."""
+    return gettext(_READER_LANGUAGE_NAMES.get(code, code))
+
+
+def format_size(size: int | None) -> str:
+    """A file size for people: bytes below 1 KB ("512 B", "512 字节"), then whole KB, then MB
+    with one decimal (integer arithmetic: 1 KB = 1,024 bytes)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return gettext("%(n)s bytes", n=format_number(size)) if size != 1 else gettext("1 byte")
+    if size < 1024 * 1024:  # KB and MB are written so in Chinese too
+        return f"{format_number((size + 512) // 1024)} KB"
+    tenths = (size * 10 + 512 * 1024) // (1024 * 1024)
+    return f"{format_number(Decimal(tenths) / 10, digits=1)} MB"
+
+
 def format_percent(value: Decimal | float | None, digits: int = 0) -> str:
     if value is None:
         return ""
@@ -218,21 +247,26 @@ def to_local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(tz)
 
 
-def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """The one date format of the reader's language: "Dec 3, 2026", "2026年12月3日"."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = to_local(value).date()
-    return babel_dates.format_date(value, format=fmt, locale=_babel_locale())
+    return babel_dates.format_date(value, format="medium", locale=_babel_locale())
 
 
-def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+def format_datetime(value: dt.datetime | None) -> str:
+    """The one date-and-time format of the reader's language, in the portal's time zone, to the
+    minute: "Dec 3, 2026, 3:11 PM", "2026年12月3日 15:11". Pages, SLA times, e-mails and PDFs
+    all use it (there were two: with seconds, and a numeric "12/3/26, 3:11 PM")."""
     if value is None:
         return ""
     local = to_local(value)
-    if fmt == "medium":
-        return babel_dates.format_datetime(local, format="medium", locale=_babel_locale())
-    return babel_dates.format_datetime(local, format=fmt, locale=_babel_locale())
+    locale = _babel_locale()
+    date_text = babel_dates.format_date(local.date(), format="medium", locale=locale)
+    time_text = babel_dates.format_time(local, format="short", locale=locale)
+    return str(locale.datetime_formats["medium"]).format(time_text, date_text)
 
 
 def format_timedelta(value: dt.timedelta) -> str:

@@ -68,3 +68,35 @@ async def test_prices_page_on_a_phone(demo_server, browser):
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the prices page scrolls sideways on a phone ({width}px)"
     await phone.close()
+
+
+async def test_an_orders_lines_read_as_cards_on_a_phone(demo_server, browser):
+    """Issue 12 point 15: order lines needed sideways scrolling to see amounts; on a 390 px phone
+    each line is a card whose values keep their column names, and nothing scrolls sideways."""
+    for locale, email, listing in (
+        ("zh-CN", "alice@partner-a.demo", "/orders/"),
+        ("en-US", "admin@vendor.demo", "/console/orders/?status=all"),
+    ):
+        phone = await browser.new_context(
+            viewport={"width": 390, "height": 844}, locale=locale, is_mobile=True, has_touch=True
+        )
+        page = await phone.new_page()
+        await _sign_in(page, demo_server, email)
+        await page.goto(f"{demo_server}{listing}")
+        await page.locator("table a[href*='/orders/']").first.click()
+        lines = page.locator("table.order-lines tbody tr").first
+        amount = lines.locator("td[data-label]").nth(3)  # quantity, shipped, unit price, amount
+        box, view = await amount.bounding_box(), page.viewport_size
+        label = await amount.evaluate("e => getComputedStyle(e, '::before').content")
+        await page.screenshot(
+            path=str(ARTIFACTS / f"orders-lines-phone-{locale}.png"), full_page=True
+        )
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        wrap = await page.evaluate(
+            "() => { const w = document.querySelector('table.order-lines').parentElement;"
+            " return w.scrollWidth - w.clientWidth; }"
+        )
+        await phone.close()
+        assert box is not None and view is not None and box["x"] + box["width"] <= view["width"]
+        assert label not in ("none", "normal", '""'), label  # the value says what it is
+        assert width <= 390 and wrap <= 1, (locale, width, wrap)

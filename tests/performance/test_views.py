@@ -382,3 +382,29 @@ async def test_a_target_file_is_parsed_in_a_worker_thread_with_chinese_headers(
     assert response.status_code == 303
     assert threads and threads[0] is not threading.main_thread()
     assert await PerformanceTarget.count() == 1
+
+
+async def test_the_english_report_names_the_company_once_and_says_the_note_is_in_chinese(
+    as_user, partner_a, vera
+):
+    """Issue 12 point 16: the English PDF's subtitle repeated the company name and kept the
+    channel team's Chinese note without saying so."""
+    import re
+
+    from portal.performance import reports
+    from portal.performance.periods import Period
+
+    client = await as_user(vera)
+    await post_form(
+        client,
+        f"/console/performance/partners/{partner_a}/note",
+        {"period": "2026-10", "body": "继续加油！"},
+    )
+
+    english = await reports.report_html(partner_a, Period.parse("2026-10"), "en")
+    chinese = await reports.report_html(partner_a, Period.parse("2026-10"), "zh_CN")
+
+    cover = english[english.index('<section class="cover">') : english.index("</section>")]
+    assert re.search(r"<h1>\s*Partner A\s*</h1>", cover) and cover.count("Partner A") == 1
+    assert "As your channel team wrote it, in Chinese." in english and "继续加油！" in english
+    assert "渠道团队撰写的原文" not in chinese and "继续加油！" in chinese
