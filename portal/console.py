@@ -15,7 +15,6 @@ from piccolo.custom_types import Combinable
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.auth.tables import User
 from portal.communications.constants import CAMPAIGN_STATUS_LABELS, REQUEST_STATUS_LABELS
 from portal.core import audit, email
 from portal.core.tables import OutboundEmail
@@ -33,13 +32,18 @@ from portal.lib.i18n import (
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE, workbook
 from portal.lib.stuck import email_stuck_reason
+from portal.orders.access import order_numbers_for_user
 from portal.orders.services import status_label as order_status_label
-from portal.orders.tables import Order, Product
-from portal.partners.access import partner_names_for_user, partners_in_scope
+from portal.orders.tables import Product
+from portal.partners.access import (
+    partner_names_for_user,
+    partners_in_scope,
+    user_names_for_user,
+)
 from portal.partners.constants import province_name
 from portal.partners.services import list_tiers, tier_label
+from portal.support.access import case_numbers_for_user
 from portal.support.constants import STATUS_LABELS as CASE_STATUS_LABELS
-from portal.support.tables import SupportCase
 from portal.web import Page, current_user, not_found, page, page_number, redirect
 
 PER_PAGE = 50
@@ -115,21 +119,16 @@ class Describer:
                 for key in ("channel_manager_id", "assignee_id"):
                     if isinstance(side.get(key), int):
                         user_ids.add(side[key])
-        if user_ids:
-            found = await User.select(User.id, User.name, User.email).where(
-                User.id.is_in(sorted(user_ids))
-            )
-            self.users = {int(u["id"]): u["name"] or u["email"] for u in found}
+        self.users = await user_names_for_user(user, user_ids)
         if any("tier_id" in r["before"] or "tier_id" in r["after"] for r in rows):
             self.tiers = {int(t["id"]): tier_label(t) for t in await list_tiers()}
-        if ids := _ids(rows, "order"):
-            found = await Order.select(Order.id, Order.number).where(Order.id.is_in(ids))
-            self.names.update({("order", int(f["id"])): f["number"] for f in found})
-        if ids := _ids(rows, "support_case"):
-            found = await SupportCase.select(SupportCase.id, SupportCase.number).where(
-                SupportCase.id.is_in(ids)
-            )
-            self.names.update({("support_case", int(f["id"])): f["number"] for f in found})
+        # names through each domain's wall: a manager reads only his partners' orders and cases
+        for number_id, number in (await order_numbers_for_user(user, _ids(rows, "order"))).items():
+            self.names[("order", number_id)] = number
+        for case_id, number in (
+            await case_numbers_for_user(user, _ids(rows, "support_case"))
+        ).items():
+            self.names[("support_case", case_id)] = number
         if ids := _ids(rows, "product"):
             found = await Product.select(Product.id, Product.sku).where(Product.id.is_in(ids))
             self.names.update({("product", int(f["id"])): f["sku"] for f in found})

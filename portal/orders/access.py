@@ -53,3 +53,13 @@ CUSTOMER_SHARED_BY_ORDER = (
     'EXISTS (SELECT 1 FROM partner_order o WHERE o.end_customer_id = "customer"."id"'
     ' AND o.partner = "customer"."partner")'
 )
+
+
+async def order_numbers_for_user(user: CurrentUser, ids: list[int]) -> dict[int, str]:
+    """id -> order number of the orders among `ids` that `user` may see (others are left out)."""
+    if not ids:
+        return {}
+    rows = await Order.select(Order.id, Order.number).where(
+        Order.id.is_in(ids) & partner_scope(user, Order.partner)
+    )
+    return {int(r["id"]): str(r["number"]) for r in rows}

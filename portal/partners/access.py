@@ -132,3 +132,15 @@ async def partner_names_for_user(user: CurrentUser, partner_ids: Iterable[int]) 
         Partner.id.is_in(ids) & partner_scope(user, Partner.id)
     )
     return {int(r["id"]): r["name"] for r in rows}
+
+
+async def user_names_for_user(user: CurrentUser, ids: Iterable[int]) -> dict[int, str]:
+    """id -> name (or e-mail) of the people among `ids` that `user` may know: vendor staff and
+    the users of the partners in the reader's scope."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await User.select(User.id, User.name, User.email).where(
+        User.id.is_in(wanted) & (User.partner.is_null() | partner_scope(user, User.partner))
+    )
+    return {int(r["id"]): r["name"] or r["email"] for r in rows}

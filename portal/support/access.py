@@ -86,3 +86,13 @@ CUSTOMER_SHARED_BY_CASE = (
     'EXISTS (SELECT 1 FROM support_case sc WHERE sc.end_customer_id = "customer"."id"'
     ' AND sc.partner = "customer"."partner")'
 )
+
+
+async def case_numbers_for_user(user: CurrentUser, ids: list[int]) -> dict[int, str]:
+    """id -> case number of the cases among `ids` that `user` may see (others are left out)."""
+    if not ids:
+        return {}
+    rows = await SupportCase.select(SupportCase.id, SupportCase.number).where(
+        SupportCase.id.is_in(ids) & case_scope(user)
+    )
+    return {int(r["id"]): str(r["number"]) for r in rows}
