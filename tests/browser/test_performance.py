@@ -72,3 +72,42 @@ async def test_alice_reads_her_performance_on_a_phone_in_chinese(demo_server, br
     await page.goto(f"{demo_server}/performance")
     await page.screenshot(path=str(ARTIFACTS / "performance-mine-en.png"), full_page=True)
     await desktop.close()
+
+
+async def test_scorecard_and_leaderboard_open_on_the_last_closed_month(demo_server, browser):
+    """Whatever the day (run at TEST_NOW=2026-12-02T01:00:00Z for 09:00 on the 2nd), both pages
+    open on the last closed month; screenshots in Chinese at 1280 and 390 px, and a drill-down."""
+    from portal.lib import clock
+    from portal.performance.periods import last_closed
+
+    closed = last_closed("month", clock.today()).code
+    for width in (1280, 390):
+        context = await browser.new_context(
+            viewport={"width": width, "height": 900}, locale="zh-CN", is_mobile=width < 500
+        )
+        page = await context.new_page()
+        await _sign_in(page, demo_server, "alice@partner-a.demo")
+        await page.goto(f"{demo_server}/performance")
+        assert await page.locator("#f-period").input_value() == closed
+        await page.screenshot(
+            path=str(ARTIFACTS / f"performance-closed-mine-zh-{width}.png"), full_page=True
+        )
+        await page.locator('a[data-metric="interactions"]').click()
+        await page.wait_for_load_state("networkidle")
+        assert "/performance/figures/interactions" in page.url
+        await page.screenshot(
+            path=str(ARTIFACTS / f"performance-figure-zh-{width}.png"), full_page=True
+        )
+        await context.close()
+
+        context = await browser.new_context(
+            viewport={"width": width, "height": 900}, locale="zh-CN", is_mobile=width < 500
+        )
+        page = await context.new_page()
+        await _sign_in(page, demo_server, "admin@vendor.demo")
+        await page.goto(f"{demo_server}/console/performance")
+        assert await page.locator("#f-period").input_value() == closed
+        await page.screenshot(
+            path=str(ARTIFACTS / f"performance-closed-board-zh-{width}.png"), full_page=True
+        )
+        await context.close()
