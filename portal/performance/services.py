@@ -377,9 +377,9 @@ async def home_cards(user: CurrentUser) -> list[Card]:
         card = await views.scorecard(user.partner_id, period, cached=True)
         if not card:
             return []
-        items = [
-            (_("Revenue %(period)s", period=period.label()), format_money(card["revenue"]), "")
-        ]
+        # the running month, to date (the scorecard itself opens on the last closed month)
+        running = _("%(period)s (to date)", period=period.label())
+        items = [(_("Revenue %(period)s", period=running), format_money(card["revenue"]), "")]
         if card["band"]:
             items.append((_("Score"), f"{card['row'].score} · {card['band']}", ""))
         return [

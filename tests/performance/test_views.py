@@ -282,6 +282,7 @@ async def test_the_home_page_shows_alice_her_revenue_and_vera_the_leaderboard(
     vera_home = (await (await as_user(vera)).get("/")).text
 
     assert "My performance" in alice_home and "¥12,345.00" in alice_home
+    assert "(to date)" in alice_home  # the running month is labelled as such
     assert "/console/performance" in vera_home
 
 
