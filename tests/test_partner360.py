@@ -156,3 +156,30 @@ async def test_a_suspended_partner_is_not_on_the_leaderboard_and_its_page_says_s
     page = await (await as_user(vera)).get(f"/console/partners/{partner_a}")
 
     assert page.status_code == 200 and "Not on the leaderboard" in page.text
+
+
+async def test_the_campaign_and_survey_lists_filter_by_partner_within_the_scope(
+    as_user, vera, manny, partner_a, partner_b
+):
+    from tests.communications.factories import make_campaign, make_request
+
+    await make_campaign(vera.current, title="全员促销", title_en="For everyone", files=0)
+    await make_campaign(
+        vera.current,
+        audience="partners",
+        values=[str(partner_b)],
+        title="岭南专享",
+        title_en="For Lingnan only",
+        files=0,
+    )
+    await make_request(vera.current, audience="partners", values=[str(partner_b)])
+    client = await as_user(manny)
+
+    mine = await client.get("/console/campaigns", params={"partner_id": partner_a})
+    assert "For everyone" in mine.text and "For Lingnan only" not in mine.text
+    foreign = await client.get("/console/campaigns", params={"partner_id": partner_b})
+    assert "For everyone" not in foreign.text and "For Lingnan only" not in foreign.text
+    surveys = await client.get("/console/feedback", params={"partner_id": partner_b})
+    assert "Partner satisfaction Q4 2026" not in surveys.text  # B is not manny's partner
+    seen = await (await as_user(vera)).get("/console/feedback", params={"partner_id": partner_b})
+    assert "Partner satisfaction Q4 2026" in seen.text
