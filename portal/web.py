@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from litestar import Request
@@ -146,3 +147,33 @@ def page_number(value: Any) -> int:
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), 100_000)
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """What the confirmation step of an action that e-mails people or decides shows: the question,
+    who will be told, the action's URL and the form's fields (templates/confirm.html)."""
+
+    heading: str
+    lines: list[str]
+    action: str
+    button: str
+    cancel: str
+    fields: dict[str, Any] = dataclass_field(default_factory=dict)
+    danger: bool = False
+    reason: dict[str, Any] | None = None
+
+
+def confirmed(data: Any) -> bool:
+    """True when the POST came from the confirmation page (its form carries confirmed=1): a POST
+    from anywhere else shows the confirmation page instead of acting."""
+    return str(data.get("confirmed") or "") == "1"
+
+
+def confirm_page(
+    request: Request, confirm: Confirm, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
+    """The confirmation step (templates/confirm.html)."""
+    return page(
+        request, "confirm.html", status_code=status_code, confirm=confirm, errors=errors or {}
+    )

@@ -20,12 +20,19 @@ from redis.exceptions import WatchError
 
 from portal import partner360
 from portal.auth import sessions
-from portal.communications import csat, integrations, notifications
+from portal.communications import (
+    csat,
+    integrations,
+    notice_preferences,
+    notices,
+    notifications,
+)
 from portal.communications.jobs import (
     open_feedback_request,
     publish_campaign,
     publish_due_communications,
     send_feedback_reminders,
+    send_notice,
 )
 from portal.core import email
 from portal.customers import access as customer_access
@@ -111,6 +118,7 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     open_feedback_request,
     publish_due_communications,
     send_feedback_reminders,
+    send_notice,
     check_case_deadlines,
     notify_case_event,
     notify_case_escalation,
@@ -137,6 +145,10 @@ def wire() -> None:
     hooks.partner_overview.provide(partner360.partner_overview)
     # orders -> communications: the bell and the CSAT request after delivery
     hooks.order_event_landed.subscribe(integrations.order_event_landed)
+    # orders -> communications: vendor staff told of an order waiting for approval
+    hooks.order_event_landed.subscribe(notices.order_event_landed)
+    # partners, support -> communications: applications, tier changes, new cases (bell + e-mail)
+    hooks.alert.subscribe(notices.alert)
     # orders -> performance: the partner's rollup follows its orders (scorecard = drill-down)
     hooks.order_event_landed.subscribe(rollups.refresh_for_order_event)
     # orders -> finance: a shipment's receivable at once (the minute job catches up otherwise)
@@ -152,6 +164,7 @@ def wire() -> None:
     hooks.customer_cases.provide(support_services.cases_for_customer_page)
     # support -> communications: the bell, the case CSAT
     hooks.notify.provide(notifications.notify)
+    hooks.notice_wanted.provide(notice_preferences.wanting)
     hooks.csat_score.provide(csat.csat_for)
     hooks.request_csat.provide(csat.request_csat)
 

@@ -66,6 +66,17 @@ MATRIX = [
     row("/console/partners/new", **ADMIN_PAGE),
     row("/console/applications", **CONSOLE),
     row("/console/applications/{app}", **CONSOLE),
+    row("/console/applications/{app}/decline", **ADMIN_PAGE),  # the confirmation step
+    row("/console/staff/invitations/{inv_staff}/revoke", **ADMIN_PAGE),
+    row(
+        "/my-company/invitations/{inv_a}/revoke",
+        alice=200,
+        bob=403,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
     row("/console/staff", **ADMIN_PAGE),
     row("/console/audit/", **ADMIN_PAGE),
     row("/console/audit/export.xlsx", **ADMIN_PAGE),
@@ -171,6 +182,7 @@ WRITES = [
     write(
         "POST",
         "/my-company/invitations/{inv_a}/revoke",
+        {"confirmed": "1"},  # the confirmation page's form (without it: that page, 200)
         alice=303,
         bob=403,
         carol=404,
@@ -191,16 +203,24 @@ WRITES = [
         {"email": "new@partner-b.test", "name": "New", "role": "partner_member"},
         **STAFF_ON_B,
     ),
-    write("POST", "/console/partners/{b}/invitations/{inv_b}/revoke", **STAFF_ON_B),
+    write(
+        "POST", "/console/partners/{b}/invitations/{inv_b}/revoke", {"confirmed": "1"}, **STAFF_ON_B
+    ),
     write("POST", "/console/partners/{b}/notes", {"notes": "渠道备注"}, **STAFF_ON_B),
     write("POST", "/console/partners/new", vera=400, **ADMIN),
     write("POST", "/console/partners/{b}/suspend", {"reason": "x"}, vera=303, **ADMIN),
     write("POST", "/console/partners/{b}/reactivate", vera=303, **ADMIN),
     write("POST", "/console/partners/{b}/tier", {"tier": "gold"}, vera=400, **ADMIN),
     write("POST", "/console/applications/{app}/approve", vera=400, **ADMIN),
-    write("POST", "/console/applications/{app}/decline", vera=400, **ADMIN),
+    write("POST", "/console/applications/{app}/decline", {"confirmed": "1"}, vera=400, **ADMIN),
     write("POST", "/console/staff/invite", vera=400, **ADMIN),
-    write("POST", "/console/staff/invitations/{inv_staff}/revoke", vera=303, **ADMIN),
+    write(
+        "POST",
+        "/console/staff/invitations/{inv_staff}/revoke",
+        {"confirmed": "1"},
+        vera=303,
+        **ADMIN,
+    ),
     write("POST", "/console/staff/{manny}", vera=400, **ADMIN),
     write("POST", "/console/emails/{mail}/retry", vera=303, **ADMIN),
     # the partners API (bearer tokens)

@@ -13,6 +13,7 @@ from typing import Any
 
 from portal.auth.constants import PartnerStatus
 from portal.communications.constants import Audience
+from portal.db import true
 from portal.partners.constants import PROVINCES, PartnerKind
 from portal.partners.tables import Partner
 
@@ -71,3 +72,19 @@ async def count_partners(audience: str, values: Sequence[str]) -> int:
         *args,
     )
     return int(rows[0]["n"]) if rows else 0
+
+
+async def count_people(audience: str, values: Sequence[str]) -> tuple[int, int]:
+    """(people, partners): the active users the rule would e-mail if published now, and how many
+    partners they work at; the same join as the publish fan-out (campaign_publishing), so the
+    confirmation step names the number of e-mails that publishing queues."""
+
+    where, args = condition(audience, values)
+    rows = await Partner.raw(
+        "SELECT COUNT(u.id) AS people, COUNT(DISTINCT p.id) AS partners"  # noqa: S608
+        " FROM partner p JOIN tier t ON t.id = p.tier"
+        " JOIN portal_user u ON u.partner = p.id AND u.is_active = {} WHERE " + where,
+        true(),
+        *args,
+    )
+    return (int(rows[0]["people"]), int(rows[0]["partners"])) if rows else (0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -34,12 +35,21 @@ from portal.communications.schemas import (
 from portal.lib import clock, storage
 from portal.lib.clock import now
 from portal.lib.forms import FormError, optional_int, read_form
-from portal.lib.i18n import current_locale
+from portal.lib.i18n import current_locale, format_datetime, localized, ngettext
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
 from portal.settings import get_settings
-from portal.web import Page, current_user, page, page_number, redirect
+from portal.web import (
+    Confirm,
+    Page,
+    confirm_page,
+    confirmed,
+    current_user,
+    page,
+    page_number,
+    redirect,
+)
 
 
 async def _get_campaign(campaign_id: int) -> dict[str, Any]:
@@ -238,15 +248,62 @@ class CampaignConsole(Controller):
             campaign_id=campaign_id,
         )
 
-    @post("/{campaign_id:int}/publish", name="console_campaigns:publish", opt=ADMIN)
-    async def publish(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
-        user = current_user(request)
-        await _get_campaign(campaign_id)
-        data = await request.form()
+    async def _confirm_publish(
+        self, request: Request, campaign_id: int, data: Any, when: dt.datetime | None
+    ) -> Template:
+        """'Publish "X"? 37 people at 12 partners will be e-mailed.' with the real audience."""
+        row = await _get_campaign(campaign_id)
+        people, partners = await audience_rules.count_people(
+            row["audience"], audience_rules.parse_values(row["audience_values"])
+        )
+        title = localized(row, "title", current_locale.get())
+        told = ngettext(
+            "%(num)s person at %(partners)s partners will be e-mailed and see it in their"
+            " notifications.",
+            "%(num)s people at %(partners)s partners will be e-mailed and see it in their"
+            " notifications.",
+            people,
+            partners=partners,
+        )
+        lines = [told]
+        if when is not None:
+            lines.insert(
+                0,
+                _(
+                    "It will be published at %(when)s; the people told are those of the audience"
+                    " then (now: the figure below).",
+                    when=format_datetime(when),
+                ),
+            )
+        fields = {k: data.get(k) or "" for k in ("when", "publish_on", "publish_time")}
+        return confirm_page(
+            request,
+            Confirm(
+                heading=_("Publish “%(title)s”?", title=title),
+                lines=lines,
+                action=request.app.route_reverse(
+                    "console_campaigns:publish", campaign_id=campaign_id
+                ),
+                button=_("Publish") if when is None else _("Schedule"),
+                cancel=request.app.route_reverse("console_campaigns:show", campaign_id=campaign_id),
+                fields=fields,
+            ),
+        )
+
+    async def _publish_step(
+        self, request: Request, campaign_id: int, data: Any, act: bool
+    ) -> Template | Redirect:
+        """Publishing asks first: the schedule is checked, then the confirmation page is shown
+        unless this request comes from it (`act`: a POST carrying confirmed=1)."""
+        row = await _get_campaign(campaign_id)
         when, errors = parse_schedule(data)
+        if not errors and row["status"] not in campaigns.EDITABLE:
+            errors = {"": _("This campaign cannot be published any more.")}
+        if not errors and not act:
+            return await self._confirm_publish(request, campaign_id, data, when)
         if not errors:
             try:
-                await campaigns.schedule_campaign(user, campaign_id, when or now())
+                await campaigns.schedule_campaign(current_user(request), campaign_id, when or now())
             except FormError as exc:
                 errors = exc.errors
         if errors:
@@ -263,6 +320,19 @@ class CampaignConsole(Controller):
         return redirect(
             request, "console_campaigns:show", flash=("success", message), campaign_id=campaign_id
         )
+
+    @get("/{campaign_id:int}/publish", name="console_campaigns:confirm_publish", opt=ADMIN)
+    async def confirm_publish(
+        self, request: Request, campaign_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The confirmation step of publishing (the campaign page's form leads here)."""
+        return await self._publish_step(request, campaign_id, request.query_params, act=False)
+
+    @post("/{campaign_id:int}/publish", name="console_campaigns:publish", opt=ADMIN)
+    async def publish(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
+        """Publish or schedule, once confirmed; a POST from elsewhere shows the confirmation."""
+        data = await request.form()
+        return await self._publish_step(request, campaign_id, data, act=confirmed(data))
 
     @post("/{campaign_id:int}/unschedule", name="console_campaigns:unschedule", opt=ADMIN)
     async def unschedule(self, request: Request, campaign_id: FromPath[int]) -> Redirect:

@@ -86,3 +86,30 @@ MATERIAL_KINDS = frozenset(
 PREVIEW_KINDS = frozenset({"pdf", "png", "jpeg", "gif", "webp"})
 # Settings kept in the communications_setting table, with their defaults.
 SETTING_DEFAULTS = {"auto_csat_orders": True, "auto_csat_cases": True, "csat_days_open": 14}
+
+
+class NoticeKind(StrEnum):
+    """What a person is told of by bell and e-mail (communications.notices); each can be turned
+    off by its recipient on /notifications/settings."""
+
+    ORDER_TO_APPROVE = "order_to_approve"  # vendor staff: a partner placed an order
+    APPLICATION = "application"  # vendor admins: a company applied to become a partner
+    CASE_OPENED = "case_opened"  # vendor staff: a partner opened a support case
+    CASE_ESCALATED = "case_escalated"  # vendor staff: a case passed a deadline (bell only here)
+    TIER_CHANGED = "tier_changed"  # partner admins: their company moved to another tier
+
+
+NOTICE_LABELS = {
+    NoticeKind.ORDER_TO_APPROVE: N_("Orders to approve"),
+    NoticeKind.APPLICATION: N_("New partner applications"),
+    NoticeKind.CASE_OPENED: N_("New support cases"),
+    NoticeKind.CASE_ESCALATED: N_("Escalated support cases"),
+    NoticeKind.TIER_CHANGED: N_("Tier changes of my company"),
+}
+VENDOR_NOTICES = (
+    NoticeKind.ORDER_TO_APPROVE,
+    NoticeKind.CASE_OPENED,
+    NoticeKind.CASE_ESCALATED,
+    NoticeKind.APPLICATION,
+)
+PARTNER_NOTICES = (NoticeKind.TIER_CHANGED,)

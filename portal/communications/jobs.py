@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.communications import campaigns, feedback
+from portal.communications import campaigns, feedback, notices
 from portal.lib import jobs
 
 
@@ -40,3 +40,9 @@ async def publish_due_communications(ctx: dict[str, Any]) -> int:
 async def send_feedback_reminders(ctx: dict[str, Any]) -> int:
     """Hourly: remind users who have not answered, N days before the due date (once each)."""
     return await feedback.send_due_reminders()
+
+
+async def send_notice(ctx: dict[str, Any], kind: str, object_id: int) -> int:
+    """Tell the people concerned of one event raised through hooks.alert (bell and e-mail, once
+    per recipient however often it runs); the number of e-mails stored now."""
+    return len(await notices.send_notice(kind, object_id))

@@ -9,17 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from portal.communications import notice_preferences
+from portal.communications.constants import NoticeKind
 from portal.communications.tables import Notification
 from portal.lib.clock import now
 
 PER_PAGE = 30
+NOTICE_KINDS = frozenset(k.value for k in NoticeKind)
 
 
 async def notify(
     user_ids: Sequence[int], *, kind: str, title_en: str, title_zh: str, link: str, ref: str
 ) -> int:
-    """One in-portal notification per user; returns how many were new (repeats are ignored)."""
+    """One in-portal notification per user; returns how many were new (repeats are ignored).
+    A kind people can turn off (NoticeKind) skips those who did."""
     ids = list(dict.fromkeys(int(u) for u in user_ids))
+    if kind in NOTICE_KINDS:
+        ids = await notice_preferences.wanting(ids, kind)
     if not ids:
         return 0
     moment = now()

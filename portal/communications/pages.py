@@ -11,13 +11,18 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.communications import campaigns, feedback, notifications
+from portal.communications import campaigns, feedback, notice_preferences, notifications
 from portal.communications.access import (
     get_campaign_file_for_user,
     get_campaign_for_user,
     get_request_for_user,
 )
-from portal.communications.constants import PREVIEW_KINDS, ActivityKind, QuestionKind
+from portal.communications.constants import (
+    NOTICE_LABELS,
+    PREVIEW_KINDS,
+    ActivityKind,
+    QuestionKind,
+)
 from portal.lib import storage
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
@@ -147,6 +152,32 @@ class NotificationPages(Controller):
         if link is None:
             raise not_found()
         return redirect(request, safe_next(link, "/notifications"))
+
+    @get("/settings", name="notifications:settings")
+    async def settings(self, request: Request) -> Template:
+        """Which kinds of notice (bell and e-mail) the user receives; each can be turned off."""
+        user = current_user(request)
+        off = await notice_preferences.turned_off(user.id)
+        return page(
+            request,
+            "communications/notification_settings.html",
+            kinds=[(k.value, _(NOTICE_LABELS[k])) for k in notice_preferences.kinds_for(user)],
+            values={k.value: k.value not in off for k in notice_preferences.kinds_for(user)},
+        )
+
+    @post("/settings", name="notifications:save_settings")
+    async def save_settings(self, request: Request) -> Redirect:
+        user = current_user(request)
+        data = await request.form()
+        kinds = notice_preferences.kinds_for(user)
+        await notice_preferences.set_turned_off(
+            user, [k.value for k in kinds if not data.get(k.value)]
+        )
+        return redirect(
+            request,
+            "notifications:settings",
+            flash=("success", _("Your notification settings have been saved.")),
+        )
 
     @post("/read-all", name="notifications:read_all")
     async def read_all(self, request: Request) -> Redirect:

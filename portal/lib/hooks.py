@@ -130,6 +130,16 @@ credit_owed: Fragments = Fragments(
     "added to the open order value in the credit check.",
 )
 
+# -- partners, orders, support: people to tell -------------------------------------------------
+alert: Event[[str, int]] = Event(
+    "alert",
+    "(kind, id) committed, that people must be told of by bell and e-mail in their language "
+    "(communications' notices, each kind one can opt out of): 'application_submitted' "
+    "(application id: vendor admins), 'tier_changed' (tier_change id: the partner's admins), "
+    "'case_opened' (support_case id: the partner's channel manager and vendor admins). New "
+    "orders to approve come through order_event_landed.",
+)
+
 # -- customers ---------------------------------------------------------------------------------
 customer_cases: Provider[..., list[dict[str, Any]]] = Provider(
     "customer_cases",
@@ -148,6 +158,11 @@ notify: Provider[..., int] = Provider(
     "(user_ids, *, kind, title_en, title_zh, link, ref) -> how many were new: the bell "
     "(communications' notification centre).",
 )
+notice_wanted: Provider[..., list[int]] = Provider(
+    "notice_wanted",
+    "(user_ids, kind) -> those of the users who have not turned that kind of notice off "
+    "(communications' notification settings).",
+)
 csat_score: Provider[..., int | None] = Provider(
     "csat_score", "(subject, subject_id) -> the 1-5 CSAT answer, if any (communications)."
 )
@@ -159,6 +174,7 @@ request_csat: Provider[..., int | None] = Provider(
 
 ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     partner_overview,
+    alert,
     order_event_landed,
     customer_choices,
     customer_name_for_user,
@@ -166,6 +182,7 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     customer_cases,
     customer_shared_by,
     notify,
+    notice_wanted,
     csat_score,
     request_csat,
 )

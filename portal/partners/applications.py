@@ -10,8 +10,9 @@ from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
-from portal.core import audit
+from portal.core import audit, email
 from portal.db import write_transaction
+from portal.lib import hooks, jobs
 from portal.lib.clock import now
 from portal.lib.forms import EMAIL_RE, FormError
 from portal.lib.i18n import gettext as _
@@ -40,18 +41,25 @@ async def submit_application(data: dict[str, Any], ip: str, locale: str) -> int:
     )
     if recent >= 5:
         raise FormError({"": _("Too many applications from your network. Please try again later.")})
-    rows = await PartnerApplication.insert(
-        PartnerApplication(**data, ip=ip, locale=locale, created_at=now())
-    ).returning(PartnerApplication.id)
-    application_id = int(rows[0]["id"])
-    await audit.record(
-        "application.submit",
-        actor_email=data["contact_email"],
-        ip=ip,
-        target_type="application",
-        target_id=application_id,
-        after={"company_name": data["company_name"]},
-    )
+    async with write_transaction():
+        rows = await PartnerApplication.insert(
+            PartnerApplication(**data, ip=ip, locale=locale, created_at=now())
+        ).returning(PartnerApplication.id)
+        application_id = int(rows[0]["id"])
+        await audit.record(
+            "application.submit",
+            actor_email=data["contact_email"],
+            ip=ip,
+            target_type="application",
+            target_id=application_id,
+            after={"company_name": data["company_name"]},
+        )
+        # the receipt is stored with the application: one per application, however the job runs
+        email_id = await _queue_applicant_email(
+            await get_application(application_id), "application_received"
+        )
+    await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}")
+    await hooks.alert("application_submitted", application_id)
     return application_id
 
 
@@ -148,30 +156,54 @@ async def approve_application(
 
 
 async def decline_application(actor: CurrentUser, application_id: int, reason: str) -> None:
-    """Decline a pending application with a reason (kept and audited)."""
+    """Decline a pending application with a reason (kept and audited); the applicant is e-mailed
+    in the language of the application, once: the e-mail is stored in the transaction of the
+    conditional status change, so a repeated decline (two tabs, a retried POST) sends nothing."""
     if not reason.strip():
         raise FormError({"reason": _("Say why the application is declined.")})
-    updated = (
-        await PartnerApplication.update(
-            {
-                PartnerApplication.status: ApplicationStatus.DECLINED,
-                PartnerApplication.decline_reason: reason.strip(),
-                PartnerApplication.reviewed_by_id: actor.id,
-                PartnerApplication.reviewed_at: now(),
-            }
+    application = await get_application(application_id)
+    async with write_transaction():
+        updated = (
+            await PartnerApplication.update(
+                {
+                    PartnerApplication.status: ApplicationStatus.DECLINED,
+                    PartnerApplication.decline_reason: reason.strip(),
+                    PartnerApplication.reviewed_by_id: actor.id,
+                    PartnerApplication.reviewed_at: now(),
+                }
+            )
+            .where(
+                (PartnerApplication.id == application_id)
+                & (PartnerApplication.status == ApplicationStatus.PENDING)
+            )
+            .returning(PartnerApplication.id)
         )
-        .where(
-            (PartnerApplication.id == application_id)
-            & (PartnerApplication.status == ApplicationStatus.PENDING)
+        if not updated:
+            raise FormError({"": _("This application has already been reviewed.")})
+        await audit.record(
+            "application.decline",
+            actor=actor,
+            target_type="application",
+            target_id=application_id,
+            detail=reason.strip(),
         )
-        .returning(PartnerApplication.id)
-    )
-    if not updated:
-        raise FormError({"": _("This application has already been reviewed.")})
-    await audit.record(
-        "application.decline",
-        actor=actor,
-        target_type="application",
-        target_id=application_id,
-        detail=reason.strip(),
+        email_id = await _queue_applicant_email(
+            application, "application_declined", reason=reason.strip()
+        )
+    await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}")
+
+
+async def _queue_applicant_email(application: dict[str, Any], name: str, **context: Any) -> int:
+    """One e-mail to the applicant's contact, in the application's language (inside the caller's
+    transaction; the caller enqueues its delivery after the commit)."""
+    return await email.queue_email(
+        application["contact_email"],
+        name,
+        {
+            "name": application["contact_name"],
+            "company_name": application["company_name"],
+            "received_at": application["created_at"],
+            **context,
+        },
+        application["locale"] if application["locale"] in ("zh_CN", "en") else "zh_CN",
     )

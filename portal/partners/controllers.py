@@ -36,6 +36,7 @@ from portal.partners.schemas import (
 )
 from portal.web import (
     Page,
+    confirmed,
     current_user,
     not_found,
     page,
@@ -346,11 +347,23 @@ class PartnerConsole(Controller):
     )
     async def revoke_invitation(
         self, request: Request, partner_id: FromPath[int], invitation_id: FromPath[int]
-    ) -> Redirect:
+    ) -> Template | Redirect:
+        """Revokes once confirmed; the partner page's button shows the confirmation first."""
         user = current_user(request)
         invitation = await access.get_invitation_for_user(user, invitation_id)
         if invitation["partner"] != partner_id:
             raise not_found()
+        if not confirmed(await request.form()):
+            return revoke_confirmation(
+                request,
+                invitation,
+                request.app.route_reverse(
+                    "partners:revoke_invitation",
+                    partner_id=partner_id,
+                    invitation_id=invitation_id,
+                ),
+                request.app.route_reverse("partners:show", partner_id=partner_id),
+            )
         await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request,
@@ -362,7 +375,11 @@ class PartnerConsole(Controller):
 
 from portal.partners.api import PartnerApi  # noqa: E402
 from portal.partners.controllers_applications import ApplicationConsole, ApplyPages  # noqa: E402
-from portal.partners.controllers_my_company import MyCompanyPages, StaffConsole  # noqa: E402
+from portal.partners.controllers_my_company import (  # noqa: E402
+    MyCompanyPages,
+    StaffConsole,
+    revoke_confirmation,
+)
 
 PAGES = [PartnerConsole, ApplyPages, ApplicationConsole, MyCompanyPages, StaffConsole]
 API = [PartnerApi]

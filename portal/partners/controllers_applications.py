@@ -27,8 +27,11 @@ from portal.partners.schemas import (
     ReasonForm,
 )
 from portal.web import (
+    Confirm,
     Page,
     client_ip,
+    confirm_page,
+    confirmed,
     current_user,
     page,
     page_number,
@@ -152,20 +155,69 @@ class ApplicationConsole(Controller):
                 )
         return await self._show(request, application_id, 400, "approve", errors, values)
 
+    async def _decline_step(
+        self,
+        request: Request,
+        application_id: int,
+        values: dict[str, Any],
+        errors: dict[str, str] | None = None,
+    ) -> Template:
+        """The decline page is its confirmation step: who will be e-mailed, and the reason."""
+        application = await applications.get_application(application_id)
+        if application["status"] != ApplicationStatus.PENDING:
+            errors = {"": _("This application has already been reviewed.")}
+        return confirm_page(
+            request,
+            Confirm(
+                heading=_(
+                    "Decline the application of %(company)s?", company=application["company_name"]
+                ),
+                lines=[
+                    _(
+                        "%(name)s (%(email)s) will be e-mailed that the application is declined,"
+                        " with the reason below. This cannot be undone.",
+                        name=application["contact_name"],
+                        email=application["contact_email"],
+                    )
+                ],
+                action=request.app.route_reverse(
+                    "applications:decline", application_id=application_id
+                ),
+                button=_("Decline and e-mail"),
+                cancel=request.app.route_reverse(
+                    "applications:show", application_id=application_id
+                ),
+                danger=True,
+                reason={
+                    "label": _("Reason"),
+                    "data": values,
+                    "required": True,
+                    "help": _("Kept with the application and sent to the applicant."),
+                },
+            ),
+            errors=errors,
+            status_code=400 if errors else 200,
+        )
+
+    @get("/{application_id:int}/decline", name="applications:confirm_decline", opt=VENDOR_ADMIN)
+    async def confirm_decline(self, request: Request, application_id: FromPath[int]) -> Template:
+        return await self._decline_step(request, application_id, {})
+
     @post("/{application_id:int}/decline", name="applications:decline", opt=VENDOR_ADMIN)
     async def decline(self, request: Request, application_id: FromPath[int]) -> Template | Redirect:
+        """Declines once confirmed; a POST that did not come from the decline page shows it."""
         user = current_user(request)
-        form, errors, values = read_form(ReasonForm, await request.form())
-        if form is not None:
-            try:
-                await applications.decline_application(user, application_id, form.reason)
-            except FormError as exc:
-                errors = exc.errors
-            else:
-                return redirect(
-                    request,
-                    "applications:show",
-                    application_id=application_id,
-                    flash=("success", _("The application has been declined.")),
-                )
-        return await self._show(request, application_id, 400, "decline", errors, values)
+        data = await request.form()
+        form, errors, values = read_form(ReasonForm, data)
+        if form is None or not confirmed(data):
+            return await self._decline_step(request, application_id, values, errors or None)
+        try:
+            await applications.decline_application(user, application_id, form.reason)
+        except FormError as exc:
+            return await self._decline_step(request, application_id, values, exc.errors)
+        return redirect(
+            request,
+            "applications:show",
+            application_id=application_id,
+            flash=("success", _("The application has been declined and the applicant e-mailed.")),
+        )

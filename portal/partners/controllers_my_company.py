@@ -26,6 +26,9 @@ from portal.partners.schemas import (
     StaffForm,
 )
 from portal.web import (
+    Confirm,
+    confirm_page,
+    confirmed,
     current_user,
     page,
     redirect,
@@ -149,18 +152,67 @@ class MyCompanyPages(Controller):
             values=values,
         )
 
+    @get(
+        "/invitations/{invitation_id:int}/revoke",
+        name="my_company:confirm_revoke_invitation",
+        opt=PARTNER_ADMIN,
+    )
+    async def confirm_revoke_invitation(
+        self, request: Request, invitation_id: FromPath[int]
+    ) -> Template:
+        invitation = await access.get_invitation_for_user(current_user(request), invitation_id)
+        return revoke_confirmation(
+            request,
+            invitation,
+            request.app.route_reverse("my_company:revoke_invitation", invitation_id=invitation_id),
+            request.app.route_reverse("my_company:users"),
+        )
+
     @post(
         "/invitations/{invitation_id:int}/revoke",
         name="my_company:revoke_invitation",
         opt=PARTNER_ADMIN,
     )
-    async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
+    async def revoke_invitation(
+        self, request: Request, invitation_id: FromPath[int]
+    ) -> Template | Redirect:
         user = current_user(request)
-        await access.get_invitation_for_user(user, invitation_id)
+        invitation = await access.get_invitation_for_user(user, invitation_id)
+        if not confirmed(await request.form()):
+            return revoke_confirmation(
+                request,
+                invitation,
+                request.app.route_reverse(
+                    "my_company:revoke_invitation", invitation_id=invitation_id
+                ),
+                request.app.route_reverse("my_company:users"),
+            )
         await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request, "my_company:users", flash=("success", _("The invitation has been revoked."))
         )
+
+
+def revoke_confirmation(
+    request: Request, invitation: dict[str, Any], action: str, cancel: str
+) -> Template:
+    """'Revoke the invitation of x@y?': the confirmation step of every revoke button."""
+    return confirm_page(
+        request,
+        Confirm(
+            heading=_("Revoke the invitation of %(email)s?", email=invitation["email"]),
+            lines=[
+                _(
+                    "The link in the invitation e-mail stops working at once. Nobody is e-mailed;"
+                    " you can invite the person again later."
+                )
+            ],
+            action=action,
+            button=_("Revoke the invitation"),
+            cancel=cancel,
+            danger=True,
+        ),
+    )
 
 
 class StaffConsole(Controller):
@@ -237,10 +289,33 @@ class StaffConsole(Controller):
                 )
         return await self._page(request, 400, errors)
 
+    @get("/invitations/{invitation_id:int}/revoke", name="staff:confirm_revoke_invitation")
+    async def confirm_revoke_invitation(
+        self, request: Request, invitation_id: FromPath[int]
+    ) -> Template:
+        invitation = await access.get_staff_invitation_for_user(
+            current_user(request), invitation_id
+        )
+        return revoke_confirmation(
+            request,
+            invitation,
+            request.app.route_reverse("staff:revoke_invitation", invitation_id=invitation_id),
+            request.app.route_reverse("staff:list"),
+        )
+
     @post("/invitations/{invitation_id:int}/revoke", name="staff:revoke_invitation")
-    async def revoke_invitation(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
+    async def revoke_invitation(
+        self, request: Request, invitation_id: FromPath[int]
+    ) -> Template | Redirect:
         user = current_user(request)
-        await access.get_staff_invitation_for_user(user, invitation_id)
+        invitation = await access.get_staff_invitation_for_user(user, invitation_id)
+        if not confirmed(await request.form()):
+            return revoke_confirmation(
+                request,
+                invitation,
+                request.app.route_reverse("staff:revoke_invitation", invitation_id=invitation_id),
+                request.app.route_reverse("staff:list"),
+            )
         await auth_invitations.revoke_invitation(user, invitation_id)
         return redirect(
             request, "staff:list", flash=("success", _("The invitation has been revoked."))

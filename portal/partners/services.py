@@ -12,6 +12,7 @@ from portal.auth.sessions import end_partner_sessions
 from portal.auth.tables import User
 from portal.core import audit
 from portal.db import write_transaction
+from portal.lib import hooks
 from portal.lib.clock import now
 from portal.lib.forms import EMAIL_RE, FormError
 from portal.lib.i18n import gettext as _
@@ -208,6 +209,7 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
     before = {k: partner.get(k) for k in changes}
     old, new = audit.changes(before, changes)
     tier_id = data.get("tier_id")
+    change_id: int | None = None
     async with write_transaction():
         if new:
             values: dict[Any, Any] = {**new, Partner.updated_at: now()}
@@ -236,7 +238,7 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
                     after=rest_new,
                 )
         if tier_id is not None and tier_id != partner["tier"]:
-            await _change_tier(actor, partner, tier_id, data.get("tier_reason") or "")
+            change_id = await _change_tier(actor, partner, tier_id, data.get("tier_reason") or "")
         status = data.get("status")
         if status and status != partner["status"]:
             if status == PartnerStatus.SUSPENDED:
@@ -249,18 +251,22 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
                 )
             else:
                 raise FormError({"status": _("Choose one of the options.")})
+    if change_id is not None:  # after the commit: the partner's admins are told (bell + e-mail)
+        await hooks.alert("tier_changed", change_id)
 
 
 async def _change_tier(
     actor: CurrentUser, partner: dict[str, Any], tier_id: int, reason: str
-) -> None:
+) -> int:
+    """Move the partner (inside the caller's transaction); the tier_change id, for the notice
+    that the caller raises after the commit (hooks.alert "tier_changed")."""
     if not reason.strip():
         raise FormError({"tier_reason": _("Say why the tier changes.")})
     moment = now()
     await Partner.update({Partner.tier: tier_id, Partner.updated_at: moment}).where(
         Partner.id == partner["id"]
     )
-    await TierChange.insert(
+    rows = await TierChange.insert(
         TierChange(
             partner=partner["id"],
             from_tier=partner["tier"],
@@ -270,7 +276,7 @@ async def _change_tier(
             reason=reason.strip(),
             changed_at=moment,
         )
-    )
+    ).returning(TierChange.id)
     await audit.record(
         "partner.tier_change",
         actor=actor,
@@ -281,6 +287,7 @@ async def _change_tier(
         after={"tier_id": tier_id},
         detail=reason.strip(),
     )
+    return int(rows[0]["id"])
 
 
 async def change_tier(
@@ -293,7 +300,8 @@ async def change_tier(
     if tier_id == partner["tier"]:
         return
     async with write_transaction():
-        await _change_tier(actor, partner, tier_id, reason)
+        change_id = await _change_tier(actor, partner, tier_id, reason)
+    await hooks.alert("tier_changed", change_id)
 
 
 async def _set_status(

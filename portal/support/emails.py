@@ -187,6 +187,8 @@ async def notify_event(event_id: int) -> list[int]:
         to_partner = [case["requester"]]
         for user in await _users(to_partner):
             ids.append(await send_case_email(case, user, "case_opened", {}))
+        if not by_vendor:  # vendor staff hear of a partner's new case (bell + e-mail, idempotent)
+            await hooks.alert("case_opened", int(case["id"]))
     elif kind == EventKind.ASSIGNED:
         for user in await _users([case["assignee_id"]] if case["assignee_id"] else []):
             ids.append(
@@ -286,7 +288,18 @@ async def notify_escalation(escalation_id: int) -> list[int]:
     elif level >= SECOND_BREACH:
         recipients = await _vendor_admins()
     ids = []
-    for user in await _users(sorted(set(recipients))):
+    # people who turned escalations off get neither the bell entry nor the e-mail
+    recipients = await hooks.notice_wanted(sorted(set(recipients)), "case_escalated")
+    if recipients:
+        await hooks.notify(
+            recipients,
+            kind="case_escalated",
+            title_en=f"Case {case['number']} escalated: {case['subject']}",
+            title_zh=f"支持工单 {case['number']} 已升级：{case['subject']}",
+            link=f"/console/cases/{case['id']}",
+            ref=f"case-escalation:{escalation_id}",
+        )
+    for user in await _users(recipients):
         ids.append(
             await send_case_email(
                 case,

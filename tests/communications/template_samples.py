@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from portal.communications.console import add_charts
+from portal.web import Confirm
 from tests.template_samples import ALICE, NOW, VERA, page_context
 
 TODAY = dt.date(2026, 3, 14)
@@ -431,6 +432,32 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
 
 LINK = "http://testserver.local/campaigns/5"
 EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "notice": [
+        (
+            "order-to-approve",
+            {
+                "name": "Vera <b>",
+                "title": "订单 PO-1 待审批",
+                "lines": ["华东智联 提交了订单 PO-1，金额 ¥1,000.00，等待您审批。"],
+                "link": "http://testserver.local/console/orders/1",
+                "link_label": "在门户中打开",
+                "kind_label": "待审批订单",
+                "settings_link": "http://testserver.local/notifications/settings",
+            },
+        ),
+        (
+            "no-name",
+            {
+                "name": "",
+                "title": "Your tier is now Gold",
+                "lines": ["Your company moved from Silver to Gold.", "Reason: Q3 revenue"],
+                "link": "http://testserver.local/my-company",
+                "link_label": "Open in the portal",
+                "kind_label": "Tier changes of my company",
+                "settings_link": "http://testserver.local/notifications/settings",
+            },
+        ),
+    ],
     "campaign_published": [
         (
             "campaign",
@@ -454,3 +481,52 @@ EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("reminder", {"title": "满意度", "intro": "", "due_at": NOW, "link": LINK}),
     ],
 }
+
+SAMPLES["confirm.html"] = [
+    (
+        "publish",
+        page_context(
+            VERA,
+            "/console/campaigns/6/publish",
+            confirm=Confirm(
+                heading="Publish “春季促销 <b>”?",
+                lines=[
+                    "37 people at 12 partners will be e-mailed and see it in their notifications."
+                ],
+                action="/console/campaigns/6/publish",
+                button="Publish",
+                cancel="/console/campaigns/6",
+                fields={"when": "now", "publish_on": "", "publish_time": ""},
+            ),
+        ),
+    ),
+    (
+        "decline-with-error",
+        page_context(
+            VERA,
+            "/console/applications/3/decline",
+            confirm=Confirm(
+                heading="Decline the application of 新星?",
+                lines=["周敏 (zhou@xinxing.test) will be e-mailed."],
+                action="/console/applications/3/decline",
+                button="Decline and e-mail",
+                cancel="/console/applications/3",
+                danger=True,
+                reason={"label": "Reason", "data": {"reason": ""}, "required": True, "help": ""},
+            ),
+            errors={"reason": "Say why the application is declined."},
+        ),
+    ),
+]
+SAMPLES["communications/notification_settings.html"] = [
+    (
+        "vendor",
+        page_context(
+            VERA,
+            "/notifications/settings",
+            kinds=[("order_to_approve", "Orders to approve"), ("application", "New applications")],
+            values={"order_to_approve": True, "application": False},
+        ),
+    ),
+    ("nothing-to-choose", page_context(ALICE, "/notifications/settings", kinds=[], values={})),
+]

@@ -38,12 +38,14 @@ MATRIX = [
     row("/campaigns/{both}/files/{fboth}", **PARTNER_PAGE),
     row("/notifications/", **USER_PAGE),
     row("/notifications/count", **USER_PAGE),
+    row("/notifications/settings", **USER_PAGE),
     row("/feedback/", **PARTNER_PAGE),
     row("/feedback/{ra}", **A_ONLY),
     row("/console/campaigns/", **CONSOLE_PAGE),
     row("/console/campaigns/new", **ADMIN_PAGE),
     row("/console/campaigns/{ka}", **CONSOLE_PAGE),
     row("/console/campaigns/{ka}/reach", **CONSOLE_PAGE),
+    row("/console/campaigns/{kd}/publish", **ADMIN_PAGE),  # the confirmation step
     row("/console/campaigns/{ka}/files/{fa}", **CONSOLE_PAGE),
     row("/console/feedback/", **CONSOLE_PAGE),
     row("/console/feedback/new", **ADMIN_PAGE),
@@ -101,13 +103,24 @@ WRITES = [
         manny=403,
         anon=401,
     ),
+    write(
+        "POST",
+        "/notifications/settings",
+        alice=303,
+        bob=303,
+        carol=303,
+        vera=303,
+        manny=303,
+        anon=LOGIN,
+    ),
     # campaigns: vendor admins only
     write("POST", "/console/campaigns/new", vera=400, **ADMIN),
     write("POST", "/console/campaigns/{ka}", vera=400, **ADMIN),
     write("POST", "/console/campaigns/{ka}/archive", vera=303, **ADMIN),
     write("POST", "/console/campaigns/{ka}/files", vera=400, **ADMIN),
     write("POST", "/console/campaigns/{ka}/files/{fa}/delete", vera=303, **ADMIN),
-    write("POST", "/console/campaigns/{ka}/publish", vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{ka}/publish", {"confirmed": "1"}, vera=400, **ADMIN),
+    write("POST", "/console/campaigns/{kd}/publish", vera=200, **ADMIN),  # asks first: no change
     write("POST", "/console/campaigns/{ka}/unschedule", vera=303, **ADMIN),
     # surveys: vendor admins only
     write("POST", "/console/feedback/new", vera=400, **ADMIN),
@@ -125,6 +138,7 @@ async def build(w: World) -> dict:
     ka = await make_campaign(vera, audience="partners", values=[str(alice.partner_id)], files=0)
     await campaigns.add_material(vera, ka, png_bytes(), "banner.png")
     both = await make_campaign(vera)
+    kd = await make_campaign(vera, publish=False, files=0, title="草稿")
     fa = await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == ka).first()
     fboth = await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == both).first()
     ra = await make_request(vera, audience="partners", values=[str(alice.partner_id)])
@@ -135,6 +149,7 @@ async def build(w: World) -> dict:
     na = await Notification.select(Notification.id).where(Notification.user == alice.id).first()
     return {
         "ka": ka,
+        "kd": kd,
         "both": both,
         "fa": fa["id"],
         "fboth": fboth["id"],

@@ -34,7 +34,7 @@ async def test_vera_creates_uploads_and_publishes_a_campaign(as_user, alice, ver
         files={"file": ("目录.pdf", PDF, "application/pdf")},
     )
     published = await post_form(
-        client, f"/console/campaigns/{campaign_id}/publish", {"when": "now"}
+        client, f"/console/campaigns/{campaign_id}/publish", {"when": "now", "confirmed": "1"}
     )
 
     assert upload.status_code == 303 and published.status_code == 303

@@ -524,3 +524,12 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
 }
+
+_APPLICANT = {"name": "周敏", "company_name": "新星 <科技>", "received_at": NOW}
+EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "application_received": [("receipt", _APPLICANT), ("no-name", {**_APPLICANT, "name": ""})],
+    "application_declined": [
+        ("with-reason", {**_APPLICANT, "reason": "暂不在华南地区拓展渠道"}),
+        ("no-reason", {**_APPLICANT, "reason": ""}),
+    ],
+}

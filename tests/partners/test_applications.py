@@ -113,7 +113,9 @@ async def test_declining_keeps_the_reason(as_user, client, vera):
     application_id = await _submit(client)
     console = await as_user(vera)
     url = f"/console/applications/{application_id}/decline"
-    response = await post_form(console, url, {"reason": "Outside our sales regions"})
+    response = await post_form(
+        console, url, {"reason": "Outside our sales regions", "confirmed": "1"}
+    )
     assert response.status_code == 303
     row = await PartnerApplication.select().where(PartnerApplication.id == application_id).first()
     assert row["status"] == "declined" and row["decline_reason"] == "Outside our sales regions"
@@ -125,7 +127,7 @@ async def test_declining_keeps_the_reason(as_user, client, vera):
 async def test_declining_without_a_reason_is_refused(as_user, client, vera):
     application_id = await _submit(client)
     url = f"/console/applications/{application_id}/decline"
-    response = await post_form(await as_user(vera), url, {"reason": " "})
+    response = await post_form(await as_user(vera), url, {"reason": " ", "confirmed": "1"})
     assert response.status_code == 400 and "Say why the application is declined." in response.text
     row = await PartnerApplication.select().where(PartnerApplication.id == application_id).first()
     assert row["status"] == "pending"

@@ -252,7 +252,10 @@ async def test_vera_revokes_an_open_invitation(as_user, vera, partner_a):
     await post_form(client, f"/console/partners/{partner_a}/invitations", data)
     invitation = await Invitation.select(Invitation.id).first()
     url = f"/console/partners/{partner_a}/invitations/{invitation['id']}/revoke"
-    assert (await post_form(client, url)).status_code == 303
+    asked = await post_form(client, url)  # the partner page's button: asks first
+    assert asked.status_code == 200 and "late@partner-a.test" in asked.text
+    assert (await Invitation.select(Invitation.revoked_at).first())["revoked_at"] is None
+    assert (await post_form(client, url, {"confirmed": "1"})).status_code == 303
     row = await Invitation.select(Invitation.revoked_at).first()
     assert row["revoked_at"] is not None
 

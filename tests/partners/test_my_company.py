@@ -128,8 +128,11 @@ async def test_alice_revokes_her_invitation(as_user, alice):
         role=Role.PARTNER_MEMBER,
         partner_id=alice.partner_id,
     )
-    response = await post_form(
-        await as_user(alice), f"/my-company/invitations/{invitation_id}/revoke"
-    )
+    client = await as_user(alice)
+    url = f"/my-company/invitations/{invitation_id}/revoke"
+    page = await client.get(url)
+    assert page.status_code == 200 and "x@partner-a.test" in page.text
+    assert (await Invitation.select().first())["revoked_at"] is None
+    response = await post_form(client, url, {"confirmed": "1"})
     assert response.status_code == 303
     assert (await Invitation.select().first())["revoked_at"] is not None

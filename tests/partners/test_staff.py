@@ -82,7 +82,9 @@ async def test_vera_revokes_a_staff_invitation_but_not_a_partner_one(as_user, ve
     )
     client = await as_user(vera)
     assert (
-        await post_form(client, f"/console/staff/invitations/{staff_invite}/revoke")
+        await post_form(
+            client, f"/console/staff/invitations/{staff_invite}/revoke", {"confirmed": "1"}
+        )
     ).status_code == 303
     assert (
         await post_form(client, f"/console/staff/invitations/{partner_invite}/revoke")

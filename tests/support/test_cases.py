@@ -237,7 +237,8 @@ async def test_the_assignee_is_mailed_when_the_partner_replies(alice, manny):
     mails = await OutboundEmail.select(OutboundEmail.kind).where(
         OutboundEmail.to_address == manny.email
     )
-    assert sorted(m["kind"] for m in mails) == ["case_assigned", "case_reply"]
+    # and the notice of a new case of his partner (portal.communications.notices)
+    assert sorted(m["kind"] for m in mails) == ["case_assigned", "case_reply", "notice"]
 
 
 async def test_an_internal_note_sends_no_mail_to_the_partner(alice, vera):
