@@ -7,9 +7,10 @@ from typing import Any
 from rich.progress import Progress
 
 from portal.auth.constants import DEMO_PASSWORD, Role
+from portal.auth.invitations import invite
 from portal.auth.schemas import CurrentUser
 from portal.auth.services import create_user
-from portal.auth.tables import User
+from portal.auth.tables import Invitation, User
 from portal.communications.demo import load_communications_demo
 from portal.customers.demo import load_customers_demo
 from portal.deals.demo import load_deals_demo
@@ -287,6 +288,45 @@ async def _demo_notes(partner_ids: dict[str, int]) -> None:
         await save_notes(actor, partner, text)
 
 
+# inviter, invited e-mail, name, role: open invitations on the colleagues and staff pages
+DEMO_INVITATIONS = [
+    ("alice@partner-a.demo", "sun.xiao@partner-a.demo", "孙晓 Sun Xiao", Role.PARTNER_MEMBER),
+    ("admin@vendor.demo", "li.na@vendor.demo", "李娜 Li Na", Role.CHANNEL_MANAGER),
+]
+
+
+async def _invitations() -> int:
+    """The demo's open invitations, once (an address invited before is left alone)."""
+    added = 0
+    for inviter, email, name, role in DEMO_INVITATIONS:
+        if await Invitation.exists().where(Invitation.email == email):
+            continue
+        row = (
+            await User.select(User.id, User.email, User.name, User.role, User.partner)
+            .where(User.email == inviter)
+            .first()
+        )
+        if row is None:
+            continue
+        actor = CurrentUser(
+            id=row["id"],
+            email=row["email"],
+            name=row["name"],
+            role=row["role"],
+            partner_id=row["partner"],
+        )
+        await invite(
+            actor=actor,
+            email=email,
+            name=name,
+            role=role,
+            partner_id=row["partner"],
+            locale="zh_CN",
+        )
+        added += 1
+    return added
+
+
 async def load_demo(progress: bool = False) -> dict[str, int]:
     """Create whatever of the demo set is missing; returns counts of what was created."""
     created = {"users": 0, "partners": 0, "applications": 0}
@@ -383,6 +423,8 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
             bar.advance(task)
 
         await _demo_notes(partner_ids)
+
+    created["invitations"] = await _invitations()  # open ones, to be revoked (asks first)
 
     created.update(await load_orders_demo())  # catalog, prices, stock, orders in every status
 

@@ -2,8 +2,9 @@
 the campaigns by title and adds nothing).
 
 A current campaign addressed to partner A's tier with a real PDF (WeasyPrint) and a PNG, a past
-campaign for everyone, and an open feedback request (NPS, CSAT, choice and text questions) that
-some demo users have answered already.
+campaign for everyone, a draft to publish (its confirmation names the people it e-mails), and an
+open feedback request (NPS, CSAT, choice and text questions) that some demo users have answered
+already; vendor staff's bell entries for the orders, applications and cases waiting for them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.communications import campaigns, feedback
+from portal.communications import campaigns, feedback, notices
 from portal.communications.access import get_request_for_user
 from portal.communications.constants import ActivityKind
 from portal.communications.schemas import CampaignForm, FeedbackRequestForm, QuestionForm
@@ -23,11 +24,15 @@ from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.pdf import html_to_pdf
-from portal.partners.tables import Partner
+from portal.orders.constants import OrderStatus
+from portal.orders.tables import OrderEvent
+from portal.partners.tables import Partner, PartnerApplication
+from portal.support.tables import SupportCase
 
 CURRENT_TITLE = "2026 春季渠道促销：网络摄像机满额返利"
 PAST_TITLE = "2025 年终冲量计划"
 SURVEY_TITLE = "2026 年度合作伙伴满意度调查"
+DRAFT_TITLE = "2026 夏季新品预告：NVR 系列"
 
 BROCHURE_HTML = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 18mm; } body { font-family: 'Noto Sans CJK SC', sans-serif; color: #1b2537; }
@@ -147,9 +152,54 @@ async def load_communications_demo() -> dict[str, int]:
         await campaigns.schedule_campaign(vera, past_id, now())
         await campaigns.publish_campaign(past_id)
         created["campaigns"] += 1
+    if not await Campaign.exists().where(Campaign.title_zh == DRAFT_TITLE):
+        await campaigns.create_campaign(
+            vera,
+            CampaignForm(
+                title_zh=DRAFT_TITLE,
+                title_en="Summer 2026 preview: new NVR range",
+                description_zh="夏季新品网络硬盘录像机系列预告，价格与到货时间随后公布。",
+                description_en="A preview of the new NVR range; prices and dates follow.",
+                starts_on=today + dt.timedelta(days=30),
+            ),
+        )  # a draft: "Publish…" asks first, naming the people it will e-mail
+        created["campaigns"] += 1
     if not await FeedbackRequest.exists().where(FeedbackRequest.title_zh == SURVEY_TITLE):
         created.update(await _survey(vera, today))
+    created["notices"] = await _notices()
     return created
+
+
+async def _notices() -> int:
+    """Vendor staff's bell entries (and e-mails) for what waits for them in the demo: the newest
+    orders to approve, the pending applications and the newest open cases; how many e-mails were
+    stored (none on a second run: notices are once per recipient and event)."""
+    told = 0
+    events = (
+        await OrderEvent.select(OrderEvent.id)
+        .where(
+            (OrderEvent.to_status == OrderStatus.SUBMITTED)
+            & (OrderEvent.order.status == OrderStatus.SUBMITTED)
+        )
+        .order_by(OrderEvent.id, ascending=False)
+        .limit(3)
+    )
+    for event in events:
+        told += len(await notices.order_event_landed(int(event["id"])))
+    pending = await PartnerApplication.select(PartnerApplication.id).where(
+        PartnerApplication.status == "pending"
+    )
+    for row in pending:
+        told += len(await notices.send_notice("application_submitted", int(row["id"])))
+    cases = (
+        await SupportCase.select(SupportCase.id)
+        .where(SupportCase.status.is_in(["new", "open"]))
+        .order_by(SupportCase.id, ascending=False)
+        .limit(2)
+    )
+    for row in cases:
+        told += len(await notices.send_notice("case_opened", int(row["id"])))
+    return told
 
 
 async def _survey(vera: CurrentUser, today: dt.date) -> dict[str, int]:

@@ -133,15 +133,16 @@ async def tell(
 # -- the events --------------------------------------------------------------------------------
 
 
-async def order_event_landed(event_id: int) -> None:
-    """A submitted order waits for approval: vendor staff of that partner are told."""
+async def order_event_landed(event_id: int) -> list[int]:
+    """A submitted order waits for approval: vendor staff of that partner are told; the ids of
+    the e-mails stored now."""
     event = (
         await OrderEvent.select(OrderEvent.order, OrderEvent.to_status)
         .where(OrderEvent.id == event_id)
         .first()
     )
     if event is None or event["to_status"] != OrderStatus.SUBMITTED:
-        return
+        return []
     order = (
         await Order.select(
             Order.id,
@@ -155,7 +156,7 @@ async def order_event_landed(event_id: int) -> None:
         .first()
     )
     if order is None:
-        return
+        return []
 
     def words() -> tuple[str, list[str]]:
         return (
@@ -171,7 +172,7 @@ async def order_event_landed(event_id: int) -> None:
             ],
         )
 
-    await tell(
+    return await tell(
         await vendor_staff_for(int(order["partner"])),
         kind=NoticeKind.ORDER_TO_APPROVE,
         ref=f"order-to-approve:{order['id']}",

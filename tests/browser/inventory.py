@@ -50,6 +50,8 @@ UNLINKED = {
     "/customers/import/{import_id:int}": "the preview right after an upload",
     "/kb/suggest": "an htmx fragment of the case form",
     "/notifications/count": "an htmx fragment of the bell",
+    "/console/campaigns/{campaign_id:int}/publish": "the confirmation step of the campaign page's"
+    " publish form (a GET form, which the crawler does not submit; see test_notices_pages.py)",
 }
 
 
