@@ -25,6 +25,7 @@ from portal.settings import get_settings
 from portal.support.constants import (
     BREACH,
     SECOND_BREACH,
+    Deadline,
     EventKind,
 )
 from portal.support.tables import (
@@ -252,6 +253,25 @@ async def notify_event(event_id: int) -> list[int]:
     return ids
 
 
+# the bell's words for (first-response deadline?, level); title_zh is Chinese by contract
+_ESCALATION_EN = {
+    (True, 1): "first response due soon",
+    (True, 2): "first response overdue",
+    (True, 3): "first response still overdue",
+    (False, 1): "resolution due soon",
+    (False, 2): "resolution overdue",
+    (False, 3): "resolution still overdue",
+}
+_ESCALATION_ZH = {
+    (True, 1): "首次响应即将超时",
+    (True, 2): "首次响应已超时",
+    (True, 3): "首次响应二次超时",
+    (False, 1): "解决即将超时",
+    (False, 2): "解决已超时",
+    (False, 3): "解决二次超时",
+}
+
+
 async def _vendor_admins() -> list[int]:
     rows = await User.select(User.id).where(
         (User.role == Role.VENDOR_ADMIN) & (User.is_active == True)  # noqa: E712
@@ -288,14 +308,15 @@ async def notify_escalation(escalation_id: int) -> list[int]:
     elif level >= SECOND_BREACH:
         recipients = await _vendor_admins()
     ids = []
+    state = (step["deadline"] == Deadline.FIRST_RESPONSE, min(level, SECOND_BREACH))
     # people who turned escalations off get neither the bell entry nor the e-mail
     recipients = await hooks.notice_wanted(sorted(set(recipients)), "case_escalated")
     if recipients:
         await hooks.notify(
             recipients,
             kind="case_escalated",
-            title_en=f"Case {case['number']} escalated: {case['subject']}",
-            title_zh=f"支持工单 {case['number']} 已升级：{case['subject']}",
+            title_en=f"Case {case['number']} {_ESCALATION_EN[state]}: {case['subject']}",
+            title_zh=f"支持工单 {case['number']}{_ESCALATION_ZH[state]}：{case['subject']}",
             link=f"/console/cases/{case['id']}",
             ref=f"case-escalation:{escalation_id}",
         )
