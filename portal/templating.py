@@ -63,7 +63,6 @@ def environment() -> Environment:
         current_locale=i18n.current_locale.get,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         text_language=i18n.text_language,
-        language_name=i18n.language_name,
         base_url=get_settings().base_url,
         MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,  # password help texts
         INVITATION_DAYS=get_settings().invitation_days,  # "the link expires after 7 days"

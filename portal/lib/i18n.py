@@ -206,18 +206,12 @@ def _plain_grouping(locale: str) -> bool:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_READER_LANGUAGE_NAMES = {"zh_CN": N_("Chinese"), "en": N_("English")}
 
 
 def text_language(text: str) -> str:
     """The language a person wrote `text` in, as far as the portal's two go: Chinese as soon as
     it holds Chinese characters, English otherwise."""
     return "zh_CN" if _CJK.search(text or "") else "en"
-
-
-def language_name(code: str) -> str:
-    """A language's name in the reader's language ("Chinese", "中文")."""
-    return gettext(_READER_LANGUAGE_NAMES.get(code, code))
 
 
 def format_size(size: int | None) -> str:
