@@ -100,3 +100,26 @@ async def test_an_orders_lines_read_as_cards_on_a_phone(demo_server, browser):
         assert box is not None and view is not None and box["x"] + box["width"] <= view["width"]
         assert label not in ("none", "normal", '""'), label  # the value says what it is
         assert width <= 390 and wrap <= 1, (locale, width, wrap)
+
+
+async def test_a_selection_column_stays_narrow_on_a_phone(demo_server, browser):
+    """Issue 12 point 15: a table's checkbox column took 40 % of a 390 px phone."""
+    pages = (
+        ("admin@vendor.demo", "/console/orders/?status=submitted"),
+        ("admin@vendor.demo", "/console/cases/"),
+        ("alice@partner-a.demo", "/customers/"),
+    )
+    widths = {}
+    for email, url in pages:
+        phone = await browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+        )
+        page = await phone.new_page()
+        await _sign_in(page, demo_server, email)
+        await page.goto(f"{demo_server}{url}")
+        widths[url] = await page.evaluate(
+            "() => { const box = document.querySelector('td.cell-check');"
+            " return box ? box.getBoundingClientRect().width / window.innerWidth : null; }"
+        )
+        await phone.close()
+    assert all(w is not None and w < 0.15 for w in widths.values()), widths
