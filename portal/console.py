@@ -18,9 +18,8 @@ from portal.auth.schemas import CurrentUser
 from portal.communications.constants import CAMPAIGN_STATUS_LABELS, REQUEST_STATUS_LABELS
 from portal.core import audit, email
 from portal.core.tables import OutboundEmail
-from portal.deals.access import deal_scope
+from portal.deals.access import deal_numbers_for_user
 from portal.deals.constants import STATUS_LABELS as DEAL_STATUS_LABELS
-from portal.deals.tables import Deal
 from portal.lib import clock, jobs
 from portal.lib.forms import optional_date, optional_int
 from portal.lib.i18n import (
@@ -131,11 +130,8 @@ class Describer:
             await case_numbers_for_user(user, _ids(rows, "support_case"))
         ).items():
             self.names[("support_case", case_id)] = number
-        if ids := _ids(rows, "deal"):  # deals through the deals domain's scope
-            found = await Deal.select(Deal.id, Deal.number).where(
-                Deal.id.is_in(ids) & deal_scope(user)
-            )
-            self.names.update({("deal", int(f["id"])): f["number"] for f in found})
+        for deal_id, number in (await deal_numbers_for_user(user, _ids(rows, "deal"))).items():
+            self.names[("deal", deal_id)] = number
         if ids := _ids(rows, "product"):
             found = await Product.select(Product.id, Product.sku).where(Product.id.is_in(ids))
             self.names.update({("product", int(f["id"])): f["sku"] for f in found})

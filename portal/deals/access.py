@@ -39,3 +39,11 @@ async def get_deal_for_user(user: CurrentUser, deal_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound
     return row
+
+
+async def deal_numbers_for_user(user: CurrentUser, ids: list[int]) -> dict[int, str]:
+    """id -> deal number of the deals among `ids` that `user` may see (others are left out)."""
+    if not ids:
+        return {}
+    rows = await Deal.select(Deal.id, Deal.number).where(Deal.id.is_in(ids) & deal_scope(user))
+    return {int(r["id"]): str(r["number"]) for r in rows}
