@@ -45,6 +45,7 @@ from portal.customers.jobs import (
 from portal.db import close_pool, start_pool
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.finance import integrations as finance_integrations
+from portal.finance import queries as finance_queries
 from portal.finance.jobs import create_receivables, send_payment_reminders
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
@@ -154,7 +155,7 @@ def wire() -> None:
     # orders -> finance: a shipment's receivable at once (the minute job catches up otherwise)
     hooks.order_event_landed.subscribe(finance_integrations.order_event_landed)
     # orders -> finance: the credit check counts unpaid receivables, less balance on account
-    hooks.credit_owed.add(finance_integrations.CREDIT_OWED_SQL)
+    hooks.credit_owed.add(finance_queries.CREDIT_OWED_SQL)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_access.get_customer_name_for_user)

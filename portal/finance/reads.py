@@ -10,6 +10,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Sum
 
 from portal.auth.schemas import CurrentUser
+from portal.finance import queries
 from portal.finance.constants import (
     AGEING_BUCKETS,
     DEFAULT_TERMS,
@@ -18,27 +19,8 @@ from portal.finance.constants import (
 )
 from portal.finance.tables import FinanceProfile, LedgerEntry, Payment, Receivable
 from portal.lib import clock
-from portal.orders.constants import RESERVING_STATUSES
 from portal.partners.tables import Partner
 from portal.tenancy import partner_ids_sql, partner_scope, vendor_partner_ids
-
-# Value of what open orders have not shipped yet (shipped units become receivables).
-_RESERVING = ", ".join(f"'{s.value}'" for s in sorted(RESERVING_STATUSES))
-UNSHIPPED_SQL = (
-    "SELECT COALESCE(SUM((ol.quantity - ol.shipped_quantity) * ol.unit_price_amount), 0)"  # noqa: S608
-    ' AS amount FROM order_line ol JOIN partner_order o ON o.id = ol."order"'
-    f" WHERE o.partner = {{}} AND o.status IN ({_RESERVING})"
-)
-
-# Shipped units the receivables job has not turned into a receivable yet (at most a minute).
-UNBILLED_SQL = """
-SELECT COALESCE(SUM(sl.quantity * ol.unit_price_amount), 0) AS amount
-FROM shipment s
-JOIN partner_order o ON o.id = s."order"
-JOIN shipment_line sl ON sl.shipment = s.id
-JOIN order_line ol ON ol.id = sl.order_line
-WHERE o.partner = {} AND NOT EXISTS (SELECT 1 FROM receivable r WHERE r.shipment_id = s.id)
-"""
 
 
 def state_of(row: dict[str, Any], today: dt.date) -> ReceivableState:
@@ -56,11 +38,6 @@ def decorate(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
     row["days_overdue"] = (today - row["due_on"]).days if state == ReceivableState.OVERDUE else 0
     row["age_days"] = max((today - row["issued_on"]).days, 0)
     return row
-
-
-async def _scalar(sql: str, *args: Any) -> int:
-    rows = await Receivable.raw(sql, *args)
-    return int(rows[0]["amount"] or 0) if rows else 0
 
 
 async def payment_terms(partner_id: int) -> str:
@@ -95,8 +72,8 @@ async def account_summary(partner_id: int) -> dict[str, Any]:
         .first()
     )
     limit = int(partner["credit_limit_amount"]) if partner else 0
-    unshipped = await _scalar(UNSHIPPED_SQL, partner_id)
-    unbilled = await _scalar(UNBILLED_SQL, partner_id)
+    unshipped = await queries.unshipped_amount(partner_id)
+    unbilled = await queries.unbilled_amount(partner_id)
     exposure = unshipped + unbilled + owed - on_account
     return {
         "currency": partner["currency"] if partner else "CNY",
@@ -203,13 +180,7 @@ async def ageing(user: CurrentUser) -> dict[str, Any]:
     today = clock.today()
     ids = await vendor_partner_ids(user)
     condition, args = partner_ids_sql(ids, "r.partner")
-    rows = await Receivable.raw(
-        "SELECT r.partner AS partner_id, p.code AS code, p.name AS name, r.amount AS amount,"  # noqa: S608
-        " r.paid_amount AS paid_amount, r.issued_on AS issued_on, r.due_on AS due_on"
-        " FROM receivable r JOIN partner p ON p.id = r.partner"
-        f" WHERE r.paid_amount < r.amount{condition}",
-        *args,
-    )
+    rows = await queries.unpaid_receivables(condition, args)
     keys = [b[0] for b in AGEING_BUCKETS]
     partners: dict[int, dict[str, Any]] = {}
     totals: dict[str, int] = dict.fromkeys([*keys, "total", "overdue"], 0)

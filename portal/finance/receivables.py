@@ -17,7 +17,7 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
-from portal.finance import ledger
+from portal.finance import ledger, queries
 from portal.finance.constants import DEFAULT_TERMS, MAX_INVOICE_NUMBER, LedgerKind, due_on
 from portal.finance.tables import Receivable
 from portal.lib import clock
@@ -26,24 +26,6 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 
 BATCH = 500
-
-# Shipments without a receivable, with their value (shipped units at the order line's unit
-# price, the snapshot taken when the order was placed) and the partner's current terms.
-MISSING_SQL = """
-SELECT s.id AS shipment_id, s.shipped_at AS shipped_at, o.id AS order_id,
-       o.number AS order_number, o.partner AS partner_id, o.currency AS currency,
-       SUM(sl.quantity * ol.unit_price_amount) AS amount,
-       MAX(fp.payment_terms) AS payment_terms
-FROM shipment s
-JOIN partner_order o ON o.id = s."order"
-JOIN shipment_line sl ON sl.shipment = s.id
-JOIN order_line ol ON ol.id = sl.order_line
-LEFT JOIN finance_profile fp ON fp.partner = o.partner
-WHERE NOT EXISTS (SELECT 1 FROM receivable r WHERE r.shipment_id = s.id)
-GROUP BY s.id, s.shipped_at, o.id, o.number, o.partner, o.currency
-ORDER BY s.id
-LIMIT {}
-"""
 
 
 def _instant(value: Any) -> dt.datetime:
@@ -65,7 +47,7 @@ async def create_missing_receivables() -> int:
     were created. Balance on account is applied to the new receivables at once."""
     created = 0
     while True:
-        rows = await Receivable.raw(MISSING_SQL, BATCH)
+        rows = await queries.missing_receivables(BATCH)
         if not rows:
             return created
         created += await _create_batch(rows, ISSUED_ON.get() or {})

@@ -8,6 +8,7 @@ from typing import Any
 
 from portal.finance import services
 from portal.finance.tables import Receivable
+from portal.lib import clock
 from portal.orders.access import get_order_for_user
 from portal.orders.services import approve_order, ship_order
 from portal.orders.tables import Order
@@ -15,6 +16,23 @@ from portal.partners.tables import Partner
 from tests.orders.factories import make_product, place
 
 _seq = itertools.count(1)
+
+
+def day(offset: int = 0) -> dt.date:
+    """The business date `offset` days from the test clock's today (negative: in the past)."""
+    return clock.today() + dt.timedelta(days=offset)
+
+
+def iso(offset: int = 0) -> str:
+    """day(offset) as the ISO text forms and the API take."""
+    return day(offset).isoformat()
+
+
+def month(offset: int = 0) -> str:
+    """The period ("YYYY-MM") `offset` months from the current one (-1: the last closed month)."""
+    today = clock.today()
+    index = today.year * 12 + today.month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 async def shipped_order(buyer: Any, vendor: Any, units: int = 2, price: int = 1_000_00) -> dict:
@@ -58,7 +76,7 @@ async def pay(
     partner = {"id": partner_id, "currency": "CNY"}
     data = services.PaymentInput(
         amount=amount,
-        paid_on=on or dt.date(2026, 11, 17),
+        paid_on=on or day(-1),
         bank_reference=reference or f"REF-{next(_seq):05d}",
     )
     return await services.record_payment(vendor.current, partner, data)

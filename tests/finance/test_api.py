@@ -7,7 +7,7 @@ import asyncio
 
 from portal.finance.tables import Payment
 from tests.factories import bearer_headers
-from tests.finance.factories import partner_code, shipped_order
+from tests.finance.factories import iso, partner_code, shipped_order
 
 
 async def test_alice_lists_her_unpaid_receivables_with_her_account(client, alice, vera, carol):
@@ -25,7 +25,7 @@ async def test_alice_lists_her_unpaid_receivables_with_her_account(client, alice
         order["total"],
         "open",
     )
-    assert item["due_on"] == "2026-12-18"
+    assert item["due_on"] == iso(30)  # net 30 from today's shipment
     assert body["account"]["owed_amount"] == order["total"]
 
 
@@ -37,7 +37,7 @@ async def test_vera_posts_a_payment_and_the_same_reference_answers_the_same_paym
     body = {
         "partner_code": await partner_code(alice.partner_id),
         "amount": order["total"] + 100000,
-        "paid_on": "2026-11-17",
+        "paid_on": iso(-1),
         "bank_reference": "ICBC-API-1",
     }
 
@@ -63,7 +63,7 @@ async def test_64_concurrent_api_posts_with_one_reference_are_one_payment(client
     body = {
         "partner_code": await partner_code(alice.partner_id),
         "amount": 100000,
-        "paid_on": "2026-11-17",
+        "paid_on": iso(-1),
         "bank_reference": "RACE-API",
     }
 
@@ -81,7 +81,7 @@ async def test_a_reference_recorded_for_another_amount_answers_409(client, alice
     body = {
         "partner_code": await partner_code(alice.partner_id),
         "amount": 100,
-        "paid_on": "2026-11-17",
+        "paid_on": iso(-1),
         "bank_reference": "R1",
     }
     await client.post("/api/v1/payments", json=body, headers=headers)
@@ -98,7 +98,7 @@ async def test_bad_payments_answer_422_with_a_reason(client, alice, vera):
 
     future = await client.post(
         "/api/v1/payments",
-        json={"partner_code": code, "amount": 100, "paid_on": "2027-01-01", "bank_reference": "F1"},
+        json={"partner_code": code, "amount": 100, "paid_on": iso(1), "bank_reference": "F1"},
         headers=headers,
     )
     floaty = await client.post(
@@ -106,7 +106,7 @@ async def test_bad_payments_answer_422_with_a_reason(client, alice, vera):
         json={
             "partner_code": code,
             "amount": 10.5,
-            "paid_on": "2026-11-17",
+            "paid_on": iso(-1),
             "bank_reference": "F2",
         },
         headers=headers,
@@ -123,7 +123,7 @@ async def test_manny_cannot_post_a_payment_for_a_partner_he_does_not_manage(clie
     body = {
         "partner_code": await partner_code(carol.partner_id),
         "amount": 100,
-        "paid_on": "2026-11-17",
+        "paid_on": iso(-1),
         "bank_reference": "M1",
     }
 

@@ -2,14 +2,15 @@
 
 alice = admin of partner A, bob = member of A (sales only), carol = admin of B, vera = vendor
 admin, manny = channel manager of A, anon = not signed in. {ra}/{rb} = a receivable of partner A
-/ B; {code_a}/{code_b} their partner codes.
+/ B; {code_a}/{code_b} their partner codes; {closed}/{current} the last closed and the running
+month, {yesterday} a payment date.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.finance.factories import partner_code, shipped_order
+from tests.finance.factories import iso, month, partner_code, shipped_order
 from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 
 __all__ = ["clean_database"]
@@ -53,16 +54,22 @@ MATRIX = [
         anon=401,
     ),
     # statements (a complete month; the current one has none yet)
-    row("/money/statements/2026-10", **PURCHASERS),
-    row("/money/statements/2026-10/pdf", **PURCHASERS),
+    row("/money/statements/{closed}", **PURCHASERS),
+    row("/money/statements/{closed}/pdf", **PURCHASERS),
     row(
-        "/money/statements/2026-11", alice=404, bob=403, carol=404, vera=403, manny=403, anon=LOGIN
+        "/money/statements/{current}",
+        alice=404,
+        bob=403,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
     ),
     row("/console/finance/statements/", **CONSOLE),
-    row("/console/finance/statements/?period=2026-10", **CONSOLE),
-    row("/console/finance/statements/{a}/2026-10", **CONSOLE),
+    row("/console/finance/statements/?period={closed}", **CONSOLE),
+    row("/console/finance/statements/{a}/{closed}", **CONSOLE),
     row(
-        "/console/finance/statements/{b}/2026-10",
+        "/console/finance/statements/{b}/{closed}",
         alice=403,
         bob=403,
         carol=403,
@@ -80,9 +87,11 @@ MATRIX = [
         manny=404,
         anon=401,
     ),
-    row("/api/v1/statements/2026-10", alice=200, bob=403, carol=200, vera=422, manny=422, anon=401),
     row(
-        "/api/v1/statements/2026-10?partner_code={code_a}",
+        "/api/v1/statements/{closed}", alice=200, bob=403, carol=200, vera=422, manny=422, anon=401
+    ),
+    row(
+        "/api/v1/statements/{closed}?partner_code={code_a}",
         alice=200,
         bob=403,
         carol=200,
@@ -122,7 +131,7 @@ WRITES = [
         "/console/finance/partners/{b}/payments",
         {
             "amount": "100.00",
-            "paid_on": "2026-11-17",
+            "paid_on": "{yesterday}",
             "method": "bank_transfer",
             "bank_reference": "M-1",
         },
@@ -131,7 +140,7 @@ WRITES = [
     write(
         "POST",
         "/console/finance/partners/{a}/payments",
-        {"amount": "", "paid_on": "2026-11-17", "method": "bank_transfer"},
+        {"amount": "", "paid_on": "{yesterday}", "method": "bank_transfer"},
         alice=403,
         bob=403,
         carol=403,
@@ -175,7 +184,7 @@ WRITES = [
         {
             "partner_code": "{code_b}",
             "amount": 100000,
-            "paid_on": "2026-11-17",
+            "paid_on": "{yesterday}",
             "bank_reference": "API-1",
         },
         vera=201,
@@ -188,7 +197,7 @@ WRITES = [
         {
             "partner_code": "{code_a}",
             "amount": -5,
-            "paid_on": "2026-11-17",
+            "paid_on": "{yesterday}",
             "bank_reference": "API-2",
         },
         vera=400,
@@ -198,7 +207,7 @@ WRITES = [
     # statements: the partner's purchasers answer their own month
     write(
         "POST",
-        "/money/statements/2026-10/confirm",
+        "/money/statements/{closed}/confirm",
         alice=303,
         bob=403,
         carol=303,
@@ -208,7 +217,7 @@ WRITES = [
     ),
     write(
         "POST",
-        "/money/statements/2026-10/dispute",
+        "/money/statements/{closed}/dispute",
         {"comment": "x"},
         alice=400,
         bob=403,
@@ -219,7 +228,7 @@ WRITES = [
     ),
     write(
         "POST",
-        "/money/statements/2026-10/dispute",
+        "/money/statements/{closed}/dispute",
         {"comment": "金额不符"},
         alice=303,
         bob=403,
@@ -230,7 +239,7 @@ WRITES = [
     ),
     write(
         "POST",
-        "/api/v1/statements/2026-10/confirm",
+        "/api/v1/statements/{closed}/confirm",
         alice=200,
         carol=200,
         bob=403,
@@ -240,7 +249,7 @@ WRITES = [
     ),
     write(
         "POST",
-        "/api/v1/statements/2026-11/confirm",
+        "/api/v1/statements/{current}/confirm",
         alice=404,
         carol=404,
         bob=403,
@@ -250,7 +259,7 @@ WRITES = [
     ),
     write(
         "POST",
-        "/api/v1/statements/2026-10/dispute",
+        "/api/v1/statements/{closed}/dispute",
         {"comment": "金额不符", "entry_ids": []},
         alice=201,
         carol=201,
@@ -278,6 +287,9 @@ async def build(w: World) -> dict:
         "rb": rb["receivable_id"],
         "code_a": await partner_code(w.ids["a"]),
         "code_b": await partner_code(w.ids["b"]),
+        "closed": month(-1),  # the last complete month: it has a statement
+        "current": month(),  # the running month: no statement yet
+        "yesterday": iso(-1),
     }
 
 

@@ -11,7 +11,7 @@ from portal.finance import statements
 from portal.finance.tables import Statement
 from portal.support.tables import SupportCase
 from tests.factories import bearer_headers
-from tests.finance.factories import pay, shipped_order
+from tests.finance.factories import month, pay, shipped_order
 from tests.personas import post_form
 
 NOVEMBER = dt.datetime(2026, 11, 18, 4, 0, tzinfo=dt.UTC)
@@ -42,7 +42,7 @@ async def test_the_statement_adds_up_from_the_ledger(alice, vera, time_travel):
 
 async def test_the_current_month_has_no_statement_yet(alice):
     with pytest.raises(statements.NotFound):
-        await statements.statement(alice.partner_id, "2026-11")
+        await statements.statement(alice.partner_id, month())
 
 
 async def test_alice_confirms_once_and_a_second_answer_is_refused(alice, vera, time_travel):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from portal.core.tables import AuditEntry
 from portal.finance.tables import FinanceProfile, Payment
-from tests.finance.factories import pay, shipped_order
+from tests.finance.factories import iso, pay, shipped_order
 from tests.personas import post_form
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -76,7 +76,7 @@ async def test_vera_records_a_payment_with_the_form_and_the_receivable_is_paid(
         f"/console/finance/partners/{alice.partner_id}/payments",
         {
             "amount": _yuan(order["total"]),
-            "paid_on": "2026-11-18",
+            "paid_on": iso(),
             "method": "bank_transfer",
             "bank_reference": "ICBC-F1",
         },
@@ -97,7 +97,7 @@ async def test_a_payment_form_with_a_bad_amount_shows_the_error_beside_the_field
     response = await post_form(
         client,
         f"/console/finance/partners/{alice.partner_id}/payments",
-        {"amount": "12.345", "paid_on": "2026-11-18", "method": "bank_transfer"},
+        {"amount": "12.345", "paid_on": iso(), "method": "bank_transfer"},
         headers=ZH,
     )
 
