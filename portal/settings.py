@@ -88,6 +88,9 @@ class Settings:
     support_reply_address: str = ""
     inbound_email_secret: str = ""
     support_reopen_days: int = 7
+    # leads: working hours (Monday to Friday, TIME_ZONE) a partner has to accept an offered lead
+    # before it goes to the next eligible partner (LEAD_ACCEPT_HOURS)
+    lead_accept_hours: int = 24
     # PostgreSQL connections per process (DATABASE_POOL_SIZE) and the seconds an idle one is kept
     # before it is closed (DATABASE_POOL_IDLE_SECONDS), so a worker gives its batch's back
     db_pool_size: int = 10
@@ -234,6 +237,7 @@ def load_settings() -> Settings:
         support_reply_address=os.environ.get("SUPPORT_REPLY_ADDRESS", "").strip(),
         inbound_email_secret=os.environ.get("INBOUND_EMAIL_SECRET", "").strip(),
         support_reopen_days=_int("SUPPORT_REOPEN_DAYS", 7, 0),
+        lead_accept_hours=_int("LEAD_ACCEPT_HOURS", 24, 1),
         db_pool_size=_int("DATABASE_POOL_SIZE", 10, 1),
         db_pool_idle_seconds=_int("DATABASE_POOL_IDLE_SECONDS", 60, 1),
         log_format=_choice("LOG_FORMAT", ("text", "json"), "text"),

@@ -44,6 +44,7 @@ from portal.customers.jobs import (
 )
 from portal.db import close_pool, start_pool
 from portal.deals.jobs import notify_deal_event, run_deal_protection
+from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
 from portal.finance.jobs import create_receivables, send_payment_reminders
@@ -134,6 +135,8 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     send_payment_reminders,
     notify_deal_event,
     run_deal_protection,
+    run_lead_routing,
+    notify_lead_offers,
 ]
 
 
@@ -196,6 +199,8 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
     (create_receivables, None, None),  # every minute: receivables for new shipments
     (send_payment_reminders, {30}, {1}),  # 01:30 UTC = 09:30 Shanghai: payment reminders
     (run_deal_protection, {13}, None),  # hourly: deal protection reminders and expiry
+    (run_lead_routing, None, None),  # every minute: lead offers timed out, waiting leads routed
+    (notify_lead_offers, None, None),  # every minute: offers not told yet (a worker died)
 ]
 
 
@@ -236,6 +241,8 @@ def cron_table(sweep_seconds: int = 0) -> list[Any]:
         _slot(create_receivables, second=50),
         _slot(send_payment_reminders, hour={1}, minute={30}),
         _slot(run_deal_protection, minute={13}),
+        _slot(run_lead_routing, second=25),
+        _slot(notify_lead_offers, second=55),
     ]
 
 

@@ -1,12 +1,14 @@
-"""Deal pages and the deals JSON API, registered in portal/routes.py.
+"""Deal and lead pages and their JSON API, registered in portal/routes.py.
 
 Partner pages (list, board, export, form, deal) live in pages.py, the vendor console in
-console.py, the JSON API in api.py."""
+console.py, the JSON API in api.py; leads in lead_pages.py, lead_console.py and lead_api.py."""
 
-from portal.deals.api import API
+from portal.deals.api import API as DEAL_API
 from portal.deals.console import PAGES as CONSOLE
+from portal.deals.lead_api import API as LEAD_API
 from portal.deals.pages import PAGES as PARTNER_PAGES
 
 PAGES = [*PARTNER_PAGES, *CONSOLE]
+API = [*DEAL_API, *LEAD_API]
 
 __all__ = ["API", "PAGES"]

@@ -1,0 +1,61 @@
+"""The tenant door for leads: `lead_scope` (lists) and `get_lead_for_user` (one row).
+
+A partner user sees the leads offered to or accepted by their own partner, never one it passed
+on (declined, timed out: the lead's partner is then another one or none). Vendor admins see every
+lead; channel managers the leads of their assigned partners and the vendor's own (not offered to
+anyone). Anything else answers NotFound, so another partner's lead looks like one that does not
+exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.auth.schemas import CurrentUser
+from portal.deals.lead_constants import NUMBER_PREFIX
+from portal.deals.lead_tables import Lead
+from portal.lib.clock import zone
+from portal.tenancy import NotFound, partner_scope
+
+LEAD_COLUMNS = (
+    *Lead.all_columns(),
+    Lead.partner.name.as_alias("partner_name"),
+    Lead.partner.code.as_alias("partner_code"),
+    Lead.category.code.as_alias("category_code"),
+    Lead.category.name_zh.as_alias("category_name_zh"),
+    Lead.category.name_en.as_alias("category_name_en"),
+)
+
+
+def lead_number(row: dict[str, Any]) -> str:
+    """LD-<year>-<id>: the year the lead came in (the portal's time zone), then its row id."""
+    return f"{NUMBER_PREFIX}-{row['created_at'].astimezone(zone()):%Y}-{int(row['id']):06d}"
+
+
+def numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their "number" set (in place)."""
+    for row in rows:
+        row["number"] = lead_number(row)
+    return rows
+
+
+def id_from_number(text: str) -> int | None:
+    """The row id of "LD-2026-000123" (or of a bare "000123"); None when it is not one."""
+    tail = text.strip().upper().rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() and len(tail) <= 12 else None
+
+
+def lead_scope(user: CurrentUser) -> Any:
+    """The condition limiting lead rows to what `user` may see."""
+    scope = partner_scope(user, Lead.partner)
+    if user.is_channel_manager:
+        return scope | Lead.partner.is_null()
+    return scope
+
+
+async def get_lead_for_user(user: CurrentUser, lead_id: int) -> dict[str, Any]:
+    """The lead with its partner and product line if `user` may see it; NotFound otherwise."""
+    row = await Lead.select(*LEAD_COLUMNS).where((Lead.id == lead_id) & lead_scope(user)).first()
+    if row is None:
+        raise NotFound
+    return numbered([row])[0]
