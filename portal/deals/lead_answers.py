@@ -26,7 +26,7 @@ from portal.customers.contacts import ContactData
 from portal.customers.followups import InteractionData, log_interaction
 from portal.customers.records import CustomerData, create_customer
 from portal.db import write_transaction
-from portal.deals.lead_access import get_lead_for_user, lead_number
+from portal.deals.access import get_lead_for_user, lead_number
 from portal.deals.lead_constants import MAX_REASON, LeadStatus, Outcome
 from portal.deals.lead_routing import RoutingResult, route_leads, working_calendar
 from portal.deals.lead_tables import Lead, LeadOffer

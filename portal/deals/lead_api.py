@@ -16,8 +16,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.deals import lead_answers, leads
+from portal.deals.access import get_lead_for_user
 from portal.deals.api import refusal
-from portal.deals.lead_access import get_lead_for_user
 from portal.deals.lead_routing import route_leads
 from portal.deals.lead_schemas import (
     DeclinedOut,

@@ -3,9 +3,9 @@ it from when to when, accepted / declined with a reason / timed out), the routin
 partner's capacity.
 
 A lead's `partner` is the partner it is offered to or that accepted it (the tenant wall,
-`lead_access.lead_scope`, filters on it); before routing and after every eligible partner passed
+`access.lead_scope`, filters on it); before routing and after every eligible partner passed
 it is empty and the lead is the vendor's alone. Its number (LD-<year>-<id>) is derived from the
-row id and created_at (lead_access.lead_number), never stored, so 10,000 imported leads are
+row id and created_at (access.lead_number), never stored, so 10,000 imported leads are
 written in a few statements. Statuses, outcomes: lead_constants.py.
 """
 

@@ -15,7 +15,7 @@ from piccolo.query.functions.aggregate import Count
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
-from portal.deals.lead_access import (
+from portal.deals.access import (
     LEAD_COLUMNS,
     get_lead_for_user,
     id_from_number,
