@@ -24,7 +24,7 @@ import time
 async def prepare(partners: int) -> str:
     from portal.db import close_pool, start_pool
     from portal.partners.tables import Partner
-    from portal.performance import reports
+    from portal.performance import deliveries
     from portal.performance.periods import Period
     from portal.performance.scorecards import local_today
     from portal.performance.tables import ReportDelivery
@@ -36,7 +36,7 @@ async def prepare(partners: int) -> str:
         ids = [
             r["id"] for r in await Partner.select(Partner.id).order_by(Partner.id).limit(partners)
         ]
-        await reports.ensure_deliveries(month, ids)
+        await deliveries.ensure_deliveries(month, ids)
         return month.code
     finally:
         await close_pool()
@@ -44,7 +44,7 @@ async def prepare(partners: int) -> str:
 
 async def work() -> dict[str, float]:
     from portal.db import close_pool, start_pool
-    from portal.performance import reports
+    from portal.performance import deliveries
     from portal.performance.periods import Period
 
     await start_pool()
@@ -52,11 +52,11 @@ async def work() -> dict[str, float]:
     try:
         period = Period.parse(os.environ["BENCH_PERIOD"])
         while True:
-            due = await reports.due_deliveries(period, limit=20)
+            due = await deliveries.due_deliveries(period, limit=20)
             if not due:
                 break
             for row in due:
-                if await reports.send_report(int(row["id"])) == "sent":
+                if await deliveries.send_report(int(row["id"])) == "sent":
                     sent += 1
     finally:
         await close_pool()

@@ -39,7 +39,7 @@ async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
 
     from portal.auth.constants import PartnerStatus
     from portal.partners.tables import Partner
-    from portal.performance import reports, rollups
+    from portal.performance import deliveries, reports, rollups
     from portal.performance.periods import Period
     from portal.performance.tables import ReportDelivery
     from portal.settings import get_settings
@@ -70,13 +70,13 @@ async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
             for p in partners:
                 data = await reports.render_report(int(p["id"]), month, cached=True)
                 (folder / f"{p['code']}.pdf").write_bytes(data)
-                people += len(await reports.recipients(int(p["id"]), ""))
+                people += len(await deliveries.recipients(int(p["id"]), ""))
                 bar.update(task, advance=1, status=p["code"])
         return (
             f"Dry run: {len(partners)} reports rendered into {folder}; they would go to "
             f"{people} recipients. Nothing was sent or recorded."
         )
-    created = await reports.ensure_deliveries(
+    created = await deliveries.ensure_deliveries(
         month, [partner_id] if partner_id is not None else None
     )
     query = ReportDelivery.select(ReportDelivery.id, ReportDelivery.partner).where(
@@ -92,7 +92,7 @@ async def _run(month: object, partner_id: int | None, dry_run: bool) -> str:
         task = bar.add_task(f"Sending {month.code}", total=len(rows), status="")
         for row in rows:
             try:
-                outcome = await reports.send_report(int(row["id"]))
+                outcome = await deliveries.send_report(int(row["id"]))
             except Exception as exc:  # recorded on the row; the reconciler retries later
                 outcome = "error"
                 bar.console.print(f"partner {row['partner']}: {type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.lib.stuck import delivery_stuck_reason
-from portal.performance import metrics, reports, services, views
+from portal.performance import deliveries, metrics, reports, services, views
 from portal.performance.access import get_delivery_for_user
 from portal.performance.console import (
     PER_PAGE,
@@ -171,7 +171,7 @@ class PerformanceSettings(Controller):
                 "console_performance:deliveries",
                 flash=("error", _("Reports can be sent for completed months only.")),
             )
-        created = await reports.prepare_month(user, month)
+        created = await deliveries.prepare_month(user, month)
         return redirect(
             request,
             f"/console/performance/deliveries?period={month.code}",
@@ -182,11 +182,11 @@ class PerformanceSettings(Controller):
     async def resend(self, request: Request, delivery_id: FromPath[int]) -> Redirect:
         user = current_user(request)
         row = await get_delivery_for_user(user, delivery_id)
-        updated = await reports.resend(user, int(row["id"]))
+        updated = await deliveries.resend(user, int(row["id"]))
         await jobs.enqueue(
             "send_performance_report",
             int(row["id"]),
-            job_id=reports.job_id(
+            job_id=deliveries.job_id(
                 str(row["period"]), int(row["partner"]), int(updated["resend_count"])
             ),
         )

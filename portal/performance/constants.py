@@ -31,7 +31,7 @@ DELIVERY_TONES = {
     DeliveryStatus.NO_ADDRESS: "warning",
 }
 
-# A sender holds a claimed delivery for REPORT_LEASE_SECONDS (10 minutes; reports.lease()):
+# A sender holds a claimed delivery for REPORT_LEASE_SECONDS (10 minutes; deliveries.lease()):
 # rendering + sending one report takes seconds, and a dead worker frees the row after the lease.
 MAX_ATTEMPTS = 8  # attempts beyond this mark the row failed
 MAX_RECIPIENTS = 10  # extra report recipients per partner

@@ -14,7 +14,7 @@ from arq import Retry
 from portal.core import email
 from portal.lib import clock
 from portal.lib.clock import now
-from portal.performance import reports, rollups
+from portal.performance import deliveries, reports, rollups
 from portal.performance.constants import HISTORY_MONTHS
 
 log = logging.getLogger("portal.performance.jobs")
@@ -37,8 +37,8 @@ async def reconcile_performance_reports(ctx: dict[str, Any]) -> int:
     if now() < reports.scheduled_at(period):
         return 0
     await rollups.refresh_rollups(period.months)  # the month is closed: final figures
-    await reports.ensure_deliveries(period)
-    return await reports.enqueue_due()
+    await deliveries.ensure_deliveries(period)
+    return await deliveries.enqueue_due()
 
 
 BUSY_RECHECK_S = 60
@@ -47,7 +47,7 @@ BUSY_RECHECK_S = 60
 async def send_performance_report(ctx: dict[str, Any], delivery_id: int) -> str:
     """Render and e-mail one partner's monthly report; SMTP trouble: retried with back-off."""
     try:
-        outcome = await reports.send_report(delivery_id)
+        outcome = await deliveries.send_report(delivery_id)
     except Exception as exc:
         if ctx.get("inline"):
             raise
@@ -59,7 +59,7 @@ async def send_performance_report(ctx: dict[str, Any], delivery_id: int) -> str:
         # Leased by another sender, perhaps one that died (arq re-runs a dead worker's jobs
         # before the lease ends): look again in a minute, or when the lease runs out if sooner,
         # instead of calling it done; a live sender has finished by then and this run ends.
-        left = await reports.lease_left(delivery_id)
+        left = await deliveries.lease_left(delivery_id)
         if left is not None:
             raise Retry(defer=min(left.total_seconds(), BUSY_RECHECK_S) + 1)
     return outcome

@@ -12,7 +12,7 @@ from portal.auth.constants import Access
 from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
-from portal.performance import access, drilldown, reports, services, views
+from portal.performance import access, deliveries, drilldown, reports, services, views
 from portal.performance.console import _pdf_response, kind_labels, parse_month
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
@@ -121,7 +121,7 @@ class MyPerformance(Controller):
         self, request: Request, partner_id: int, status_code: int = 200, **extra: object
     ) -> Template:
         partner = await access.get_partner_for_user(current_user(request), partner_id)
-        admins = await reports.recipients(partner_id, partner["locale"] if partner else "zh_CN")
+        admins = await deliveries.recipients(partner_id, partner["locale"] if partner else "zh_CN")
         extra_rows = await services.list_recipients(partner_id)
         extra_emails = {r["email"] for r in extra_rows}
         context: dict[str, object] = {

@@ -1,6 +1,7 @@
 """Performance: the verbs (targets, weights, notes, report recipients, recompute) and the reads
 the console and the partner pages need. Figures themselves live in metrics.py (pure maths),
-scorecards.py (leaderboard) and views.py (one scorecard); delivery in reports.py."""
+scorecards.py (leaderboard) and views.py (one scorecard); the PDF in reports.py, its delivery in
+deliveries.py."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from portal.lib.clock import now
-from portal.performance import reports
+from portal.performance import deliveries
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery
 from tests.services import require_redis
@@ -50,7 +50,7 @@ async def test_doctor_shows_queue_depth_oldest_job_and_stuck_deliveries_and_fail
     await redis.enqueue_job("sweep_outbox", _job_id="doctor-test-oldest", _defer_by=-600)
     await redis.enqueue_job("sweep_outbox", _job_id="doctor-test-newer")
     period = Period.parse("2026-10")
-    await reports.ensure_deliveries(period, [partner_a])
+    await deliveries.ensure_deliveries(period, [partner_a])
     await ReportDelivery.update(
         {
             ReportDelivery.status: "sending",

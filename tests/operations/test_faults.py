@@ -15,7 +15,7 @@ import pytest
 
 from portal.lib import jobs
 from portal.lib.clock import now
-from portal.performance import reports
+from portal.performance import deliveries
 from portal.performance.constants import DeliveryStatus
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery
@@ -74,13 +74,13 @@ OCT = Period.parse(PERIOD)
 
 async def _claimed_twice(partner_id: int) -> tuple[int, dict, dict]:
     """A delivery claimed by a sender whose lease then ran out, and claimed again by another."""
-    await reports.ensure_deliveries(OCT, [partner_id])
+    await deliveries.ensure_deliveries(OCT, [partner_id])
     row_id = int((await ReportDelivery.select(ReportDelivery.id).first())["id"])
-    first = await reports.claim(row_id)
+    first = await deliveries.claim(row_id)
     await ReportDelivery.update(
         {ReportDelivery.lease_until: now() - dt.timedelta(seconds=1)}
     ).where(ReportDelivery.id == row_id)
-    second = await reports.claim(row_id)
+    second = await deliveries.claim(row_id)
     assert first and second
     return row_id, first, second
 
@@ -89,9 +89,9 @@ async def test_a_sender_whose_lease_ran_out_and_was_taken_over_sends_nothing(par
     row_id, first, second = await _claimed_twice(partner_a)
 
     # the first sender, late, may not send; the one holding the row now may
-    with pytest.raises(reports.LeaseLost):
-        await reports.renew(row_id, int(first["attempts"]))
-    await reports.renew(row_id, int(second["attempts"]))
+    with pytest.raises(deliveries.LeaseLost):
+        await deliveries.renew(row_id, int(first["attempts"]))
+    await deliveries.renew(row_id, int(second["attempts"]))
     row = await ReportDelivery.select().where(ReportDelivery.id == row_id).first()
     assert row["status"] == DeliveryStatus.SENDING and row["lease_until"] > now()
 
@@ -108,7 +108,7 @@ async def test_the_reconciler_queues_a_dead_senders_row_under_a_new_job_id(partn
         return True
 
     monkeypatch.setattr(jobs, "enqueue", enqueue)
-    await reports.enqueue_due(OCT)
+    await deliveries.enqueue_due(OCT)
 
     # the dead sender's job may still sit in arq under the old id: this one is new
     assert queued == [f"report:{PERIOD}:partner-{partner_a}:after-{second['attempts']}"]

@@ -8,7 +8,7 @@ import datetime as dt
 from portal.core import email
 from portal.core.tables import OutboundEmail
 from portal.lib.clock import now
-from portal.performance import reports
+from portal.performance import deliveries
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery
 
@@ -16,7 +16,7 @@ OCT = Period.parse("2026-10")
 
 
 async def _deliveries(partner_a: int, partner_b: int) -> None:
-    await reports.ensure_deliveries(OCT, [partner_a, partner_b])
+    await deliveries.ensure_deliveries(OCT, [partner_a, partner_b])
     # partner A's sender died 25 minutes after its 10-minute lease began; B is being sent now
     await ReportDelivery.update(
         {

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from portal.performance import reports, services
+from portal.performance import deliveries, services
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery, ReportRecipient
 from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
@@ -130,7 +130,7 @@ async def build(w: World) -> dict:
     await make_sale(a, 300_000_00, dt.date(2026, 10, 8))
     await make_sale(b, 200_000_00, dt.date(2026, 10, 9))
     await refresh("2026-10")
-    await reports.ensure_deliveries(Period.parse("2026-10"))
+    await deliveries.ensure_deliveries(Period.parse("2026-10"))
     ids = {
         r["partner"]: r["id"]
         for r in await ReportDelivery.select(ReportDelivery.id, ReportDelivery.partner)

@@ -19,8 +19,8 @@ from portal.core.email import LeaseRanOut
 from portal.lib import clock, jobs
 from portal.lib.i18n import format_money, use_locale
 from portal.partners.tables import Partner
+from portal.performance import deliveries, reports
 from portal.performance import jobs as perf_jobs
-from portal.performance import reports
 from portal.performance.constants import DeliveryStatus
 from portal.performance.periods import Period
 from portal.performance.tables import ReportDelivery, ReportRecipient
@@ -86,10 +86,10 @@ async def test_the_report_arrives_with_a_pdf_naming_the_partner_and_the_console_
     console = (
         await (await as_user(vera)).get(f"/console/performance/partners/{partner_a}?period=2026-10")
     ).text
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
 
-    outcome = await reports.send_report(row["id"])
+    outcome = await deliveries.send_report(row["id"])
 
     assert outcome == "sent" and len(inbox.messages) == 1
     message = inbox.messages[0]
@@ -116,9 +116,9 @@ async def test_extra_recipients_get_the_report_in_their_language(smtp, partner_a
             created_at=clock.now(),
         )
     )
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
 
-    await reports.send_report((await ReportDelivery.select().first())["id"])
+    await deliveries.send_report((await ReportDelivery.select().first())["id"])
 
     by_address = {m["To"]: m for m in inbox.messages}
     assert set(by_address) == {alice.email, "cfo@partner-a.test"}
@@ -132,12 +132,12 @@ async def test_smtp_down_mid_batch_every_partner_still_gets_exactly_one_email(
     inbox, controller, port = smtp
     time_travel.move_to(reports.scheduled_at(OCT) + dt.timedelta(days=1))  # October's batch is due
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT)
+    await deliveries.ensure_deliveries(OCT)
     rows = await ReportDelivery.select().order_by(ReportDelivery.id)
-    assert await reports.send_report(rows[0]["id"]) == "sent"
+    assert await deliveries.send_report(rows[0]["id"]) == "sent"
     controller.stop()  # the server goes away mid-batch
     with pytest.raises(OSError):
-        await reports.send_report(rows[1]["id"])
+        await deliveries.send_report(rows[1]["id"])
     failed = await ReportDelivery.select().where(ReportDelivery.id == rows[1]["id"]).first()
     assert failed["status"] == "pending" and failed["last_error"] and failed["attempts"] == 1
 
@@ -160,17 +160,17 @@ async def test_a_worker_killed_mid_send_leaves_the_row_claimable_after_its_lease
     partner_a, partner_b, alice
 ):
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
-    assert await reports.claim(row["id"]) is not None  # ... and the worker dies here
+    assert await deliveries.claim(row["id"]) is not None  # ... and the worker dies here
 
-    busy = await reports.send_report(row["id"])
+    busy = await deliveries.send_report(row["id"])
     await ReportDelivery.update(
         {ReportDelivery.lease_until: clock.now() - dt.timedelta(seconds=1)},
         force=True,
     )
-    due = await reports.due_deliveries(OCT)
-    sent = await reports.send_report(row["id"])
+    due = await deliveries.due_deliveries(OCT)
+    sent = await deliveries.send_report(row["id"])
 
     assert busy == "busy" and [r["id"] for r in due] == [row["id"]] and sent == "sent"
     assert len(list(get_settings().outbox_dir.glob("*.eml"))) == 1
@@ -192,7 +192,7 @@ async def test_a_report_the_server_holds_past_the_lease_is_sent_once_by_the_next
 ):
     # given an SMTP server slower than the sender's (one second) lease
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
     inbox, port = SlowInbox(), _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -201,13 +201,13 @@ async def test_a_report_the_server_holds_past_the_lease_is_sent_once_by_the_next
         with override(smtp_url=f"smtp://127.0.0.1:{port}", report_lease_seconds=1):
             # when the sender waits for its answer, then the server is quick again
             with pytest.raises(LeaseRanOut):
-                await reports.send_report(row["id"])
+                await deliveries.send_report(row["id"])
             await asyncio.sleep(0.3)
             inbox.holding = False
             await asyncio.sleep(0.1)
             waited = await ReportDelivery.select().where(ReportDelivery.id == row["id"]).first()
             await ReportDelivery.update({ReportDelivery.next_attempt_at: clock.now()}, force=True)
-            again = await reports.send_report(row["id"])
+            again = await deliveries.send_report(row["id"])
     finally:
         controller.stop()
 
@@ -221,7 +221,7 @@ async def test_a_half_sent_report_does_not_mail_the_first_recipient_again(
 ):
     inbox, _controller, _port = smtp
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
     # a previous attempt reached alice, then died before the second address
     await ReportDelivery.update({ReportDelivery.sent_to: alice.email}, force=True)
@@ -229,7 +229,7 @@ async def test_a_half_sent_report_does_not_mail_the_first_recipient_again(
         ReportRecipient(partner=partner_a, email="ops@partner-a.test", created_at=clock.now())
     )
 
-    await reports.send_report(row["id"])
+    await deliveries.send_report(row["id"])
 
     assert [m["To"] for m in inbox.messages] == ["ops@partner-a.test"]
 
@@ -239,9 +239,9 @@ async def test_running_a_month_twice_sends_nothing_twice(smtp, partner_a, partne
     await _sales(partner_a, partner_b)
 
     for _run in range(2):
-        await reports.ensure_deliveries(OCT)
+        await deliveries.ensure_deliveries(OCT)
         for row in await ReportDelivery.select(ReportDelivery.id):
-            await reports.send_report(row["id"])
+            await deliveries.send_report(row["id"])
 
     assert len(inbox.messages) == 2
     assert await ReportDelivery.count() == 2
@@ -278,9 +278,9 @@ async def test_send_again_mails_every_recipient_once_more_and_is_audited(
 
     inbox, _controller, _port = smtp
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
-    await reports.send_report(row["id"])
+    await deliveries.send_report(row["id"])
 
     response = await post_form(
         await as_user(vera), f"/console/performance/deliveries/{row['id']}/resend"
@@ -298,10 +298,10 @@ async def test_a_partner_without_admin_or_recipient_gets_the_report_at_its_conta
 ):
     inbox, _controller, _port = smtp
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_b])
+    await deliveries.ensure_deliveries(OCT, [partner_b])
     contact = await Partner.select(Partner.contact_email).where(Partner.id == partner_b).first()
 
-    outcome = await reports.send_report((await ReportDelivery.select().first())["id"])
+    outcome = await deliveries.send_report((await ReportDelivery.select().first())["id"])
 
     assert outcome == "sent"
     assert [m["To"] for m in inbox.messages] == [contact["contact_email"]]
@@ -313,10 +313,10 @@ async def test_a_partner_with_no_address_at_all_says_so_in_words_and_is_sent_onc
 ):
     await _sales(partner_a, partner_b)
     await Partner.update({Partner.contact_email: ""}).where(Partner.id == partner_b)
-    await reports.ensure_deliveries(OCT, [partner_b])
+    await deliveries.ensure_deliveries(OCT, [partner_b])
     delivery_id = (await ReportDelivery.select().first())["id"]
 
-    outcome = await reports.send_report(delivery_id)
+    outcome = await deliveries.send_report(delivery_id)
 
     row = await ReportDelivery.select().where(ReportDelivery.id == delivery_id).first()
     assert outcome == "no_address" and row["status"] == DeliveryStatus.NO_ADDRESS
@@ -348,9 +348,9 @@ async def test_a_partner_with_no_address_at_all_says_so_in_words_and_is_sent_onc
 
 async def test_alice_downloads_the_pdf_that_was_emailed(as_user, partner_a, partner_b, alice):
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
-    await reports.send_report(row["id"])
+    await deliveries.send_report(row["id"])
     stored = await reports.stored_pdf((await ReportDelivery.select().first())["pdf_key"])
 
     response = await (await as_user(alice)).get("/performance/reports/2026-10/pdf")
@@ -364,10 +364,10 @@ async def test_the_emailed_pdf_is_in_the_shared_storage_so_another_host_serves_i
 ):
     # given a report sent by a worker on one host (its own PORTAL_DATA_DIR, shared STORAGE_DIR)
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     shared = tmp_path / "shared-files"
     with override(storage_dir=shared, data_dir=tmp_path / "worker-host"):
-        await reports.send_report((await ReportDelivery.select().first())["id"])
+        await deliveries.send_report((await ReportDelivery.select().first())["id"])
     key = (await ReportDelivery.select().first())["pdf_key"]
     emailed = [p for p in shared.rglob("*") if p.is_file()]
     assert key.startswith("reports/") and len(emailed) == 1
@@ -395,7 +395,7 @@ async def test_the_arq_worker_sends_each_report_once_with_duplicate_jobs(
     await redis.flushdb()
     await redis.aclose()
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT)
+    await deliveries.ensure_deliveries(OCT)
     with override(redis_url=url):
         for row in await ReportDelivery.select():
             for job in ("a", "b"):  # a duplicate job (another id) must not send twice
@@ -451,9 +451,9 @@ async def test_a_job_finding_the_report_leased_by_a_dead_worker_comes_back_after
     # given a report leased by a worker that then died (arq re-runs its job on another worker
     # before the 10-minute lease is over)
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
-    assert await reports.claim(row["id"]) is not None
+    assert await deliveries.claim(row["id"]) is not None
 
     # when the re-run job finds the row leased
     with pytest.raises(Retry) as retried:
@@ -471,9 +471,9 @@ async def test_a_report_job_cancelled_mid_render_hands_its_row_back_at_once(
 
     # given a report being rendered by a worker
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
-    task = asyncio.create_task(reports.send_report(row["id"]))
+    task = asyncio.create_task(deliveries.send_report(row["id"]))
     for _ in range(500):
         current = await ReportDelivery.select(ReportDelivery.status).first()
         if current["status"] == DeliveryStatus.SENDING:
@@ -489,8 +489,8 @@ async def test_a_report_job_cancelled_mid_render_hands_its_row_back_at_once(
     # then the row is pending again with no lease, and the next sender sends it at once
     after = await ReportDelivery.select().first()
     assert after["status"] == DeliveryStatus.PENDING and after["lease_until"] is None
-    assert [r["id"] for r in await reports.due_deliveries(OCT)] == [row["id"]]
-    assert await reports.send_report(row["id"]) == "sent"
+    assert [r["id"] for r in await deliveries.due_deliveries(OCT)] == [row["id"]]
+    assert await deliveries.send_report(row["id"]) == "sent"
 
 
 async def test_the_reconciler_queues_a_finished_report_job_id_again(partner_a, partner_b, alice):
@@ -507,7 +507,7 @@ async def test_the_reconciler_queues_a_finished_report_job_id_again(partner_a, p
     await redis.flushdb()
     await redis.aclose()
     await _sales(partner_a, partner_b)
-    await reports.ensure_deliveries(OCT, [partner_a])
+    await deliveries.ensure_deliveries(OCT, [partner_a])
     row = await ReportDelivery.select().first()
 
     def worker() -> Worker:
@@ -524,14 +524,14 @@ async def test_the_reconciler_queues_a_finished_report_job_id_again(partner_a, p
         # given a job under the report's fixed id that found nothing to do and finished
         await ReportDelivery.update({ReportDelivery.status: DeliveryStatus.SENT}, force=True)
         queued = await jobs.enqueue(
-            "send_performance_report", row["id"], job_id=reports.job_id("2026-10", partner_a)
+            "send_performance_report", row["id"], job_id=deliveries.job_id("2026-10", partner_a)
         )
         run = worker()
         await run.main()
         await run.close()
         # when the row is due again and the reconciler queues the same id
         await ReportDelivery.update({ReportDelivery.status: DeliveryStatus.PENDING}, force=True)
-        again = await reports.enqueue_due(OCT)
+        again = await deliveries.enqueue_due(OCT)
         run = worker()
         await run.main()
         await run.close()
