@@ -16,7 +16,7 @@ from portal.lib.i18n import gettext as _
 from portal.lib.i18n import localized
 from portal.orders import stock
 from portal.orders.constants import MovementKind, StockDisplay
-from portal.orders.prices import require_vendor_admin
+from portal.orders.price_rules import require_vendor_admin
 from portal.orders.tables import Category, Product, StockLevel, StockMovement, Warehouse
 from portal.tenancy import NotFound
 

@@ -13,7 +13,7 @@ from portal.auth.constants import Access
 from portal.lib.forms import FormError, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
-from portal.orders import prices
+from portal.orders import price_rules, prices
 from portal.orders.console_catalog import ADMIN, _flash_errors
 from portal.orders.schemas import (
     ContractPriceForm,
@@ -51,7 +51,7 @@ class PriceConsole(Controller):
             request,
             "console/orders/price_lists.html",
             status_code=status_code,
-            price_lists=await prices.list_price_lists(),
+            price_lists=await price_rules.list_price_lists(),
             tiers=await self._tiers(),
             **extra,
         )
@@ -67,7 +67,9 @@ class PriceConsole(Controller):
             data, errors = _price_list_data(form)
             if not errors:
                 try:
-                    price_list_id = await prices.save_price_list(current_user(request), None, data)
+                    price_list_id = await price_rules.save_price_list(
+                        current_user(request), None, data
+                    )
                 except FormError as exc:
                     errors = exc.errors
                 else:
@@ -82,7 +84,7 @@ class PriceConsole(Controller):
     async def _list_page(
         self, request: Request, price_list_id: int, status_code: int = 200, **extra: Any
     ) -> Template:
-        price_list = await prices.get_price_list(price_list_id)
+        price_list = await price_rules.get_price_list(price_list_id)
         values = extra.pop("values", None) or {
             **price_list,
             "tier_id": price_list["tier"],
@@ -93,7 +95,7 @@ class PriceConsole(Controller):
             "console/orders/price_list.html",
             status_code=status_code,
             price_list=price_list,
-            items=await prices.list_price_list_items(price_list_id),
+            items=await price_rules.list_price_list_items(price_list_id),
             tiers=await self._tiers(),
             values=values,
             **extra,
@@ -112,7 +114,7 @@ class PriceConsole(Controller):
             data, errors = _price_list_data(form)
             if not errors:
                 try:
-                    await prices.save_price_list(current_user(request), price_list_id, data)
+                    await price_rules.save_price_list(current_user(request), price_list_id, data)
                 except FormError as exc:
                     errors = exc.errors
                 else:
@@ -135,7 +137,7 @@ class PriceConsole(Controller):
         else:
             try:
                 amount = parse_amount(form.price)
-                await prices.set_price_list_item(
+                await price_rules.set_price_list_item(
                     current_user(request), price_list_id, form.sku, amount
                 )
             except AmountError as exc:
@@ -156,7 +158,7 @@ class PriceConsole(Controller):
     async def price_list_item_delete(
         self, request: Request, price_list_id: FromPath[int], item_id: FromPath[int]
     ) -> Redirect:
-        await prices.delete_price_list_item(current_user(request), price_list_id, item_id)
+        await price_rules.delete_price_list_item(current_user(request), price_list_id, item_id)
         return redirect(
             request,
             "console_catalog:price_list",
@@ -172,7 +174,7 @@ class PriceConsole(Controller):
             request,
             "console/orders/contract_prices.html",
             status_code=status_code,
-            contracts=await prices.list_contract_prices(partner_id),
+            contracts=await price_rules.list_contract_prices(partner_id),
             partners=await partners_in_scope(current_user(request)),
             partner_id=partner_id,
             **extra,
@@ -189,7 +191,7 @@ class PriceConsole(Controller):
             data = struct_values(form)
             try:
                 data["price_amount"] = parse_amount(data.pop("price"))
-                await prices.add_contract_price(current_user(request), data)
+                await price_rules.add_contract_price(current_user(request), data)
             except AmountError as exc:
                 errors = {"price": _(str(exc))}
             except FormError as exc:
@@ -208,7 +210,7 @@ class PriceConsole(Controller):
         opt=ADMIN,
     )
     async def contract_price_delete(self, request: Request, contract_id: FromPath[int]) -> Redirect:
-        await prices.delete_contract_price(current_user(request), contract_id)
+        await price_rules.delete_contract_price(current_user(request), contract_id)
         return redirect(
             request,
             "console_catalog:contract_prices",
@@ -223,7 +225,7 @@ class PriceConsole(Controller):
             request,
             "console/orders/volume_breaks.html",
             status_code=status_code,
-            breaks=await prices.list_quantity_breaks(),
+            breaks=await price_rules.list_quantity_breaks(),
             **extra,
         )
 
@@ -238,7 +240,7 @@ class PriceConsole(Controller):
             data = struct_values(form)
             try:
                 data["discount_bp"] = prices.parse_percent(form.discount)
-                await prices.add_quantity_break(current_user(request), data)
+                await price_rules.add_quantity_break(current_user(request), data)
             except ValueError as exc:
                 errors = {"discount": str(exc)}
             except FormError as exc:
@@ -257,7 +259,7 @@ class PriceConsole(Controller):
         opt=ADMIN,
     )
     async def volume_break_delete(self, request: Request, break_id: FromPath[int]) -> Redirect:
-        await prices.delete_quantity_break(current_user(request), break_id)
+        await price_rules.delete_quantity_break(current_user(request), break_id)
         return redirect(
             request,
             "console_catalog:volume_breaks",

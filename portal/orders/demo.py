@@ -8,7 +8,7 @@ import datetime as dt
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.lib import clock
-from portal.orders import catalog, prices, services
+from portal.orders import catalog, price_rules, services
 from portal.orders.access import get_order_for_user
 from portal.orders.demo_catalog import (
     BREAKS,
@@ -125,7 +125,7 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
     for code, tier, name, bp in PRICE_LISTS:
         if await PriceList.exists().where(PriceList.code == code) or tier not in tiers:
             continue
-        price_list_id = await prices.save_price_list(
+        price_list_id = await price_rules.save_price_list(
             admin,
             None,
             {
@@ -139,12 +139,12 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
             },
         )
         for sku, amount in EXPLICIT.get(code, {}).items():
-            await prices.set_price_list_item(admin, price_list_id, sku, amount)
+            await price_rules.set_price_list_item(admin, price_list_id, sku, amount)
     partners = await _partner_ids()
-    if not await prices.list_contract_prices():
+    if not await price_rules.list_contract_prices():
         for key, sku, yuan, days in CONTRACTS:
             if key in partners:
-                await prices.add_contract_price(
+                await price_rules.add_contract_price(
                     admin,
                     {
                         "partner_id": partners[key],
@@ -157,7 +157,7 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
                 )
     if not await QuantityBreak.count():
         for sku, min_quantity, bp in BREAKS:
-            await prices.add_quantity_break(
+            await price_rules.add_quantity_break(
                 admin, {"sku": sku or "", "min_quantity": min_quantity, "discount_bp": bp}
             )
     return created

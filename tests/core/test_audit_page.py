@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from portal.auth import services as auth_services
 from portal.core import audit
 from portal.orders.access import get_order_for_user
-from portal.orders.prices import set_price_list_item
+from portal.orders.price_rules import set_price_list_item
 from portal.orders.services import approve_order
 from portal.partners import services as partner_services
 from portal.partners.access import get_partner_for_user

@@ -10,7 +10,7 @@ import pytest
 from portal.core.tables import AuditEntry
 from portal.lib.forms import FormError
 from portal.lib.i18n import use_locale
-from portal.orders import catalog, prices, queries
+from portal.orders import catalog, price_rules, prices, queries
 from portal.orders.schemas import CatalogFilters
 from portal.orders.tables import StockMovement
 from tests.orders.factories import (
@@ -186,8 +186,8 @@ async def test_an_explicit_price_list_item_is_set_and_replaced(vera, alice):
     await make_product("PLI-1", price=100_00)
     price_list = await make_price_list("gold", discount_bp=1000)
 
-    await prices.set_price_list_item(vera.current, price_list, "PLI-1", 80_00)
-    await prices.set_price_list_item(vera.current, price_list, "PLI-1", 70_00)
+    await price_rules.set_price_list_item(vera.current, price_list, "PLI-1", 80_00)
+    await price_rules.set_price_list_item(vera.current, price_list, "PLI-1", 70_00)
 
     items, _ = await queries.list_catalog(alice.current, CatalogFilters())
     assert (items[0]["net_price_amount"], items[0]["price_rule"]) == (70_00, "tier_price")
