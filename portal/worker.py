@@ -45,6 +45,7 @@ from portal.customers.jobs import (
 from portal.db import close_pool, start_pool
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
+from portal.finance import holds as finance_holds
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
 from portal.finance.jobs import create_receivables, send_payment_reminders
@@ -159,6 +160,8 @@ def wire() -> None:
     hooks.order_event_landed.subscribe(finance_integrations.order_event_landed)
     # orders -> finance: the credit check counts unpaid receivables, less balance on account
     hooks.credit_owed.add(finance_queries.CREDIT_OWED_SQL)
+    # orders -> finance: receivables overdue beyond the vendor's setting block new orders
+    hooks.order_hold.provide(finance_holds.order_hold)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_access.get_customer_name_for_user)

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.finance import access, services
+from portal.finance import access, holds, services
 from portal.finance.constants import METHOD_LABELS, TERMS_LABELS, PaymentMethod, PaymentTerms
 from portal.finance.schemas import InvoiceNumberForm, PaymentForm, TermsForm
 from portal.lib import clock
@@ -40,10 +40,39 @@ class FinanceConsole(Controller):
     path = "/console/finance"
     opt = VENDOR
 
+    async def _index(
+        self,
+        request: Request,
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        figures = await services.ageing(current_user(request))
+        days = await holds.block_days()
+        return page(
+            request,
+            "finance/console_ageing.html",
+            status_code=status_code,
+            block_days=days,
+            values=values or {"overdue_block_days": "" if days is None else str(days)},
+            errors=errors or {},
+            **figures,
+        )
+
     @get("/", name="finance:console")
     async def index(self, request: Request) -> Template:
-        figures = await services.ageing(current_user(request))
-        return page(request, "finance/console_ageing.html", **figures)
+        return await self._index(request)
+
+    @post("/settings", name="finance:console_settings", opt={"access": Access.VENDOR_ADMIN})
+    async def save_settings(self, request: Request) -> Template | Redirect:
+        data = await request.form()
+        raw = str(data.get("overdue_block_days", "") or "")
+        try:
+            changed = await holds.set_block_days(current_user(request), holds.parse_block_days(raw))
+        except FormError as exc:
+            return await self._index(request, {"overdue_block_days": raw}, exc.errors, 400)
+        message = _("Overdue block saved.") if changed else _("Nothing changed.")
+        return redirect(request, "finance:console", flash=("success", message))
 
     async def _partner_page(
         self,

@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from portal.finance.tables import (
     FinanceProfile,
+    FinanceSetting,
     LedgerEntry,
     Payment,
     PaymentAllocation,
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         LedgerEntry,
         PaymentReminder,
         Statement,
+        FinanceSetting,
     ],
     migration_dependencies=["portal.partners.piccolo_app", "portal.orders.piccolo_app"],
     commands=[],

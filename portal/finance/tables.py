@@ -10,6 +10,7 @@ from piccolo.columns import (
     BigInt,
     Date,
     ForeignKey,
+    Integer,
     OnDelete,
     Serial,
     Text,
@@ -149,3 +150,16 @@ class Statement(Table, tablename="finance_statement"):
     case_id = BigInt(null=True, default=None)  # support case opened by a dispute
     answered_by_id = BigInt(null=True, default=None)
     answered_at = Timestamptz()
+
+
+class FinanceSetting(Table, tablename="finance_setting"):
+    """The vendor's finance settings, one row (key "vendor"), changed by vendor admins in the
+    console: how many days past its due date a receivable may stay unpaid before the partner's
+    new orders are refused (None: never)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    key = Varchar(length=20, unique=True, default="vendor")
+    overdue_block_days = Integer(null=True, default=None)
+    updated_by_id = BigInt(null=True, default=None)
+    updated_at = Timestamptz()

@@ -129,6 +129,12 @@ credit_owed: Fragments = Fragments(
     "its open orders (finance: unpaid receivables of closed orders minus balance on account), "
     "added to the open order value in the credit check.",
 )
+order_hold: Provider[..., str | None] = Provider(
+    "order_hold",
+    "(partner_id) -> a sentence in the reader's language saying why the partner's new orders are "
+    "refused, or None (finance: receivables overdue beyond the vendor's setting); the cart and "
+    "place_order ask it beside the credit check.",
+)
 
 # -- partners, orders, support: people to tell -------------------------------------------------
 alert: Event[[str, int]] = Event(
@@ -179,6 +185,7 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     customer_choices,
     customer_name_for_user,
     credit_owed,
+    order_hold,
     customer_cases,
     customer_shared_by,
     notify,

@@ -283,6 +283,7 @@ async def cart_view(actor: CurrentUser) -> dict[str, Any]:
         "currency": lines[0]["currency"] if lines else context["currency"],
         "credit": context,
         "over_credit": total > context["available_amount"],
+        "hold": await credit.hold(partner_id),
         "has_warnings": any(line["warnings"] for line in lines),
     }
 

@@ -5,7 +5,8 @@ against partner.credit_limit_amount in the same statement, so two orders racing 
 the credit cannot both pass; rejection, cancellation and delivery lower it in their own
 transactions. `recompute` rebuilds it from the orders (tests and the console use it to check).
 What the partner owes beyond its open orders (unpaid invoices, less balance on account) comes
-from the domains above through hooks.credit_owed and is added in the same statement.
+from the domains above through hooks.credit_owed and is added in the same statement; a block on
+new orders whatever the credit (receivables overdue too long) through hooks.order_hold.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ async def _raise(partner_id: int, amount: int) -> bool:
         .returning(CreditExposure.open_amount)
     )
     return bool(matched)
+
+
+async def hold(partner_id: int) -> str | None:
+    """Why the partner may not order at all now (finance's overdue block), or None."""
+    return await hooks.order_hold(partner_id)
 
 
 async def give_back(partner_id: int, amount: int) -> None:

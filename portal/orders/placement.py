@@ -189,6 +189,9 @@ async def place_order(
     valid, problems = await _validate(lines)
     if problems:
         raise OrderRefused(_("The order cannot be placed; see the lines below."), problems)
+    blocked = await credit.hold(partner_id)
+    if blocked:
+        raise OrderRefused(blocked, conflict=True)
     pricing = await load_pricing(partner_id, [p["id"] for _n, _r, p in valid])
     priced = []
     for number, request, product in valid:

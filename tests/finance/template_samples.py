@@ -238,7 +238,10 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     "finance/console_ageing.html": [
-        ("empty", page_context(VERA, partners=[], totals={}, buckets=AGEING_BUCKETS)),
+        (
+            "empty",
+            page_context(VERA, partners=[], totals={}, buckets=AGEING_BUCKETS, block_days=None),
+        ),
         (
             "rows",
             page_context(
@@ -247,6 +250,8 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 partners=[ROW],
                 totals={k: v for k, v in ROW.items() if k not in ("partner_id", "code", "name")},
                 buckets=AGEING_BUCKETS,
+                block_days=30,
+                values={"overdue_block_days": "30"},
             ),
         ),
     ],

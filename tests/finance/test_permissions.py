@@ -125,6 +125,29 @@ WRITES = [
         manny=403,
         anon=LOGIN,
     ),
+    # the overdue block: vendor admins only
+    write(
+        "POST",
+        "/console/finance/settings",
+        {"overdue_block_days": "30"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=303,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/console/finance/settings",
+        {"overdue_block_days": "many"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=400,
+        manny=403,
+        anon=LOGIN,
+    ),
     # the console: manny manages partner A only
     write(
         "POST",

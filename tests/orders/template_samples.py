@@ -173,6 +173,7 @@ CART = {
     "currency": "CNY",
     "credit": {**CREDIT, "available_amount": 1_000_00},
     "over_credit": True,
+    "hold": "New orders are blocked: ¥12,000.00 has been overdue for more than 30 days.",
     "has_warnings": True,
 }
 LEVELS = [
