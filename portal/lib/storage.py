@@ -1,8 +1,8 @@
 """Uploaded files: type checked by content, stored under server-made keys, read back for downloads.
 
 One module for every domain's files. The backend is a local folder (`STORAGE_DIR`, default
-./data/files) or, when `S3_BUCKET` is set, an S3-compatible bucket spoken to with SigV4 over httpx,
-so several app servers share the same files. `store_upload` refuses (UploadRejected, with a message
+./data/files) or, when `S3_BUCKET` is set, an S3-compatible bucket spoken to through obstore, so
+several app servers share the same files. `store_upload` refuses (UploadRejected, with a message
 in the user's language) empty files, files over the cap and files whose bytes do not match an
 allowed kind and the name's extension; a refused upload writes nothing. Archives (zip and the
 Office formats) are refused when a member would expand too far (`check_zip`: a zip bomb), and the
@@ -16,7 +16,6 @@ import asyncio
 import datetime as dt
 import functools
 import hashlib
-import hmac
 import io
 import os
 import re
@@ -26,14 +25,21 @@ import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import anyio.to_thread
+import obstore
+import obstore.exceptions
+from obstore.store import S3Store
 
 from portal.lib import clock
 from portal.lib.archives import CONTENT_TYPES_MAX_BYTES, ZipRefused, check_zip, read_member
 from portal.lib.i18n import gettext as _
 from portal.settings import get_settings
+
+if TYPE_CHECKING:  # a TypedDict of the type stubs only
+    from obstore.store import S3Config
 
 
 class UploadRejected(Exception):
@@ -352,7 +358,9 @@ class LocalBackend:
 
 
 class S3Backend:
-    """An S3-compatible bucket (AWS, MinIO, Ceph ...): path-style requests signed with SigV4."""
+    """An S3-compatible bucket (AWS, MinIO, Ceph ...) through obstore (the Rust `object_store`
+    crate: request signing, retries with back-off, a pooled HTTP client). AWS itself is addressed
+    virtual-hosted (bucket.s3.region.amazonaws.com), any other endpoint path-style."""
 
     def __init__(
         self,
@@ -365,103 +373,62 @@ class S3Backend:
         virtual_hosted: bool | None = None,
     ) -> None:
         self.bucket = bucket
-        self.endpoint = (endpoint_url or f"https://s3.{region}.amazonaws.com").rstrip("/")
-        # AWS itself wants bucket.s3.region.amazonaws.com; MinIO & co. are addressed path-style
-        self.virtual_hosted = endpoint_url is None if virtual_hosted is None else virtual_hosted
-        self.region = region
-        self.access_key = access_key
-        self.secret_key = secret_key
-
-    def _url(self, key: str) -> tuple[str, str]:
-        quoted = quote(key, safe="/-_.~")
-        if self.virtual_hosted:
-            scheme, host = self.endpoint.split("://", 1)
-            path = "/" + quoted
-            return f"{scheme}://{self.bucket}.{host}{path}", path
-        path = "/" + quote(self.bucket, safe="")
-        if key:
-            path += "/" + quoted
-        return self.endpoint + path, path
-
-    def sign(
-        self,
-        method: str,
-        key: str,
-        body: bytes = b"",
-        extra: dict[str, str] | None = None,
-        when: dt.datetime | None = None,
-    ) -> tuple[str, dict[str, str]]:
-        """(url, headers) for one request, signed with AWS Signature Version 4."""
-        url, path = self._url(key)
-        moment = when or clock.now()
-        amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
-        day = moment.strftime("%Y%m%d")
-        host = url.split("://", 1)[1].split("/", 1)[0]
-        payload_hash = hashlib.sha256(body).hexdigest()
-        headers = {
-            "host": host,
-            "x-amz-content-sha256": payload_hash,
-            "x-amz-date": amz_date,
-            **{k.lower(): v for k, v in (extra or {}).items()},
+        config: S3Config = {
+            "region": region,
+            "virtual_hosted_style_request": (
+                endpoint_url is None if virtual_hosted is None else virtual_hosted
+            ),
         }
-        signed = sorted(headers)
-        canonical = "\n".join(
-            [
-                method,
-                path,
-                "",
-                "".join(f"{h}:{headers[h].strip()}\n" for h in signed),
-                ";".join(signed),
-                payload_hash,
-            ]
+        if endpoint_url:
+            config["endpoint"] = endpoint_url.rstrip("/")
+        if access_key or secret_key:
+            # no keys set: obstore's own chain (AWS_* variables, instance or task role)
+            config["access_key_id"] = access_key
+            config["secret_access_key"] = secret_key
+        self.store = S3Store(
+            bucket,
+            config=config,
+            client_options={
+                "allow_http": bool(endpoint_url and endpoint_url.startswith("http://")),
+                "connect_timeout": dt.timedelta(seconds=5),
+                "timeout": dt.timedelta(seconds=60),
+            },
+            # a few quick retries of connection errors and 5xx answers, not obstore's default
+            # of ten over three minutes: a request (and the readiness check) waits on it
+            retry_config={"max_retries": 3, "retry_timeout": dt.timedelta(seconds=10)},
         )
-        scope = f"{day}/{self.region}/s3/aws4_request"
-        to_sign = "\n".join(
-            [
-                "AWS4-HMAC-SHA256",
-                amz_date,
-                scope,
-                hashlib.sha256(canonical.encode()).hexdigest(),
-            ]
-        )
-        signing_key = f"AWS4{self.secret_key}".encode()
-        for part in (day, self.region, "s3", "aws4_request"):
-            signing_key = hmac.new(signing_key, part.encode(), hashlib.sha256).digest()
-        signature = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
-        headers["authorization"] = (
-            f"AWS4-HMAC-SHA256 Credential={self.access_key}/{scope}, "
-            f"SignedHeaders={';'.join(signed)}, Signature={signature}"
-        )
-        del headers["host"]  # httpx sets it from the URL
-        return url, headers
-
-    async def _request(self, method: str, key: str, body: bytes = b"", **extra: str) -> bytes:
-        import httpx
-
-        url, headers = self.sign(method, key, body, extra)
-        async with httpx.AsyncClient(timeout=60) as client:
-            response = await client.request(method, url, content=body, headers=headers)
-        if method == "GET" and response.status_code == 404:
-            raise FileNotFoundError(key)
-        if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
-            raise OSError(f"S3 {method} {key}: HTTP {response.status_code} {response.text[:300]}")
-        return response.content
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await self._request("PUT", key, data, **{"content-type": content_type})
+        try:
+            await obstore.put_async(
+                self.store, key, data, attributes={"Content-Type": content_type}
+            )
+        except obstore.exceptions.BaseError as exc:
+            raise OSError(f"S3 PUT {key}: {exc}") from exc
 
     async def get(self, key: str) -> bytes:
-        return await self._request("GET", key)
+        try:
+            result = await obstore.get_async(self.store, key)
+            return bytes(await result.bytes_async())
+        except obstore.exceptions.NotFoundError:
+            raise FileNotFoundError(key) from None
+        except obstore.exceptions.BaseError as exc:
+            raise OSError(f"S3 GET {key}: {exc}") from exc
 
     async def delete(self, key: str) -> None:
-        await self._request("DELETE", key)
+        try:
+            await obstore.delete_async(self.store, key)
+        except obstore.exceptions.NotFoundError:
+            return  # deleting twice is safe
+        except obstore.exceptions.BaseError as exc:
+            raise OSError(f"S3 DELETE {key}: {exc}") from exc
 
 
 def backend() -> LocalBackend | S3Backend:
     """The configured backend (read from the settings on each call, so tests may override)."""
     settings = get_settings()
     if settings.s3_bucket:
-        return S3Backend(
+        return _s3_backend(
             settings.s3_bucket,
             settings.s3_endpoint_url,
             settings.s3_region,
@@ -469,3 +436,11 @@ def backend() -> LocalBackend | S3Backend:
             settings.s3_secret_access_key,
         )
     return LocalBackend(settings.storage_dir)
+
+
+@functools.lru_cache(maxsize=8)
+def _s3_backend(
+    bucket: str, endpoint_url: str | None, region: str, access_key: str, secret_key: str
+) -> S3Backend:
+    """One S3Backend per configuration, so its HTTP client keeps its connections open."""
+    return S3Backend(bucket, endpoint_url, region, access_key, secret_key)

@@ -142,33 +142,6 @@ def test_download_headers_strip_quotes_and_newlines_from_names() -> None:
     assert 'filename="a_b_c.pdf"' in disposition
 
 
-def test_s3_signature_matches_the_aws_reference_example() -> None:
-    # the GET example of the AWS SigV4 documentation (examplebucket/test.txt, 2013-05-24)
-    import datetime as dt
-
-    backend = storage.S3Backend(
-        "examplebucket",
-        "https://s3.amazonaws.com",
-        "us-east-1",
-        "AKIAIOSFODNN7EXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        virtual_hosted=True,
-    )
-    url, headers = backend.sign(
-        "GET",
-        "test.txt",
-        when=dt.datetime(2013, 5, 24, tzinfo=dt.UTC),
-        extra={"range": "bytes=0-9"},
-    )
-    assert url == "https://examplebucket.s3.amazonaws.com/test.txt"
-    assert headers["x-amz-date"] == "20130524T000000Z"
-    assert headers["authorization"].startswith(
-        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
-        "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
-    )
-
-
 S3_ENDPOINT = os.environ.get("TEST_S3_ENDPOINT", "http://127.0.0.1:9199")
 
 
@@ -196,10 +169,25 @@ async def test_files_round_trip_through_a_real_s3_compatible_server() -> None:
     with override(s3_bucket="portal-test", s3_endpoint_url=S3_ENDPOINT, **creds):
         stored = await store_upload(PDF, "手册.pdf", prefix="campaigns", allowed={"pdf"})
         assert await storage.read_file(stored.key) == PDF
+        # the bucket keeps the type the content proved (a download straight from it is a PDF)
+        assert s3.head_object(Bucket="portal-test", Key=stored.key)["ContentType"] == (
+            "application/pdf"
+        )
         await storage.delete_file(stored.key)
         with pytest.raises(FileNotFoundError):
             await storage.read_file(stored.key)
+        await storage.delete_file(stored.key)  # deleting twice is safe
     assert stored_files() == []
+
+
+async def test_a_bucket_that_does_not_answer_is_an_error_not_a_missing_file() -> None:
+    # an S3 endpoint that does not answer must not pass for "no such file": the readiness
+    # check (health.check_storage) relies on it; nothing listens on port 1
+    creds = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
+    with override(s3_bucket="portal-test", s3_endpoint_url="http://127.0.0.1:1", **creds):
+        with pytest.raises(OSError) as caught:
+            await storage.read_file("campaigns/2026/11/abc")
+    assert not isinstance(caught.value, FileNotFoundError)
 
 
 # ---- zip bombs (issue 14 point 3) ----------------------------------------------------------
