@@ -43,6 +43,7 @@ from portal.customers.jobs import (
     send_followup_digests,
 )
 from portal.db import close_pool, start_pool
+from portal.deals import ordering as deal_ordering
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
 from portal.finance import holds as finance_holds
@@ -165,6 +166,9 @@ def wire() -> None:
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_access.get_customer_name_for_user)
+    # orders -> deals: the special prices of a protected deal an order is placed against
+    hooks.deal_terms.provide(deal_ordering.deal_terms)
+    hooks.deal_choices.provide(deal_ordering.deal_choices)
     # customers -> orders, support: what shares a customer with the vendor; the 360° page's cases
     hooks.customer_shared_by.add(order_access.CUSTOMER_SHARED_BY_ORDER)
     hooks.customer_shared_by.add(support_access.CUSTOMER_SHARED_BY_CASE)

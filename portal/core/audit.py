@@ -250,6 +250,7 @@ ACTION_LABELS: dict[str, str] = {
     "lead.rule_saved": N_("Lead routing rule saved"),
     "lead.rule_deleted": N_("Lead routing rule deleted"),
     "lead.capacity_set": N_("Partner lead capacity changed"),
+    "deal.price_set": N_("Deal price granted"),
     "finance.invoice_recorded": N_("Invoice recorded"),
     "finance.invoicing_updated": N_("Invoicing details changed"),
     "finance.payment_recorded": N_("Payment recorded"),
@@ -348,6 +349,7 @@ FIELD_LABELS: dict[str, str] = {
     "reason": N_("Reason"),
     "title": N_("Title"),
     "quantity": N_("Quantity"),
+    "deal": N_("Deal"),
 }
 
 

@@ -12,12 +12,14 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.deals import services
+from portal.deals import ordering, services
 from portal.deals.constants import BOARD_COLUMNS, PROTECTION_DAYS
 from portal.deals.pages import _read, _step, load, stage_options, status_options
 from portal.deals.schemas import ApproveForm, DealFilters, ExtendForm, NoteForm, ReasonForm
 from portal.lib.clock import today
+from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.money import AmountError, parse_amount
 from portal.partners.access import partners_in_scope
 from portal.web import Page, current_user, page, page_number
 
@@ -108,6 +110,21 @@ class DealConsole(Controller):
 
         return await _step(request, deal_id, step, "console:deal")
 
+    @post("/{deal_id:int}/prices", name="console:deal_prices")
+    async def prices(self, request: Request, deal_id: FromPath[int]) -> Redirect:
+        async def step(user: CurrentUser, data: Any) -> str:
+            detail = await load(user, deal_id)
+            prices = price_fields(data, [int(line["id"]) for line in detail["lines"]])
+            changed = await ordering.set_deal_prices(user, deal_id, prices)
+            if not changed:
+                return _("The deal prices are unchanged.")
+            return _(
+                "Deal prices saved: orders placed against %(number)s get them.",
+                number=detail["deal"]["number"],
+            )
+
+        return await _step(request, deal_id, step, "console:deal")
+
     @post("/{deal_id:int}/extend", name="console:deal_extend")
     async def extend(self, request: Request, deal_id: FromPath[int]) -> Redirect:
         async def step(user: CurrentUser, data: Any) -> str:
@@ -116,6 +133,21 @@ class DealConsole(Controller):
             return _("Protection extended until %(day)s.", day=until.isoformat())
 
         return await _step(request, deal_id, step, "console:deal")
+
+
+def price_fields(data: Any, line_ids: list[int]) -> dict[int, int | None]:
+    """The deal-price form (price_<line id>, blank clears) as line id -> minor units."""
+    prices: dict[int, int | None] = {}
+    for line_id in line_ids:
+        text = str(data.get(f"price_{line_id}", "") or "").strip()
+        if not text:
+            prices[line_id] = None
+            continue
+        try:
+            prices[line_id] = parse_amount(text)
+        except AmountError as exc:
+            raise FormError({f"price_{line_id}": _(str(exc))}) from None
+    return prices
 
 
 PAGES = [DealConsole]

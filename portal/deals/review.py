@@ -33,6 +33,7 @@ from portal.lib.clock import now, today
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.orders.access import get_order_for_user
+from portal.orders.deal_prices import DEAD, orders_against_deal
 from portal.tenancy import NotFound
 
 REVIEWABLE = (DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED)
@@ -261,9 +262,14 @@ async def set_stage(actor: CurrentUser, deal_id: int, stage: Stage) -> None:
 
 
 async def win_deal(actor: CurrentUser, deal_id: int, order_ids: list[int]) -> None:
-    """Won, linked to the partner's orders (each checked through the orders door)."""
+    """Won, linked to the partner's orders (each checked through the orders door); without
+    order ids, to the live orders placed against the deal."""
     _seller(actor)
     deal = await get_deal_for_user(actor, deal_id)
+    if not order_ids:
+        order_ids = [
+            int(o["id"]) for o in await orders_against_deal(deal_id) if o["status"] not in DEAD
+        ]
     for order_id in order_ids:
         try:
             order = await get_order_for_user(actor, order_id)

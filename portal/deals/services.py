@@ -32,6 +32,9 @@ from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder
 from portal.lib.cards import Card
 from portal.lib.clock import today
 from portal.lib.i18n import gettext as _
+from portal.orders.constants import STATUS_LABELS as ORDER_STATUS_LABELS
+from portal.orders.constants import OrderStatus
+from portal.orders.deal_prices import orders_against_deal
 
 __all__ = [
     "NotAllowed",
@@ -55,6 +58,11 @@ __all__ = [
     "submit_deal",
     "win_deal",
 ]
+
+
+def order_status_label(status: str) -> str:
+    label = ORDER_STATUS_LABELS.get(OrderStatus(status)) if status in set(OrderStatus) else None
+    return _(label) if label else status
 
 
 def _where(user: CurrentUser, filters: DealFilters) -> list[Any]:
@@ -102,14 +110,17 @@ async def deal_detail(user: CurrentUser, deal_id: int) -> dict[str, Any]:
     of other partners. NotFound outside the wall."""
     deal = await get_deal_for_user(user, deal_id)
     lines = await (
-        DealLine.select(*DealLine.all_columns(), DealLine.product.name_zh, DealLine.product.name_en)
+        DealLine.select(
+            *DealLine.all_columns(),
+            DealLine.product.name_zh,
+            DealLine.product.name_en,
+            DealLine.product.list_price_amount,
+        )
         .where(DealLine.deal == deal_id)
         .order_by(DealLine.id)
     )
     events = await DealEvent.select().where(DealEvent.deal == deal_id).order_by(DealEvent.id)
-    orders = await DealOrder.select(DealOrder.order, DealOrder.order.number).where(
-        DealOrder.deal == deal_id
-    )
+    orders = await deal_orders(deal_id)
     conflicts: list[dict[str, Any]] = []
     if user.is_vendor and deal["status"] not in (DealStatus.WON, DealStatus.LOST):
         conflicts = await conflicting_deals(deal, [int(line["product"]) for line in lines])
@@ -121,6 +132,37 @@ async def deal_detail(user: CurrentUser, deal_id: int) -> dict[str, Any]:
         "conflicts": conflicts,
         "conflict_text": conflict_message() if deal["conflict"] else "",
     }
+
+
+async def deal_orders(deal_id: int) -> list[dict[str, Any]]:
+    """The orders of a deal: those placed against it (with its prices) and those linked when it
+    was won, oldest first; each with number, status, total and whether it won the deal."""
+    linked = await DealOrder.select(
+        DealOrder.order,
+        DealOrder.order.number,
+        DealOrder.order.status,
+        DealOrder.order.total_amount,
+        DealOrder.order.currency,
+    ).where(DealOrder.deal == deal_id)
+    out: dict[int, dict[str, Any]] = {
+        int(r["order"]): {**r, "won": True, "placed": False} for r in linked
+    }
+    for r in await orders_against_deal(deal_id):
+        row = out.setdefault(
+            int(r["id"]),
+            {
+                "order": r["id"],
+                "order.number": r["number"],
+                "order.status": r["status"],
+                "order.total_amount": r["total_amount"],
+                "order.currency": r["currency"],
+                "won": False,
+            },
+        )
+        row["placed"] = True
+    for row in out.values():
+        row["status_label"] = order_status_label(str(row["order.status"]))
+    return [out[k] for k in sorted(out)]
 
 
 async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str, Any]:

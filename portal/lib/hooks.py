@@ -123,6 +123,19 @@ customer_name_for_user: Provider[..., str] = Provider(
     "customer_name_for_user",
     "(user, customer_id) -> name, NotFound for a customer the user may not see (customers).",
 )
+deal_terms: Provider[..., dict[str, Any]] = Provider(
+    "deal_terms",
+    "(partner_id, deal_id) -> {'id', 'number', 'customer_id', 'customer_name', 'prices': "
+    "{product_id: (unit_amount, registered quantity)}}: the special prices vendor staff granted "
+    "on the partner's protected deal, for an order placed against it; FormError on 'deal_id' "
+    "(a readable message) for another partner's deal, one not approved or no longer protected "
+    "(deals).",
+)
+deal_choices: Provider[..., list[tuple[int, str]]] = Provider(
+    "deal_choices",
+    "(partner_id) -> [(id, 'DR-2026-000123 · project')]: the partner's protected deals an order "
+    "may be placed against, for the cart (deals).",
+)
 credit_owed: Fragments = Fragments(
     "credit_owed",
     "SQL expressions, each with one {} per use of the partner id: money the partner owes beyond "
@@ -184,6 +197,8 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     order_event_landed,
     customer_choices,
     customer_name_for_user,
+    deal_terms,
+    deal_choices,
     credit_owed,
     order_hold,
     customer_cases,

@@ -117,6 +117,7 @@ def order_out(order: dict[str, Any], detail: dict[str, Any] | None = None) -> Or
         submitted_at=order["submitted_at"],
         reject_reason=order.get("reject_reason", ""),
         cancel_reason=order.get("cancel_reason", ""),
+        deal_id=order.get("deal_id"),
     )
     if detail is not None:
         out.lines = [
@@ -233,6 +234,7 @@ class OrderApi(Controller):
                 delivery_address=data.delivery_address,
                 end_customer_name=end_customer_name,
                 end_customer_id=data.end_customer_id,
+                deal_id=data.deal_id,
                 idempotency_key=key,
                 request_hash=services.request_fingerprint(
                     lines,
@@ -241,6 +243,7 @@ class OrderApi(Controller):
                     end_customer_name
                     if data.end_customer_id is None
                     else f"{end_customer_name}#{data.end_customer_id}",
+                    data.deal_id,
                 ),
             )
         except FormError as exc:
@@ -324,14 +327,26 @@ class OrderApi(Controller):
         order = await _order(user, order_id)
         quantities = None
         if data.lines is not None:
-            ids = {ln["sku"]: ln["id"] for ln in await services.list_lines(order_id)}
-            unknown = [line.sku for line in data.lines if line.sku not in ids]
+            # A SKU may be on two lines (the deal's price, then the normal price beyond it):
+            # its quantity ships from the first line's open units, then the next one's.
+            by_sku: dict[str, list[tuple[int, int]]] = {}
+            for ln in await services.list_lines(order_id):
+                open_units = ln["quantity"] - ln["shipped_quantity"]
+                by_sku.setdefault(ln["sku"], []).append((ln["id"], open_units))
+            unknown = [line.sku for line in data.lines if line.sku not in by_sku]
             if unknown:
                 raise HTTPException(
                     status_code=422,
                     detail=_("Not on this order: %(skus)s.", skus=", ".join(unknown)),
                 )
-            quantities = {ids[line.sku]: line.quantity for line in data.lines}
+            quantities = {}
+            for line in data.lines:
+                wanted, slots = line.quantity, by_sku[line.sku]
+                for i, (line_id, open_units) in enumerate(slots):
+                    take = wanted if i == len(slots) - 1 else min(wanted, open_units)
+                    if take:
+                        quantities[line_id] = take
+                    wanted -= take
         try:
             await services.ship_order(
                 user,

@@ -19,6 +19,7 @@ from portal.lib.i18n import localized
 from portal.orders import credit, stock
 from portal.orders.catalog import products_by_sku
 from portal.orders.constants import MAX_CART_ITEMS, MAX_LINE_QUANTITY, StockDisplay
+from portal.orders.deal_prices import load_deal_terms, parts_reason, split
 from portal.orders.prices import load_pricing
 from portal.orders.tables import CartItem, OrderLine
 
@@ -228,9 +229,12 @@ def stock_message(product: dict[str, Any], available: int) -> str:
     return _("Not enough in stock for this quantity.")
 
 
-async def cart_view(actor: CurrentUser) -> dict[str, Any]:
-    """The cart with each line's net price at its quantity, the reason, warnings and totals."""
+async def cart_view(actor: CurrentUser, deal_id: int | None = None) -> dict[str, Any]:
+    """The cart with each line's net price at its quantity, the reason, warnings and totals;
+    with `deal_id` as the order against that deal would be priced (FormError on 'deal_id' for
+    a deal the partner cannot order against)."""
     partner_id = require_purchaser(actor)
+    terms = await load_deal_terms(partner_id, deal_id) if deal_id else None
     items = (
         await CartItem.select(
             CartItem.quantity,
@@ -260,17 +264,18 @@ async def cart_view(actor: CurrentUser) -> dict[str, Any]:
         quantity = item["quantity"]
         on_hand, reserved, safety = totals.get(product["id"], (0, 0, 0))
         quote = pricing.quote(product["id"], product["list_price_amount"], quantity)
-        amount = quote.line_amount(quantity)
+        parts = split(terms, product["id"], quote, quantity)
+        amount = sum(p.quote.line_amount(p.quantity) for p in parts)
         total += amount
         lines.append(
             {
                 **product,
                 "name": localized(product, "name"),
                 "quantity": quantity,
-                "quote": quote,
-                "unit_amount": quote.unit_amount,
+                "quote": parts[0].quote,
+                "unit_amount": parts[0].quote.unit_amount,
                 "line_amount": amount,
-                "reason": pricing.reason(quote),
+                "reason": parts_reason(parts, pricing.reason),
                 "availability": stock.band(on_hand - reserved, safety),
                 "available": on_hand - reserved,
                 "warnings": line_warnings(product, quantity, on_hand - reserved),

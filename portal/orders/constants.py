@@ -86,6 +86,7 @@ class PriceRule(StrEnum):
     TIER_DISCOUNT = "tier_discount"  # the tier's price list: a percentage off list
     TIER_PRICE = "tier_price"  # the tier's price list: an explicit price for this SKU
     CONTRACT = "contract"  # a partner-specific contract price (overrides the tier)
+    DEAL = "deal"  # vendor staff's special price on an approved deal registration (deals)
 
 
 class StockDisplay(StrEnum):

@@ -120,10 +120,20 @@ class CartPages(Controller):
         problems: list[services.LineProblem] | None = None,
     ) -> Template:
         user = current_user(request)
-        view = await services.cart_view(user)
         values = dict(values or {})
-        values.setdefault("form_token", secrets.token_urlsafe(16))
         errors = dict(errors or {})
+        # The deal the buyer picked (?deal_id=, then kept in the checkout form): the cart shows
+        # its prices; one the partner can no longer order against is said beside the picker.
+        raw_deal = str(values.get("deal_id") or request.query_params.get("deal_id") or "")
+        deal_id = int(raw_deal) if raw_deal.isdigit() else None
+        try:
+            view = await services.cart_view(user, deal_id)
+        except FormError as exc:
+            errors.setdefault("deal_id", next(iter(exc.errors.values()), ""))
+            deal_id = None
+            view = await services.cart_view(user)
+        values["deal_id"] = str(deal_id) if deal_id else ""
+        values.setdefault("form_token", secrets.token_urlsafe(16))
         line_errors = {key: message for key, message in errors.items() if key.startswith("line.")}
         return page(
             request,
@@ -132,6 +142,9 @@ class CartPages(Controller):
             cart=view,
             customer_options=[
                 (str(i), name) for i, name in await hooks.customer_choices(user, limit=200)
+            ],
+            deal_options=[
+                (str(i), label) for i, label in await hooks.deal_choices(user.partner_id)
             ],
             errors=errors,
             values=values,
@@ -244,6 +257,7 @@ class CartPages(Controller):
                 end_customer_id=form.end_customer_id,
                 idempotency_key=form.form_token,
                 from_cart=True,
+                deal_id=form.deal_id,
             )
         except services.OrderRefused as refused:
             return await self._page(

@@ -34,6 +34,7 @@ from portal.orders.constants import (
     EventKind,
     OrderStatus,
 )
+from portal.orders.deal_prices import DealTerms, Part, load_deal_terms, split
 from portal.orders.emails import enqueue_notification
 from portal.orders.prices import load_pricing
 from portal.orders.tables import CartItem, Order, OrderAllocation, OrderEvent, OrderLine
@@ -92,15 +93,21 @@ def _unique_violation(exc: BaseException, constraint: str) -> bool:
 
 
 def request_fingerprint(
-    lines: list[LineRequest], note: str, delivery_address: str, end_customer_name: str
+    lines: list[LineRequest],
+    note: str,
+    delivery_address: str,
+    end_customer_name: str,
+    deal_id: int | None = None,
 ) -> str:
     """What an API request asked for, so a reused Idempotency-Key with other content is refused."""
-    body = {
+    body: dict[str, Any] = {
         "lines": [[r.sku, r.quantity] for r in lines],
         "note": note,
         "delivery_address": delivery_address,
         "end_customer_name": end_customer_name,
     }
+    if deal_id is not None:  # absent otherwise, so the keys of earlier requests still match
+        body["deal_id"] = deal_id
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -161,6 +168,25 @@ async def _validate(
     return valid, problems
 
 
+def divide(taken: list[tuple[int, int]], quantities: list[int]) -> list[list[tuple[int, int]]]:
+    """Share the (warehouse, units) reserved for a requested line among its parts, in order."""
+    pool = [list(t) for t in taken]
+    out: list[list[tuple[int, int]]] = []
+    for quantity in quantities:
+        share: list[tuple[int, int]] = []
+        while quantity > 0 and pool:
+            warehouse_id, units = pool[0]
+            used = min(units, quantity)
+            share.append((warehouse_id, used))
+            quantity -= used
+            if used == units:
+                pool.pop(0)
+            else:
+                pool[0][1] = units - used
+        out.append(share)
+    return out
+
+
 async def place_order(
     actor: CurrentUser,
     lines: list[LineRequest],
@@ -172,6 +198,7 @@ async def place_order(
     idempotency_key: str | None = None,
     request_hash: str | None = None,
     from_cart: bool = False,
+    deal_id: int | None = None,
 ) -> Placed:
     """Place an order for the actor's partner: every line's stock is reserved and the credit
     limit checked in one transaction, or nothing happens and OrderRefused lists each problem.
@@ -179,6 +206,8 @@ async def place_order(
     With an idempotency key (form token or Idempotency-Key header) a repeat returns the order
     the first request created (`replayed`), so a double click or a retried request makes one
     order. `request_hash` (API) must match the first request's. `from_cart` empties the cart.
+    Against a deal (`deal_id`, the partner's protected deal; FormError on 'deal_id' otherwise)
+    the units registered on it get its special price, the rest the normal price (two lines).
     """
     partner_id = require_purchaser(actor)
     key = (idempotency_key or "").strip()[:100] or None
@@ -192,12 +221,17 @@ async def place_order(
     blocked = await credit.hold(partner_id)
     if blocked:
         raise OrderRefused(blocked, conflict=True)
+    terms: DealTerms | None = await load_deal_terms(partner_id, deal_id) if deal_id else None
+    if terms is not None and end_customer_id is None and not end_customer_name.strip():
+        end_customer_id, end_customer_name = terms.customer_id, terms.customer_name
     pricing = await load_pricing(partner_id, [p["id"] for _n, _r, p in valid])
-    priced = []
+    priced: list[tuple[int, LineRequest, dict[str, Any], list[Part]]] = []
     for number, request, product in valid:
         quote = pricing.quote(product["id"], product["list_price_amount"], request.quantity)
-        priced.append((number, request, product, quote))
-    total = sum(q.line_amount(r.quantity) for _n, r, _p, q in priced)
+        priced.append(
+            (number, request, product, split(terms, product["id"], quote, request.quantity))
+        )
+    total = sum(p.quote.line_amount(p.quantity) for _n, _r, _p, parts in priced for p in parts)
     currency = valid[0][2]["currency"]
     moment = now()
 
@@ -212,12 +246,13 @@ async def place_order(
                 status=OrderStatus.SUBMITTED,
                 currency=currency,
                 total_amount=total,
-                line_count=len(priced),
+                line_count=sum(len(line_parts) for *_x, line_parts in priced),
                 tier_code=pricing.tier_code,
                 note=note.strip(),
                 delivery_address=delivery_address.strip(),
                 end_customer_name=end_customer_name.strip(),
                 end_customer_id=end_customer_id,  # checked by the caller (customers wall)
+                deal_id=terms.id if terms else None,
                 idempotency_key=key,
                 request_hash=request_hash or "",
                 submitted_at=moment,
@@ -269,7 +304,17 @@ async def place_order(
                 )
             )
             raise OrderRefused(message, conflict=True)
-        for line_no, (number_, request, product, quote) in enumerate(priced, start=1):
+        parts = [
+            (product, part, units)
+            for number_, _request, product, line_parts in priced
+            for part, units in zip(
+                line_parts,
+                divide(allocations[number_], [p.quantity for p in line_parts]),
+                strict=True,
+            )
+        ]
+        for line_no, (product, part, units) in enumerate(parts, start=1):
+            quote = part.quote
             rows = await OrderLine.insert(
                 OrderLine(
                     order=order_id,
@@ -279,17 +324,18 @@ async def place_order(
                     name_zh=product["name_zh"],
                     name_en=product["name_en"],
                     unit=product["unit"],
-                    quantity=request.quantity,
+                    quantity=part.quantity,
                     shipped_quantity=0,
                     list_price_amount=quote.list_amount,
                     unit_price_amount=quote.unit_amount,
-                    line_amount=quote.line_amount(request.quantity),
+                    line_amount=quote.line_amount(part.quantity),
                     price_rule=quote.rule,
                     tier_code=quote.tier_code or pricing.tier_code,
                     price_discount_bp=quote.discount_bp,
                     rule_valid_until=quote.valid_until,
                     break_min_quantity=quote.break_min_quantity,
                     break_discount_bp=quote.break_discount_bp,
+                    deal_number=quote.deal_number,
                 )
             ).returning(OrderLine.id)
             line_id = int(rows[0]["id"])
@@ -303,7 +349,7 @@ async def place_order(
                         shipped_quantity=0,
                         released_quantity=0,
                     )
-                    for warehouse_id, units in allocations[number_]
+                    for warehouse_id, units in units
                 ]
             )
         event = await OrderEvent.insert(
@@ -324,7 +370,12 @@ async def place_order(
             partner_id=partner_id,
             target_type="order",
             target_id=order_id,
-            after={"number": number, "total_amount": total, "lines": len(priced)},
+            after={
+                "number": number,
+                "total_amount": total,
+                "lines": len(parts),
+                **({"deal": terms.number} if terms else {}),
+            },
         )
         if from_cart:
             await CartItem.delete().where(

@@ -64,6 +64,7 @@ class Quote:
     valid_until: dt.date | None = None  # the contract's or the price list's end date
     break_min_quantity: int | None = None
     break_discount_bp: int = 0
+    deal_number: str = ""  # DEAL: the deal's number; otherwise the deal this goes beyond
 
     def line_amount(self, quantity: int) -> int:
         return self.unit_amount * quantity
@@ -166,9 +167,13 @@ def reason(
     valid_until: dt.date | None = None,
     break_min_quantity: int | None = None,
     break_discount_bp: int = 0,
+    deal_number: str = "",
 ) -> str:
     """Why the partner pays this price, in the current language ("Gold tier price list · volume
-    break ≥100 (−3%)"). Works from a Quote or from an order line's snapshot."""
+    break ≥100 (−3%)", "Deal price (DR-2026-000123)"). Works from a Quote or from an order
+    line's snapshot."""
+    if rule == PriceRule.DEAL:
+        return _("Deal price (%(number)s)", number=deal_number)
     if rule == PriceRule.CONTRACT:
         text = (
             _("Contract price until %(date)s", date=format_date(valid_until))
@@ -185,6 +190,8 @@ def reason(
             n=break_min_quantity,
             percent=bp_percent(break_discount_bp),
         )
+    if deal_number:
+        text += " · " + _("beyond the quantity registered on %(number)s", number=deal_number)
     return text
 
 
@@ -196,4 +203,5 @@ def quote_reason(quote: Quote, tier_name: str = "") -> str:
         valid_until=quote.valid_until,
         break_min_quantity=quote.break_min_quantity,
         break_discount_bp=quote.break_discount_bp,
+        deal_number=quote.deal_number,
     )

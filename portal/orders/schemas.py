@@ -119,6 +119,7 @@ class CheckoutForm(msgspec.Struct, kw_only=True):
     note: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     end_customer_id: int | None = None  # one of the partner's customers (customers domain)
+    deal_id: int | None = None  # one of the partner's protected deals (deals domain)
 
 
 class ReasonForm(msgspec.Struct, kw_only=True):
@@ -211,6 +212,9 @@ class OrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     # One of the caller's customers (GET /api/v1/customers); the order then shows on its page.
     end_customer_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    # One of the caller's protected deals (GET /api/v1/deals): its special prices apply to the
+    # quantities registered on it; another partner's, or one not protected, answers 422.
+    deal_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
 class OrderLineOut(msgspec.Struct, kw_only=True):
@@ -260,6 +264,7 @@ class OrderOut(msgspec.Struct, kw_only=True):
     submitted_at: dt.datetime
     reject_reason: str
     cancel_reason: str
+    deal_id: int | None = None  # the deal registration it was placed against
     lines: list[OrderLineOut] = []
     events: list[EventOut] = []
     shipments: list[ShipmentOut] = []

@@ -270,6 +270,7 @@ def line_reason(line: dict[str, Any], tiers: dict[str, str]) -> str:
         valid_until=line["rule_valid_until"],
         break_min_quantity=line["break_min_quantity"],
         break_discount_bp=line["break_discount_bp"],
+        deal_number=line.get("deal_number") or "",
     )
 
 

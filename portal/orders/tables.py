@@ -207,6 +207,7 @@ class Order(Table, tablename="partner_order"):
     delivery_address = Text(default="")
     end_customer_name = Varchar(length=200, default="")
     end_customer_id = BigInt(null=True, default=None)  # customers domain, when it exists
+    deal_id = BigInt(null=True, default=None, index=True)  # deals domain: placed against a deal
     idempotency_key = Varchar(length=100, null=True, default=None)
     request_hash = Varchar(length=64, default="")  # the request behind the key (API replays)
     reject_reason = Text(default="")
@@ -243,6 +244,9 @@ class OrderLine(Table, tablename="order_line"):
     rule_valid_until = Date(null=True, default=None)  # contract or price list end date
     break_min_quantity = Integer(null=True, default=None)  # volume break applied, if any
     break_discount_bp = Integer(default=0)
+    # The deal (DR-2026-000123) whose special price this line has (price_rule "deal"), or whose
+    # registered quantity this line goes beyond (the rest of a requested line, normal price).
+    deal_number = Varchar(length=20, default="")
 
 
 class OrderAllocation(Table, tablename="order_allocation"):

@@ -55,7 +55,8 @@ DEAL: dict[str, Any] = {
 }
 LINES = [
     {"id": 1, "deal": 7, "product": 2, "sku": "IPC-5425", "quantity": 60,
-     "product.name_zh": "400万像素摄像机", "product.name_en": "4MP camera"},
+     "product.name_zh": "400万像素摄像机", "product.name_en": "4MP camera",
+     "special_price_amount": 420_00, "product.list_price_amount": 599_00},
 ]  # fmt: skip
 EVENTS = [
     {"id": n, "deal": 7, "kind": kind, "from_status": "", "to_status": "", "actor_id": 4,
@@ -70,7 +71,18 @@ DETAIL = {
     "deal": DEAL,
     "lines": LINES,
     "events": EVENTS,
-    "orders": [{"order": 42, "order.number": "PO-2026-000042"}],
+    "orders": [
+        {
+            "order": 42,
+            "order.number": "PO-2026-000042",
+            "order.status": "approved",
+            "order.total_amount": 25_200_00,
+            "order.currency": "CNY",
+            "status_label": "已审批",
+            "placed": True,
+            "won": True,
+        },
+    ],
     "conflicts": [],
     "conflict_text": "This customer is already registered by another partner.",
 }

@@ -2,7 +2,7 @@
 
 alice = admin of partner A, bob = member of A (sales), carol = admin of B, vera = vendor admin,
 manny = channel manager of A, anon = not signed in. {da}/{db} = a submitted deal of partner A / B,
-{pa} = a protected deal of A, {dra} = a draft of A (vendor staff never see drafts).
+{pa}/{pb} = a protected deal of A / B, {dra} = a draft of A (vendor staff never see drafts).
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ WRITES = [
     write("POST", "/console/deals/{db}/ask", {"reason": "请提供预算"}, **STAFF_ON_B),
     # no extension was asked for: refused with a message, nothing changed
     write("POST", "/console/deals/{db}/extend", {"days": 30}, same=("vera",), **STAFF_ON_B),
+    # no price given: nothing to change (the prices themselves: tests/deals/test_deal_prices.py)
+    write("POST", "/console/deals/{pb}/prices", {}, same=("vera",), **STAFF_ON_B),
     write(
         "POST",
         "/api/v1/deals",
@@ -118,6 +120,7 @@ async def build(w: World) -> dict:
         "db": await make_deal(carol, "矩阵乙客户", status="submitted"),
         "pa": await make_deal(alice, "矩阵丙客户", status="approved", vendor=vera),
         "dra": await make_deal(alice, "矩阵丁客户"),
+        "pb": await make_deal(carol, "矩阵戊客户", status="approved", vendor=vera),
     }
 
 

@@ -287,7 +287,8 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 problems=[LineProblem(1, "IPC-2140", "Only 3 available.")],
                 line_errors={"line.1": "Only 3 available."},
                 errors={"": "Not enough stock for some lines; nothing was ordered."},
-                values={"form_token": "tok-123", "note": "<note>"},
+                values={"form_token": "tok-123", "note": "<note>", "deal_id": "7"},
+                deal_options=[("7", "DR-2026-000007 · 智慧园区")],
             ),
         ),
         (
