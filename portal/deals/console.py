@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.deals import ordering, services
-from portal.deals.constants import BOARD_COLUMNS, PROTECTION_DAYS
+from portal.deals import ordering, periods, services
+from portal.deals.constants import BOARD_COLUMNS
 from portal.deals.pages import _read, _step, load, stage_options, status_options
 from portal.deals.schemas import ApproveForm, DealFilters, ExtendForm, NoteForm, ReasonForm
 from portal.lib.clock import today
@@ -21,7 +21,7 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.partners.access import partners_in_scope
-from portal.web import Page, current_user, page, page_number
+from portal.web import Page, current_user, page, page_number, redirect
 
 STAFF = {"access": Access.VENDOR}
 PER_PAGE = 50
@@ -79,7 +79,7 @@ class DealConsole(Controller):
             request,
             "deals/console_show.html",
             **detail,
-            values={"days": PROTECTION_DAYS},
+            values={"days": await periods.protection_days_for(int(detail["deal"]["partner"]))},
             stage_options=stage_options(),
         )
 
@@ -109,6 +109,24 @@ class DealConsole(Controller):
             return _("The partner was asked for more information.")
 
         return await _step(request, deal_id, step, "console:deal")
+
+    @post("/protection", name="console:deal_protection", opt={"access": Access.VENDOR_ADMIN})
+    async def protection(self, request: Request) -> Redirect:
+        """The protection period per tier (the form sits on the performance settings page,
+        where the tiers are configured)."""
+        user = current_user(request)
+        data = await request.form()
+        tiers = [int(t["id"]) for t in await periods.protection_days_by_tier()]
+        try:
+            await periods.set_protection_days(user, periods.parse_days(data, tiers))
+        except FormError as exc:
+            message = next(iter(exc.errors.values()), _("Please correct the fields marked below."))
+            return redirect(request, "console_performance:settings", flash=("error", message))
+        return redirect(
+            request,
+            "console_performance:settings",
+            flash=("success", _("Protection periods saved.")),
+        )
 
     @post("/{deal_id:int}/prices", name="console:deal_prices")
     async def prices(self, request: Request, deal_id: FromPath[int]) -> Redirect:

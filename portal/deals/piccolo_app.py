@@ -6,12 +6,22 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from portal.deals.lead_tables import Lead, LeadCapacity, LeadOffer, LeadRule
-from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder
+from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder, TierProtection
 
 APP_CONFIG = AppConfig(
     app_name="deals",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Deal, DealLine, DealEvent, DealOrder, Lead, LeadOffer, LeadRule, LeadCapacity],
+    table_classes=[
+        Deal,
+        DealLine,
+        DealEvent,
+        DealOrder,
+        Lead,
+        LeadOffer,
+        LeadRule,
+        LeadCapacity,
+        TierProtection,
+    ],
     migration_dependencies=[
         "portal.partners.piccolo_app",
         "portal.auth.piccolo_app",

@@ -21,12 +21,12 @@ from portal.deals.access import get_deal_for_user
 from portal.deals.constants import (
     EXTENSION_DAYS,
     OPEN,
-    PROTECTION_DAYS,
     DealStatus,
     EventKind,
     Stage,
 )
 from portal.deals.events import add_event, announce
+from portal.deals.periods import protection_days_for
 from portal.deals.registration import NotAllowed
 from portal.deals.tables import Deal, DealOrder
 from portal.lib.clock import now, today
@@ -94,10 +94,11 @@ async def _step(
 async def approve_deal(
     actor: CurrentUser, deal_id: int, days: int | None = None, note: str = ""
 ) -> dt.date:
-    """Protect the deal for `days` (default 90) from today; returns the last protected day."""
+    """Protect the deal for `days` (default: the protection period of the partner's tier, 90
+    unless the vendor set another) from today; returns the last protected day."""
     _staff(actor)
     deal = await get_deal_for_user(actor, deal_id)
-    days = days or PROTECTION_DAYS
+    days = days or await protection_days_for(int(deal["partner"]))
     if not 1 <= days <= 365:
         raise FormError({"days": _("Between 1 and 365 days.")})
     start = today()

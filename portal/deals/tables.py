@@ -23,7 +23,7 @@ from portal.auth.tables import User
 from portal.customers.tables import Customer
 from portal.deals.constants import DealStatus, EventKind, Stage
 from portal.orders.tables import Order, Product
-from portal.partners.tables import Partner
+from portal.partners.tables import Partner, Tier
 
 
 class Deal(Table, tablename="deal"):
@@ -105,3 +105,14 @@ class DealOrder(Table, tablename="deal_order"):
 
     deal = ForeignKey(Deal, on_delete=OnDelete.cascade, index=True)
     order = ForeignKey(Order, on_delete=OnDelete.cascade, index=True)
+
+
+class TierProtection(Table, tablename="deal_tier_protection"):
+    """The protection period an approval grants to partners of one tier (no row: the default)."""
+
+    id: Serial
+
+    tier = ForeignKey(Tier, on_delete=OnDelete.cascade, unique=True)
+    days = Integer(default=90)
+    updated_by_id = BigInt(null=True, default=None)
+    updated_at = Timestamptz()

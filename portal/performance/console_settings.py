@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
+from portal.deals import periods
 from portal.lib import clock, jobs
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
@@ -36,6 +37,7 @@ class PerformanceSettings(Controller):
     async def settings_page(self, request: Request) -> Template:
         weights = await services.get_weights()
         tiers = await tier_thresholds()
+        protection = await periods.protection_days_by_tier()
         return page(
             request,
             "console/performance/settings.html",
@@ -43,8 +45,10 @@ class PerformanceSettings(Controller):
             values={
                 **{k: str(v) for k, v in weights.items()},
                 **{f"tier_{t['id']}": minor_to_text(t["quarterly_amount"]) for t in tiers},
+                **{f"protect_{t['id']}": str(t["days"]) for t in protection},
             },
             tiers=tiers,
+            protection=protection,
         )
 
     @post(

@@ -81,6 +81,19 @@ WRITES = [
     write("POST", "/console/deals/{db}/extend", {"days": 30}, same=("vera",), **STAFF_ON_B),
     # no price given: nothing to change (the prices themselves: tests/deals/test_deal_prices.py)
     write("POST", "/console/deals/{pb}/prices", {}, same=("vera",), **STAFF_ON_B),
+    # no days given: refused with a message (the periods themselves: test_protection_periods.py)
+    write(
+        "POST",
+        "/console/deals/protection",
+        {},
+        same=("vera",),
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=303,
+        manny=403,
+        anon=LOGIN,
+    ),
     write(
         "POST",
         "/api/v1/deals",

@@ -217,6 +217,9 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 values={"revenue": "40"},
                 errors={"revenue": "Enter a whole number from 0 to 100."},
                 tiers=[{"id": 2, "name_zh": "金牌", "name_en": "Gold", "quarterly_amount": 1}],
+                protection=[
+                    {"id": 2, "code": "gold", "name_zh": "金牌", "name_en": "Gold", "days": 120}
+                ],
             ),
         )
     ],
