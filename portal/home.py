@@ -11,6 +11,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.communications.services import home_cards as communication_cards
 from portal.customers.services import home_cards as customer_cards
+from portal.deals.leads import home_cards as lead_cards
 from portal.deals.services import home_cards as deal_cards
 from portal.finance.services import home_cards as finance_cards
 from portal.lib.cards import Card
@@ -31,6 +32,7 @@ def sources() -> list[CardSource]:
         performance_cards,
         support_cards,
         deal_cards,
+        lead_cards,
         communication_cards,
         finance_cards,
     ]

@@ -6,9 +6,11 @@ console.py, the JSON API in api.py; leads in lead_pages.py, lead_console.py and 
 from portal.deals.api import API as DEAL_API
 from portal.deals.console import PAGES as CONSOLE
 from portal.deals.lead_api import API as LEAD_API
+from portal.deals.lead_console import PAGES as LEAD_CONSOLE
+from portal.deals.lead_pages import PAGES as LEAD_PAGES
 from portal.deals.pages import PAGES as PARTNER_PAGES
 
-PAGES = [*PARTNER_PAGES, *CONSOLE]
+PAGES = [*PARTNER_PAGES, *CONSOLE, *LEAD_PAGES, *LEAD_CONSOLE]
 API = [*DEAL_API, *LEAD_API]
 
 __all__ = ["API", "PAGES"]

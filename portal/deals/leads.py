@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from portal.auth.constants import Permission
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.db import write_transaction
@@ -24,8 +25,10 @@ from portal.deals.access import (
 )
 from portal.deals.lead_constants import LeadSource, LeadStatus
 from portal.deals.lead_tables import Lead, LeadOffer
+from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.forms import EMAIL_RE, FormError
+from portal.lib.i18n import format_datetime
 from portal.lib.i18n import gettext as _
 from portal.orders.tables import Category
 from portal.partners.constants import PROVINCES
@@ -221,3 +224,58 @@ async def get_offered_lead(user: CurrentUser, lead_id: int) -> dict[str, Any]:
     if lead["status"] != LeadStatus.OFFERED:
         raise NotFound
     return lead
+
+
+async def home_cards(user: CurrentUser) -> list[Card]:
+    """Partner sales users: the leads waiting for their answer (the earliest due first).
+    Vendor staff: leads no rule could place and leads every partner passed on."""
+    if user.is_partner and user.has(Permission.SALES):
+        waiting = await (
+            Lead.select(Lead.id, Lead.company, Lead.due_at)
+            .where(lead_scope(user), Lead.status == LeadStatus.OFFERED)
+            .order_by(Lead.due_at)
+            .limit(3)
+        )
+        total = await waiting_count(user)
+        items = [(_("Waiting for your answer"), str(total), "/leads")]
+        items += [
+            (
+                str(r["company"]),
+                format_datetime(r["due_at"]) if r["due_at"] else "",
+                f"/leads/{r['id']}",
+            )
+            for r in waiting
+        ]
+        return [
+            Card(
+                title=_("Leads waiting for you"),
+                items=items,
+                link="/leads",
+                link_label=_("All leads"),
+                tone="attention" if total else "ok",
+            )
+        ]
+    if user.is_vendor:
+        counts = await status_counts(user)
+        new, stuck = (
+            counts.get(LeadStatus.NEW, 0),
+            counts.get(LeadStatus.DECLINED, 0) + counts.get(LeadStatus.EXPIRED, 0),
+        )
+        return [
+            Card(
+                title=_("Leads"),
+                items=[
+                    (_("Waiting for routing"), str(new), "/console/leads?status=new"),
+                    (
+                        _("Offered"),
+                        str(counts.get(LeadStatus.OFFERED, 0)),
+                        "/console/leads?status=offered",
+                    ),
+                    (_("Passed on by every partner"), str(stuck), "/console/leads?status=declined"),
+                ],
+                link="/console/leads",
+                link_label=_("Leads"),
+                tone="attention" if new or stuck else "ok",
+            )
+        ]
+    return []

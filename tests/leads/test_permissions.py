@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from portal.deals import lead_answers
+from tests.deals.factories import product_sku
 from tests.leads.factories import make_lead, make_rule
-from tests.matrix import World, clean_database, params, row, world_fixture, write
+from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 
 __all__ = ["clean_database"]
 
@@ -26,7 +27,53 @@ NEW_API_LEAD = {
     "province": "SH",
 }
 
+SELLER_PAGE = {"alice": 200, "bob": 200, "carol": 200, "vera": 403, "manny": 403, "anon": LOGIN}
+ON_A_PAGE = {"alice": 200, "bob": 200, "carol": 404, "vera": 403, "manny": 403, "anon": LOGIN}
+ON_A = {"alice": 303, "bob": 303, "carol": 404, "vera": 403, "manny": 403, "anon": LOGIN}
+CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 200, "anon": LOGIN}
+CONSOLE_ON_B = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 404, "anon": LOGIN}
+ADMIN_WRITE = {"alice": 403, "bob": 403, "carol": 403, "vera": 303, "manny": 403, "anon": LOGIN}
+STAFF_WRITE = {"alice": 403, "bob": 403, "carol": 403, "vera": 303, "manny": 303, "anon": LOGIN}
+NEW_LEAD = {
+    "company": "矩阵表单线索有限公司",
+    "contact_name": "陈先生",
+    "phone": "13900002222",
+    "province": "SH",
+}
+RULE = {
+    "name": "华东规则",
+    "position": "5",
+    "provinces": "SH,ZJ",
+    "same_province": "on",
+    "is_active": "on",
+}
+DEAL_FROM_LEAD = {
+    "name": "线索项目",
+    "customer_name": "线索客户有限公司",
+    "lines": "LEAD-CAM 5",
+    "stage": "qualified",
+}
+CSV = (
+    "leads.csv",
+    "company,contact_name,phone,province\n导入线索有限公司,王,13900003333,SH\n".encode(),
+    "text/csv",
+)
+
 MATRIX = [
+    row("/leads/", **SELLER_PAGE),
+    row("/leads/{la}", **ON_A_PAGE),
+    row("/leads/{lb}", alice=404, bob=404, carol=200, vera=403, manny=403, anon=LOGIN),
+    row("/leads/{lacc}/deal", **ON_A_PAGE),
+    row("/leads/{la}/deal", alice=404, bob=404, carol=404, vera=403, manny=403, anon=LOGIN),
+    row("/console/leads/", **CONSOLE_PAGE),
+    row("/console/leads/new", **CONSOLE_PAGE),
+    row("/console/leads/{la}", **CONSOLE_PAGE),
+    row("/console/leads/{lb}", **CONSOLE_ON_B),
+    row("/console/leads/{ln}", **CONSOLE_PAGE),
+    row("/console/leads/rules", **CONSOLE_PAGE),
+    row("/console/leads/rules/{rule}", **CONSOLE_PAGE),
+    row("/console/leads/partners", **CONSOLE_PAGE),
+    row("/console/leads/import", **CONSOLE_PAGE),
     row("/api/v1/leads", **API_READ),
     row("/api/v1/leads/{la}", **API_ON_A),
     row("/api/v1/leads/{lb}", alice=404, bob=404, carol=200, vera=200, manny=404, anon=401),
@@ -34,6 +81,28 @@ MATRIX = [
 ]
 
 WRITES = [
+    write("POST", "/leads/{la}/accept", **ON_A),
+    write("POST", "/leads/{la}/decline", {"reason": "不做这个行业"}, **ON_A),
+    write("POST", "/leads/{lacc}/deal", DEAL_FROM_LEAD, **ON_A),
+    write("POST", "/console/leads/new", NEW_LEAD, **STAFF_WRITE),
+    write("POST", "/console/leads/route", **STAFF_WRITE),
+    write("POST", "/console/leads/rules", RULE, **ADMIN_WRITE),
+    write("POST", "/console/leads/rules/{rule}", RULE, **ADMIN_WRITE),
+    write("POST", "/console/leads/rules/{rule}/delete", **ADMIN_WRITE),
+    write(
+        "POST", "/console/leads/partners", {"partner_id": "{pa}", "capacity": "5"}, **ADMIN_WRITE
+    ),
+    write(
+        "POST",
+        "/console/leads/import",
+        files={"file": CSV},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=200,
+        manny=200,
+        anon=LOGIN,
+    ),
     write(
         "POST",
         "/api/v1/leads",
@@ -62,7 +131,8 @@ WRITES = [
 
 async def build(w: World) -> dict:
     vera, alice = (w.personas[n].current for n in ("vera", "alice"))
-    await make_rule(vera, provinces="SH,GD")
+    rule = await make_rule(vera, provinces="SH,GD")
+    await product_sku("LEAD-CAM")
     accepted = await make_lead(vera, "SH")
     await lead_answers.accept_lead(alice, accepted)
     return {
@@ -70,6 +140,8 @@ async def build(w: World) -> dict:
         "lb": await make_lead(vera, "GD"),
         "lacc": accepted,
         "ln": await make_lead(vera, "YN"),
+        "rule": rule,
+        "pa": alice.partner_id,
     }
 
 
