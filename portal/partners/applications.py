@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.columns import Column
+
 from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.auth.constants import Role
@@ -120,23 +122,14 @@ async def approve_application(
         },
     )
     async with write_transaction():
-        updated = (
-            await PartnerApplication.update(
-                {
-                    PartnerApplication.status: ApplicationStatus.APPROVED,
-                    PartnerApplication.reviewed_by_id: actor.id,
-                    PartnerApplication.reviewed_at: now(),
-                    PartnerApplication.partner: partner_id,
-                }
-            )
-            .where(
-                (PartnerApplication.id == application_id)
-                & (PartnerApplication.status == ApplicationStatus.PENDING)
-            )
-            .returning(PartnerApplication.id)
+        await _review(
+            actor,
+            application_id,
+            {
+                PartnerApplication.status: ApplicationStatus.APPROVED,
+                PartnerApplication.partner: partner_id,
+            },
         )
-        if not updated:
-            raise FormError({"": _("This application has already been reviewed.")})
         await audit.record(
             "application.approve",
             actor=actor,
@@ -163,23 +156,14 @@ async def decline_application(actor: CurrentUser, application_id: int, reason: s
         raise FormError({"reason": _("Say why the application is declined.")})
     application = await get_application(application_id)
     async with write_transaction():
-        updated = (
-            await PartnerApplication.update(
-                {
-                    PartnerApplication.status: ApplicationStatus.DECLINED,
-                    PartnerApplication.decline_reason: reason.strip(),
-                    PartnerApplication.reviewed_by_id: actor.id,
-                    PartnerApplication.reviewed_at: now(),
-                }
-            )
-            .where(
-                (PartnerApplication.id == application_id)
-                & (PartnerApplication.status == ApplicationStatus.PENDING)
-            )
-            .returning(PartnerApplication.id)
+        await _review(
+            actor,
+            application_id,
+            {
+                PartnerApplication.status: ApplicationStatus.DECLINED,
+                PartnerApplication.decline_reason: reason.strip(),
+            },
         )
-        if not updated:
-            raise FormError({"": _("This application has already been reviewed.")})
         await audit.record(
             "application.decline",
             actor=actor,
@@ -191,6 +175,28 @@ async def decline_application(actor: CurrentUser, application_id: int, reason: s
             application, "application_declined", reason=reason.strip()
         )
     await jobs.enqueue("deliver_email", email_id, job_id=f"email:{email_id}")
+
+
+async def _review(actor: CurrentUser, application_id: int, values: dict[Column | str, Any]) -> None:
+    """Mark an application reviewed by `actor` with `values`, only while it is still pending (a
+    conditional UPDATE, inside the caller's transaction); FormError when another review got there
+    first (a second reviewer, two tabs, a retried POST)."""
+    updated = (
+        await PartnerApplication.update(
+            {
+                **values,
+                PartnerApplication.reviewed_by_id: actor.id,
+                PartnerApplication.reviewed_at: now(),
+            }
+        )
+        .where(
+            (PartnerApplication.id == application_id)
+            & (PartnerApplication.status == ApplicationStatus.PENDING)
+        )
+        .returning(PartnerApplication.id)
+    )
+    if not updated:
+        raise FormError({"": _("This application has already been reviewed.")})
 
 
 async def _queue_applicant_email(application: dict[str, Any], name: str, **context: Any) -> int:
