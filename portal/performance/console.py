@@ -35,8 +35,25 @@ PER_PAGE = 50
 SORTS = ("rank", "name", "tier", *(m.key for m in metrics.METRICS))
 
 
-async def _partner(user: CurrentUser, partner_id: int) -> dict[str, Any]:
-    return await get_partner_for_user(user, partner_id)
+async def partner_and_period(
+    user: CurrentUser, partner_id: int, period: str, kind: str
+) -> tuple[dict[str, Any], Period]:
+    """The preamble of a scorecard or drill-down page: the partner, through the tenant door
+    (NotFound outside the user's scope), and the period the query chose (default: the running
+    one)."""
+    partner = await get_partner_for_user(user, partner_id)
+    return partner, views.parse_period(period, kind, clock.today())
+
+
+def period_picker(chosen: Period) -> dict[str, Any]:
+    """The period picker of a scorecard page (the partner's own and the console's)."""
+    today = clock.today()
+    return {
+        "period": chosen,
+        "periods": views.period_choices(chosen.kind, today),
+        "running_code": views.running_code(chosen.kind, today),
+        "kinds": [(k.value, label) for k, label in kind_labels().items()],
+    }
 
 
 def orders_link(partner_id: int, period: Period, today: dt.date | None = None) -> str:
@@ -187,8 +204,7 @@ class PerformanceConsole(Controller):
         kind: FromQuery[str] = "",
     ) -> Template:
         user = current_user(request)
-        partner = await _partner(user, partner_id)
-        chosen = _period(period, kind)
+        partner, chosen = await partner_and_period(user, partner_id, period, kind)
         card = await views.scorecard(partner_id, chosen)
         target = await services.get_target(partner_id, chosen.code)
         note = card.get("note") if card else None
@@ -196,10 +212,7 @@ class PerformanceConsole(Controller):
             request,
             "console/performance/partner.html",
             partner=partner,
-            period=chosen,
-            periods=views.period_choices(chosen.kind, clock.today()),
-            running_code=views.running_code(chosen.kind, clock.today()),
-            kinds=[(k.value, label) for k, label in kind_labels().items()],
+            **period_picker(chosen),
             card=card,
             orders_link=orders_link(partner_id, chosen),
             links=drilldown.links(user, partner_id, chosen, window(chosen, clock.today())),
@@ -226,8 +239,7 @@ class PerformanceConsole(Controller):
     ) -> Template:
         """The rows behind one figure of a partner's scorecard (a partner in the user's scope)."""
         user = current_user(request)
-        partner = await _partner(user, partner_id)
-        chosen = _period(period, kind)
+        partner, chosen = await partner_and_period(user, partner_id, period, kind)
         context = await views.figure_page(user, partner_id, metric, chosen, request)
         return page(
             request,
@@ -240,7 +252,7 @@ class PerformanceConsole(Controller):
     @post("/partners/{partner_id:int}/target", name="console_performance:target")
     async def set_target(self, request: Request, partner_id: FromPath[int]) -> Redirect:
         user = current_user(request)
-        await _partner(user, partner_id)
+        await get_partner_for_user(user, partner_id)
         form, _errors, _values = read_form(TargetForm, await request.form())
         try:
             if form is None:
@@ -265,7 +277,7 @@ class PerformanceConsole(Controller):
     @post("/partners/{partner_id:int}/note", name="console_performance:note")
     async def save_note(self, request: Request, partner_id: FromPath[int]) -> Redirect | Template:
         user = current_user(request)
-        await _partner(user, partner_id)
+        await get_partner_for_user(user, partner_id)
         form, _errors, _values = read_form(NoteForm, await request.form())
         try:
             chosen = Period.parse(form.period if form else "")
@@ -290,7 +302,7 @@ class PerformanceConsole(Controller):
     ) -> Response[bytes]:
         """The partner's monthly report as it would be sent (rendered now, in its language)."""
         user = current_user(request)
-        partner = await _partner(user, partner_id)
+        partner = await get_partner_for_user(user, partner_id)
         chosen = parse_month(period) or reports.report_month()
         try:
             data = await reports.render_report(partner_id, chosen)

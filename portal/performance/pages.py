@@ -13,7 +13,12 @@ from portal.lib import clock
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
 from portal.performance import access, deliveries, drilldown, reports, services, views
-from portal.performance.console import _pdf_response, kind_labels, parse_month
+from portal.performance.console import (
+    _pdf_response,
+    parse_month,
+    partner_and_period,
+    period_picker,
+)
 from portal.performance.constants import DELIVERY_LABELS, DELIVERY_TONES, MAX_RECIPIENTS
 from portal.performance.periods import Period
 from portal.performance.schemas import RecipientForm
@@ -37,10 +42,7 @@ class MyPerformance(Controller):
         return page(
             request,
             "performance/mine.html",
-            period=chosen,
-            periods=views.period_choices(chosen.kind, clock.today()),
-            running_code=views.running_code(chosen.kind, clock.today()),
-            kinds=[(k.value, label) for k, label in kind_labels().items()],
+            **period_picker(chosen),
             card=card,
             links=drilldown.links(user, user.partner_id, chosen, card["window"]) if card else {},
             values={"period": chosen.code, "kind": chosen.kind.value},
@@ -57,8 +59,7 @@ class MyPerformance(Controller):
         """The rows behind one figure of the partner's own scorecard (never another's)."""
         user = current_user(request)
         assert user.partner_id is not None
-        partner = await access.get_partner_for_user(user, user.partner_id)
-        chosen = views.parse_period(period, kind, clock.today())
+        partner, chosen = await partner_and_period(user, user.partner_id, period, kind)
         context = await views.figure_page(user, user.partner_id, metric, chosen, request)
         return page(
             request,
