@@ -215,8 +215,9 @@ def create_app(run_scheduler: bool = True) -> Litestar:
     app.state.run_scheduler = run_scheduler
     # The session is resolved around Litestar's whole handler, not per route: a path no route
     # matches (404 from the router) is then answered in the signed-in layout and the reader's
-    # language too, not as an anonymous English page (issue 12, point 16).
-    app.asgi_handler = auth_middleware(app.asgi_handler)
+    # language too, not as an anonymous English page (issue 12, point 16). Static files are
+    # public and the same for everyone: they are served without looking the session up.
+    app.asgi_handler = auth_middleware(app.asgi_handler, anonymous=("/static/",))
     _document_api_errors(app)
 
     def url_for(name: str, **params: object) -> str:

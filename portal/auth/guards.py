@@ -38,8 +38,9 @@ def _cookies(headers: Headers) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
-def auth_middleware(app: ASGIApp) -> ASGIApp:
-    """Resolve the session cookie or bearer token into scope["user"]; set the request locale."""
+def auth_middleware(app: ASGIApp, *, anonymous: tuple[str, ...] = ()) -> ASGIApp:
+    """Resolve the session cookie or bearer token into scope["user"]; set the request locale.
+    Paths under an `anonymous` prefix (static files) are served without a session lookup."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +53,9 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         user: CurrentUser | None = None
         auth_header = headers.get("authorization", "")
         is_api = scope["path"].startswith("/api/")
-        if auth_header.lower().startswith("bearer "):
+        if anonymous and scope["path"].startswith(anonymous):
+            pass  # no statement for a stylesheet or an image
+        elif auth_header.lower().startswith("bearer "):
             user = await user_for_api_token(auth_header[7:].strip(), ip)
         elif not is_api or scope.get("method") in SAFE_METHODS:
             # API writes need a bearer token: a cookie alone could be a cross-site request.

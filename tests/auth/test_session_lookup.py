@@ -59,3 +59,17 @@ async def test_api_token_is_one_statement_and_refused_when_suspended(client, ali
 async def test_unknown_token_is_refused(alice):
     assert await user_for_session("not-a-token") is None
     assert await user_for_api_token("not-a-token") is None
+
+
+async def test_a_static_file_is_served_without_looking_the_session_up(as_user, alice):
+    # given alice signed in (her browser sends the session cookie with every request)
+    browser = await as_user(alice)
+    # when her browser fetches the stylesheet, then no statement runs for it ...
+    with count_queries() as seen:
+        response = await browser.get("/static/css/portal.css")
+    assert response.status_code == 200 and "text/css" in response.headers["content-type"]
+    assert seen.sql == []
+    # ... while a page still resolves her session
+    with count_queries() as seen:
+        home = await browser.get("/")
+    assert home.status_code == 200 and seen.n >= 1
