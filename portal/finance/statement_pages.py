@@ -1,5 +1,5 @@
 """Statement pages: the partner's month (lines, confirm, dispute, PDF) and the vendor's overview
-of confirmed / disputed / silent partners per month. Also the PDF rendering both use."""
+of confirmed / disputed / silent partners per month; PDF and XLSX downloads (statement_files.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.finance import statements
+from portal.finance import statement_files, statements
 from portal.finance.access import get_partner_for_user
-from portal.lib import pdf
+from portal.lib import spreadsheets
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.lib.storage import download_headers
 from portal.partners.access import partners_in_scope
 from portal.web import current_user, page, redirect
 
 PURCHASERS = {"access": Access.PARTNER_PURCHASING}
-PDF_TEMPLATE = "pdf/finance_statement.html"
 
 
 async def statement_for(user: CurrentUser, partner_id: int, period: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ async def statement_for(user: CurrentUser, partner_id: int, period: str) -> dict
 
 
 async def statement_pdf(detail: dict[str, Any], locale: str) -> bytes:
-    return await pdf.render_pdf(PDF_TEMPLATE, detail, locale)
+    return await statement_files.render_pdf(detail, locale)
 
 
 def pdf_response(data: bytes, filename: str) -> Response[bytes]:
@@ -79,7 +79,18 @@ class StatementPages(Controller):
     async def download(self, request: Request, period: FromPath[str]) -> Response[bytes]:
         detail = await self._load(request, period)
         data = await statement_pdf(detail, current_locale.get())
-        return pdf_response(data, f"statement-{period}-{detail['partner']['code']}.pdf")
+        return pdf_response(data, statement_files.filename(detail["partner"], period, "pdf"))
+
+    @get("/{period:str}/xlsx", name="finance:statement_xlsx")
+    async def download_xlsx(self, request: Request, period: FromPath[str]) -> Response[bytes]:
+        detail = await self._load(request, period)
+        data = statement_files.render_xlsx(detail, current_locale.get())
+        name = statement_files.filename(detail["partner"], period, "xlsx")
+        return Response(
+            content=data,
+            media_type=spreadsheets.XLSX_TYPE,
+            headers=download_headers(name, spreadsheets.XLSX_TYPE),
+        )
 
     @post("/{period:str}/confirm", name="finance:statement_confirm")
     async def confirm(self, request: Request, period: FromPath[str]) -> Template | Redirect:

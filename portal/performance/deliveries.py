@@ -7,6 +7,8 @@ that takes a lease, renders the PDF once (reports.py; kept as a file, so a retry
 document), e-mails every recipient not yet served with a deterministic Message-ID, records each
 accepted address in `sent_to`, then marks the row sent. SMTP down: the row returns to pending with
 the error and a back-off; a killed worker: the lease runs out and the row is claimable again.
+The month's 对账 statement (finance) rides in the same e-mail as a second PDF, so it is sent on
+the report schedule exactly once too.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from portal.auth.constants import PartnerStatus, Role
 from portal.auth.tables import User
 from portal.core import email
 from portal.core.audit import record
+from portal.finance import statement_files
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.i18n import normalise, use_locale
 from portal.partners.tables import Partner
 from portal.performance import rollups
 from portal.performance.constants import MAX_ATTEMPTS, DeliveryStatus
-from portal.performance.periods import Period
+from portal.performance.periods import Period, PeriodKind
 from portal.performance.reports import render_report, report_filename, store_pdf, stored_pdf
 from portal.performance.tables import ReportDelivery, ReportRecipient
 from portal.settings import get_settings
@@ -236,14 +239,19 @@ async def send_report(delivery_id: int) -> str:
                 {ReportDelivery.pdf_key: key, ReportDelivery.pdf_size: len(data)}
             ).where(ReportDelivery.id == delivery_id)
         done = {a for a in str(row["sent_to"] or "").split("\n") if a}
-        filename = report_filename(partner, period)
+        attachments = [(report_filename(partner, period), data, "application/pdf")]
+        if period.kind == PeriodKind.MONTH:  # the month's 对账 statement goes with its report
+            lang = normalise(partner["locale"]) or get_settings().default_locale
+            statement = await statement_files.monthly_attachment(partner_id, period.code, lang)
+            if statement is not None:
+                attachments.append((*statement, "application/pdf"))
         for person in people:
             if person.email in done:
                 continue
             renewed = time.monotonic()
             await renew(delivery_id, int(row["attempts"]))
             until = email.send_deadline(renewed, lease())
-            await _mail(row, partner, period, person, data, filename, until)
+            await _mail(row, partner, period, person, attachments, until)
             done.add(person.email)
             await ReportDelivery.update({ReportDelivery.sent_to: "\n".join(sorted(done))}).where(
                 ReportDelivery.id == delivery_id
@@ -300,8 +308,7 @@ async def _mail(
     partner: dict[str, Any],
     period: Period,
     person: Recipient,
-    data: bytes,
-    filename: str,
+    attachments: list[tuple[str, bytes, str]],
     until: float,
 ) -> None:
     with use_locale(person.locale):
@@ -310,6 +317,11 @@ async def _mail(
             "partner_name": partner["name"],
             "period_label": period.label(),
             "link": f"{get_settings().base_url}/performance/reports",
+            "statement_link": (
+                f"{get_settings().base_url}/money/statements/{period.code}"
+                if len(attachments) > 1
+                else ""
+            ),
         }
     subject, text, html = email.render_email("report_monthly", context, person.locale)
     message = email.build_message(
@@ -322,7 +334,7 @@ async def _mail(
                 period.code, int(partner["id"]), int(row["resend_count"]), person.email
             ),
         },
-        attachments=[(filename, data, "application/pdf")],
+        attachments=attachments,
     )
     await email.send_message(message, until=until)  # hang up before the renewed lease ends
 

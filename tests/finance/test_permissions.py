@@ -56,6 +56,7 @@ MATRIX = [
     # statements (a complete month; the current one has none yet)
     row("/money/statements/{closed}", **PURCHASERS),
     row("/money/statements/{closed}/pdf", **PURCHASERS),
+    row("/money/statements/{closed}/xlsx", **PURCHASERS),
     row(
         "/money/statements/{current}",
         alice=404,

@@ -350,6 +350,16 @@ EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 "period_label": "2026年10月",
                 "link": "http://testserver.local/performance/reports",
             },
-        )
+        ),
+        (
+            "with the statement",
+            {
+                "name": "",
+                "partner_name": "华东智联科技有限公司",
+                "period_label": "2026年10月",
+                "link": "http://testserver.local/performance/reports",
+                "statement_link": "http://testserver.local/money/statements/2026-10",
+            },
+        ),
     ]
 }
