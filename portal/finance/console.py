@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.finance import access, holds, services
+from portal.finance import access, bank_import, holds, services
 from portal.finance.constants import METHOD_LABELS, TERMS_LABELS, PaymentMethod, PaymentTerms
 from portal.finance.schemas import InvoiceNumberForm, PaymentForm, TermsForm
 from portal.lib import clock
@@ -62,6 +63,40 @@ class FinanceConsole(Controller):
     @get("/", name="finance:console")
     async def index(self, request: Request) -> Template:
         return await self._index(request)
+
+    @get("/import", name="finance:console_import")
+    async def import_form(self, request: Request) -> Template:
+        return page(request, "finance/console_import.html", result=None, values={})
+
+    @post("/import", name="finance:console_import_submit")
+    async def import_submit(self, request: Request) -> Template:
+        data = await request.form()
+        upload = data.get("file")
+        values = {"dry_run": data.get("dry_run") in ("on", "1", "true")}
+        errors: dict[str, str] = {}
+        result = None
+        filename = ""
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors["file"] = _("Choose a file to upload.")
+        else:
+            filename = upload.filename
+            content = await upload.read(bank_import.MAX_BYTES + 1)
+            try:
+                result = await bank_import.import_payments(
+                    current_user(request), filename, content, dry_run=values["dry_run"]
+                )
+            except bank_import.FileRefused as exc:
+                errors["file"] = exc.message
+        failed = bool(errors) or bool(result and result.error_count)
+        return page(
+            request,
+            "finance/console_import.html",
+            status_code=400 if failed else 200,
+            result=result,
+            values=values,
+            errors=errors,
+            filename=filename,
+        )
 
     @post("/settings", name="finance:console_settings", opt={"access": Access.VENDOR_ADMIN})
     async def save_settings(self, request: Request) -> Template | Redirect:
@@ -115,7 +150,10 @@ class FinanceConsole(Controller):
     ) -> Template | Redirect:
         user = current_user(request)
         partner = await _partner(request, partner_id)
-        form, errors, values = read_form(PaymentForm, await request.form())
+        submitted = await request.form()
+        chosen = [str(v) for v in submitted.getall("receivable_ids", [])]
+        form, errors, values = read_form(PaymentForm, submitted)
+        values["receivable_ids"] = chosen
         amount = 0
         if form is not None:
             try:
@@ -133,6 +171,7 @@ class FinanceConsole(Controller):
             bank_reference=form.bank_reference,
             method=form.method,
             note=form.note,
+            receivable_ids=tuple(int(v) for v in chosen if v.isdigit()),
         )
         try:
             _payment_id, created = await services.record_payment(user, partner, data)

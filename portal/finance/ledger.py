@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from portal.finance import queries
 from portal.finance.constants import DEFAULT_TERMS, LedgerKind
 from portal.finance.tables import (
     FinanceProfile,
@@ -72,7 +73,11 @@ async def settle(partner_id: int) -> list[dict[str, Any]]:
     allocations made ({payment, receivable, amount}). Call after lock_account."""
     payments = await (
         Payment.select(Payment.id, Payment.amount, Payment.allocated_amount, Payment.paid_on)
-        .where((Payment.partner == partner_id) & (Payment.allocated_amount < Payment.amount))
+        .where(
+            (Payment.partner == partner_id)
+            & (Payment.allocated_amount < Payment.amount)
+            & (Payment.hand_allocated == False)  # noqa: E712 (the vendor chose where it goes)
+        )
         .order_by(Payment.paid_on)
         .order_by(Payment.id)
     )
@@ -85,7 +90,6 @@ async def settle(partner_id: int) -> list[dict[str, Any]]:
         .order_by(Receivable.id)
     )
     made: list[dict[str, Any]] = []
-    moment = now()
     r_index = 0
     for payment in payments:
         left = int(payment["amount"]) - int(payment["allocated_amount"])
@@ -97,10 +101,18 @@ async def settle(partner_id: int) -> list[dict[str, Any]]:
             left -= take
             receivable["paid_amount"] = int(receivable["paid_amount"]) + take
             if receivable["paid_amount"] == int(receivable["amount"]):
-                receivable["paid_on"] = payment["paid_on"]
                 r_index += 1
+    await apply(made)
+    return made
+
+
+async def apply(made: list[dict[str, Any]]) -> None:
+    """Write allocations ({payment, receivable, amount}) and bring the paid and allocated
+    amounts of the rows they touch up to date, set-based: one insert per 1,000 allocations and
+    one UPDATE per 1,000 receivables and payments (queries.refresh_paid), whatever their number."""
     if not made:
-        return []
+        return
+    moment = now()
     rows = [
         PaymentAllocation(
             payment=m["payment"], receivable=m["receivable"], amount=m["amount"], at=moment
@@ -109,16 +121,22 @@ async def settle(partner_id: int) -> list[dict[str, Any]]:
     ]
     for start in range(0, len(rows), 1000):  # PostgreSQL takes at most 32,767 arguments
         await PaymentAllocation.insert(*rows[start : start + 1000])
-    by_payment: dict[int, int] = {}
-    for m in made:
-        by_payment[m["payment"]] = by_payment.get(m["payment"], 0) + m["amount"]
-    for payment_id, amount in by_payment.items():
-        await Payment.update({Payment.allocated_amount: Payment.allocated_amount + amount}).where(
-            Payment.id == payment_id
-        )
-    for receivable in receivables[: r_index + 1]:
-        values: dict[Any, Any] = {Receivable.paid_amount: receivable["paid_amount"]}
-        if receivable.get("paid_on") is not None:
-            values[Receivable.paid_on] = receivable["paid_on"]
-        await Receivable.update(values).where(Receivable.id == receivable["id"])
-    return made
+    await queries.refresh_paid(
+        sorted({int(m["receivable"]) for m in made}), sorted({int(m["payment"]) for m in made})
+    )
+
+
+async def allocate_to(payment_id: int, amount: int, receivables: list[dict[str, Any]]) -> int:
+    """Apply up to `amount` of a payment to `receivables` (id, amount, paid_amount) in the order
+    given (the vendor's choice); returns what was applied. The rest stays on account."""
+    made: list[dict[str, Any]] = []
+    left = amount
+    for receivable in receivables:
+        if left <= 0:
+            break
+        take = min(left, int(receivable["amount"]) - int(receivable["paid_amount"]))
+        if take > 0:
+            made.append({"payment": payment_id, "receivable": receivable["id"], "amount": take})
+            left -= take
+    await apply(made)
+    return amount - left

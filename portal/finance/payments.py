@@ -3,7 +3,8 @@
 `record_payment` inserts the payment with ON CONFLICT DO NOTHING on the unique bank reference:
 of 64 requests carrying the same reference at once, one inserts and every other finds that row
 and answers it (or a conflict when it describes a different payment). The payment's ledger
-posting and its allocation to the oldest open receivables happen in the same transaction.
+posting and its allocation to the oldest open receivables (or, by hand, to the receivables the
+vendor chose, the rest staying on account) happen in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
 from portal.finance import ledger
 from portal.finance.constants import MAX_BANK_REFERENCE, LedgerKind, PaymentMethod
-from portal.finance.tables import Payment, PaymentAllocation
+from portal.finance.tables import Payment, PaymentAllocation, Receivable
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError
@@ -42,6 +43,8 @@ class PaymentInput:
     bank_reference: str = ""
     method: str = PaymentMethod.BANK_TRANSFER
     note: str = ""
+    # allocated by hand to these receivables, in this order (empty: the oldest open first)
+    receivable_ids: tuple[int, ...] = ()
 
 
 def check(data: PaymentInput) -> dict[str, str]:
@@ -104,6 +107,7 @@ async def record_payment(
                     method=data.method,
                     bank_reference=reference,
                     note=data.note.strip(),
+                    hand_allocated=bool(data.receivable_ids),
                     recorded_by_id=actor.id,
                     recorded_by_name=actor.name,
                     created_at=now(),
@@ -136,7 +140,11 @@ async def record_payment(
             memo=reference or "",
             actor_id=actor.id,
         )
-        made = await ledger.settle(partner_id)
+        if data.receivable_ids:
+            chosen = await _chosen(partner_id, data.receivable_ids)
+            allocated = await ledger.allocate_to(payment_id, data.amount, chosen)
+        else:
+            allocated = sum(m["amount"] for m in await ledger.settle(partner_id))
         await record(
             "finance.payment_recorded",
             actor=actor,
@@ -148,12 +156,27 @@ async def record_payment(
                 "paid_on": data.paid_on,
                 "bank_reference": reference or "",
                 "method": data.method,
-                "allocated": sum(m["amount"] for m in made),
+                "allocated": allocated,
+                "receivables": list(data.receivable_ids),
             },
         )
         return payment_id, True
 
     return await in_transaction(work)
+
+
+async def _chosen(partner_id: int, ids: tuple[int, ...]) -> list[dict[str, Any]]:
+    """The partner's open receivables among `ids`, in the order chosen; FormError when one is
+    not the partner's or is paid already (nothing is written: the transaction rolls back)."""
+    rows = await Receivable.select(Receivable.id, Receivable.amount, Receivable.paid_amount).where(
+        (Receivable.partner == partner_id)
+        & Receivable.id.is_in(list(ids))
+        & (Receivable.paid_amount < Receivable.amount)
+    )
+    by_id = {int(r["id"]): r for r in rows}
+    if len(by_id) != len(set(ids)):
+        raise FormError({"receivable_ids": _("Choose open receivables of this partner.")})
+    return [by_id[i] for i in dict.fromkeys(ids)]
 
 
 async def allocations_of(payment_id: int) -> list[dict[str, Any]]:

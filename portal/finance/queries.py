@@ -95,3 +95,35 @@ async def unpaid_receivables(condition: str, args: list[Any]) -> list[dict[str, 
         f" WHERE r.paid_amount < r.amount{condition}",
         *args,
     )
+
+
+# Paid and allocated amounts re-summed from payment_allocation (the truth, append-only) for the
+# rows an allocation touched: one statement per chunk instead of one UPDATE per receivable.
+REFRESH_RECEIVABLES_SQL = """
+UPDATE receivable SET
+  paid_amount = (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a
+                 WHERE a.receivable = receivable.id),
+  paid_on = CASE WHEN (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a
+                       WHERE a.receivable = receivable.id) >= receivable.amount
+            THEN (SELECT MAX(p.paid_on) FROM payment_allocation a JOIN payment p
+                  ON p.id = a.payment WHERE a.receivable = receivable.id)
+            ELSE NULL END
+WHERE receivable.id IN ({ids})
+"""
+REFRESH_PAYMENTS_SQL = """
+UPDATE payment SET
+  allocated_amount = (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a
+                      WHERE a.payment = payment.id)
+WHERE payment.id IN ({ids})
+"""
+
+
+async def refresh_paid(receivable_ids: list[int], payment_ids: list[int]) -> None:
+    """Re-sum paid_amount/paid_on of the receivables and allocated_amount of the payments."""
+    for sql, ids in (
+        (REFRESH_RECEIVABLES_SQL, receivable_ids),
+        (REFRESH_PAYMENTS_SQL, payment_ids),
+    ):
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            await Receivable.raw(sql.replace("{ids}", ", ".join("{}" for _ in chunk)), *chunk)

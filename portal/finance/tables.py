@@ -8,6 +8,7 @@ that make ledger_entry and payment_allocation append-only) live in the second mi
 
 from piccolo.columns import (
     BigInt,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -81,6 +82,9 @@ class Payment(Table, tablename="payment"):
     partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
     amount = BigInt()  # minor units, > 0
     allocated_amount = BigInt(default=0)  # the rest is balance on account
+    # allocated by hand to receivables the vendor chose: the rest stays on account (settle
+    # leaves it alone) instead of going to the oldest open receivables
+    hand_allocated = Boolean(default=False)
     currency = Varchar(length=3, default="CNY")
     paid_on = Date()
     method = Varchar(length=20, choices=PaymentMethod, default=PaymentMethod.BANK_TRANSFER)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from portal.finance.bank_import import ImportResult
 from portal.finance.console import method_options, terms_options
 from portal.finance.constants import AGEING_BUCKETS
 from portal.finance.pages import state_options
+from portal.lib.spreadsheets import RowError
 from portal.web import Page
 from tests.template_samples import NOW, VERA, page_context
 
@@ -252,6 +254,29 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 buckets=AGEING_BUCKETS,
                 block_days=30,
                 values={"overdue_block_days": "30"},
+            ),
+        ),
+    ],
+    "finance/console_import.html": [
+        ("form", page_context(VERA, path="/console/finance/import", result=None)),
+        (
+            "errors",
+            page_context(
+                VERA,
+                path="/console/finance/import",
+                filename="bank.csv",
+                result=ImportResult(
+                    rows=3, errors=[RowError(3, "No partner NOPE that you manage.", "partner_code")]
+                ),
+            ),
+        ),
+        (
+            "done",
+            page_context(
+                VERA,
+                path="/console/finance/import",
+                filename="bank.csv",
+                result=ImportResult(rows=3, created=2, skipped=1, total_amount=2_000_00),
             ),
         ),
     ],

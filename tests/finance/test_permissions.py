@@ -33,6 +33,7 @@ MATRIX = [
     row("/money/invoicing", **PURCHASERS),
     row("/console/finance/", **CONSOLE),
     row("/console/finance/partners/{a}", **CONSOLE),
+    row("/console/finance/import", **CONSOLE),
     row(
         "/console/finance/partners/{b}",
         alice=403,
@@ -147,6 +148,18 @@ WRITES = [
         carol=403,
         vera=400,
         manny=403,
+        anon=LOGIN,
+    ),
+    # payments from a bank file: staff; without a file nothing is written
+    write(
+        "POST",
+        "/console/finance/import",
+        {"dry_run": "on"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=400,
+        manny=400,
         anon=LOGIN,
     ),
     # the console: manny manages partner A only
