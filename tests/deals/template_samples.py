@@ -96,6 +96,9 @@ FIGURES = {
     ],
     "win_rate": 0.5,
     "pending": 2,
+    "regions": [{"name": "上海", "n": 3, "amount": 1_000_00}],
+    "product_lines": [{"name": "网络摄像机", "n": 2, "amount": 800_00}],
+    "months": [{"month": "2027-03", "name": "2027年3月", "n": 3, "amount": 1_000_00}],
 }  # fmt: skip
 COLUMNS = ["qualified", "proposal", "negotiation", "won", "lost"]
 
