@@ -44,6 +44,7 @@ from portal.customers.jobs import (
 )
 from portal.db import close_pool, start_pool
 from portal.deals import ordering as deal_ordering
+from portal.deals import services as deal_services
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
 from portal.finance import holds as finance_holds
@@ -173,6 +174,8 @@ def wire() -> None:
     hooks.customer_shared_by.add(order_access.CUSTOMER_SHARED_BY_ORDER)
     hooks.customer_shared_by.add(support_access.CUSTOMER_SHARED_BY_CASE)
     hooks.customer_cases.provide(support_services.cases_for_customer_page)
+    # customers -> deals: the 360° page's deal registrations
+    hooks.customer_deals.provide(deal_services.deals_for_customer)
     # support -> communications: the bell, the case CSAT
     hooks.notify.provide(notifications.notify)
     hooks.notice_wanted.provide(notice_preferences.wanting)

@@ -170,6 +170,15 @@ async def _cases_of(user: CurrentUser, customer_id: int) -> list[dict[str, Any]]
         return []
 
 
+async def _deals_of(user: CurrentUser, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's deal registrations (the deals domain fills the hook)."""
+    try:
+        return list(await hooks.customer_deals(user, customer_id))
+    except Exception:  # another domain's failure must not take the 360° page down
+        log.exception("deals for customer %s", customer_id)
+        return []
+
+
 async def customer_view(
     user: CurrentUser, customer: dict[str, Any], page: int = 1
 ) -> dict[str, Any]:
@@ -238,6 +247,7 @@ async def customer_view(
         "timeline_more": interaction_total > page * TIMELINE_LIMIT,
         "orders": orders,
         "cases": cases,
+        "deals": await _deals_of(user, customer["id"]),
         "followups": followups,
         "tags": tags_list(customer["tags"]),
         "segment": segment_facts(customer["segment"]),

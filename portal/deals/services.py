@@ -16,7 +16,7 @@ from portal.auth.constants import Permission
 from portal.auth.schemas import CurrentUser
 from portal.deals.access import DEAL_COLUMNS, deal_scope, get_deal_for_user
 from portal.deals.conflicts import conflict_message, conflicting_deals
-from portal.deals.constants import OPEN, REMINDER_DAYS, DealStatus
+from portal.deals.constants import OPEN, REMINDER_DAYS, STATUS_LABELS, STATUS_TONES, DealStatus
 from portal.deals.queries import pipeline_by_product_line
 from portal.deals.registration import NotAllowed, parse_lines, save_deal, submit_deal
 from portal.deals.review import (
@@ -350,6 +350,31 @@ async def home_cards(user: CurrentUser) -> list[Card]:
             )
         ]
     return []
+
+
+async def deals_for_customer(user: CurrentUser, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's deals `user` may see (at most 20, newest first) with status_label: the
+    customer 360° page, through portal.lib.hooks.customer_deals."""
+    rows = await (
+        Deal.select(
+            Deal.id,
+            Deal.number,
+            Deal.name,
+            Deal.status,
+            Deal.stage,
+            Deal.estimated_amount,
+            Deal.currency,
+            Deal.protection_until,
+            Deal.expected_close_on,
+        )
+        .where(deal_scope(user) & (Deal.customer == customer_id))
+        .order_by(Deal.id, ascending=False)
+        .limit(20)
+    )
+    for row in rows:
+        row["status_label"] = _(STATUS_LABELS[DealStatus(row["status"])])
+        row["status_tone"] = STATUS_TONES[DealStatus(row["status"])]
+    return rows
 
 
 async def lines_of(deal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -165,6 +165,11 @@ customer_cases: Provider[..., list[dict[str, Any]]] = Provider(
     "(user, customer_id) -> the support cases of the customer the user may see, newest first, "
     "each with its translated status_label (support), for the 360° page.",
 )
+customer_deals: Provider[..., list[dict[str, Any]]] = Provider(
+    "customer_deals",
+    "(user, customer_id) -> the deal registrations of the customer the user may see, newest "
+    "first, each with its translated status_label (deals), for the 360° page.",
+)
 customer_shared_by: Fragments = Fragments(
     "customer_shared_by",
     "SQL conditions, one per domain, true when the partner shared the customer with the vendor "
@@ -202,6 +207,7 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     credit_owed,
     order_hold,
     customer_cases,
+    customer_deals,
     customer_shared_by,
     notify,
     notice_wanted,
