@@ -14,6 +14,7 @@ from portal.auth.tables import Invitation, User
 from portal.communications.demo import load_communications_demo
 from portal.customers.demo import load_customers_demo
 from portal.deals.demo import load_deals_demo
+from portal.deals.lead_demo import load_leads_demo
 from portal.finance.demo import load_finance_demo
 from portal.lib import clock
 from portal.lib.clock import now
@@ -441,6 +442,7 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
     created["orders"] += finance.pop("orders")
     created.update(finance)
     created.update(await load_deals_demo())  # deals in every stage, a conflict, one expiring
+    created.update(await load_leads_demo())  # routing rules, leads waiting for partner A
     if progress:
         print(
             f"Demo data ready: {created['partners']} partners, {created['users']} users, "
