@@ -54,10 +54,16 @@ class LeadPages(Controller):
             status=status, page=page_number(request.query_params.get("page")), per_page=PER_PAGE
         )
         rows, total = await leads.list_leads(user, filters)
+        ready: list[dict[str, Any]] = []
+        if status != "accepted":
+            ready, _n = await leads.list_leads(
+                user, leads.LeadFilters(status="accepted", per_page=5)
+            )
         return page(
             request,
             "deals/leads_list.html",
             leads=rows,
+            ready=ready,
             status=status,
             counts=await leads.status_counts(user),
             params={"status": status},

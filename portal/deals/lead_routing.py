@@ -118,6 +118,14 @@ def choose(
     return None, None, anyone
 
 
+def _instant(value: Any) -> dt.datetime | None:
+    """An aggregate's timestamp (SQLite answers MAX() with text) as an aware datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
 async def active_rules() -> list[dict[str, Any]]:
     return await (
         LeadRule.select(*LeadRule.all_columns(), LeadRule.min_tier.rank.as_alias("min_tier_rank"))
@@ -143,7 +151,7 @@ async def candidates() -> list[Candidate]:
         .group_by(Lead.partner)
     }
     last = {
-        int(r["partner"]): r["at"]
+        int(r["partner"]): _instant(r["at"])
         for r in await LeadOffer.select(
             LeadOffer.partner, Max(LeadOffer.offered_at, alias="at")
         ).group_by(LeadOffer.partner)

@@ -86,6 +86,7 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 ALICE,
                 "/leads/",
                 leads=rows,
+                ready=[ACCEPTED] if status == "offered" else [],
                 status=status,
                 counts={"offered": 1, "accepted": 1},
                 pager=Page(1, 30, len(rows)),
