@@ -6,7 +6,8 @@ Counts, over portal/ without migrations: imports that go up the layer order (the
 contract in pyproject.toml says the same, with chains), import cycles between the top-level
 modules and packages, function-level imports of portal code (and those a comment or docstring
 explains), importlib/getattr lookups of portal code, hand-written `except NotFound` blocks in
-transport files, raw SQL sites outside queries.py, and files over 500 lines.
+transport files, raw SQL sites outside queries.py, files over 500 lines, and the untyped service
+I/O: functions annotated to return `dict[str, Any]` and functions taking `data: dict[str, Any]`.
 """
 
 from __future__ import annotations
@@ -55,12 +56,19 @@ def _target(module: str, node: ast.ImportFrom, is_package: bool) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+def _untyped(annotation: ast.expr) -> bool:
+    """`dict[str, Any]`, written plainly or as a string."""
+    text = ast.unparse(annotation).strip("'\"")
+    return text.replace(" ", "") == "dict[str,Any]"
+
+
 def figures(root: Path) -> dict[str, int]:
     sys.setrecursionlimit(10_000)
     files = [
         p for p in sorted((root / "portal").rglob("*.py")) if "piccolo_migrations" not in p.parts
     ]
     upward = cycles = fn_imports = explained = lookups = not_found = raw_sql = long_files = 0
+    dict_returns = dict_data = 0
     graph: dict[str, set[str]] = defaultdict(set)  # module -> portal modules it imports
     known = {_module(root, p) for p in files}
     for path in files:
@@ -82,6 +90,14 @@ def figures(root: Path) -> dict[str, int]:
             for child in ast.iter_child_nodes(node):
                 parents[child] = node
         for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if node.returns is not None and _untyped(node.returns):
+                    dict_returns += 1
+                args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+                dict_data += sum(
+                    1 for a in args if a.arg == "data" and a.annotation and _untyped(a.annotation)
+                )
+                continue
             if isinstance(node, ast.ImportFrom):
                 targets = [_target(module, node, path.name == "__init__.py")]
             elif isinstance(node, ast.Import):
@@ -158,6 +174,8 @@ def figures(root: Path) -> dict[str, int]:
         "`except NotFound` in transport files": not_found,
         "raw SQL sites outside queries.py": raw_sql,
         "files over 500 lines": long_files,
+        "functions returning dict[str, Any]": dict_returns,
+        "functions taking data: dict[str, Any]": dict_data,
     }
 
 

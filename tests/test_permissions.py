@@ -19,6 +19,8 @@ from portal.auth.tables import ApiToken, AuthSession
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs
 from portal.partners.applications import submit_application
+from portal.partners.constants import PartnerKind
+from portal.partners.schemas import ApplicationForm
 from tests.factories import PASSWORD
 from tests.matrix import LOGIN, Row, World, clean_database, params, row, world_fixture, write
 
@@ -242,13 +244,13 @@ WRITES = [
 async def build(w: World) -> dict:
     vera = w.personas["vera"].current
     application = await submit_application(
-        {
-            "company_name": "Apply Co",
-            "kind": "dealer",
-            "province": "JS",
-            "contact_name": "Q",
-            "contact_email": "q@apply.test",
-        },
+        ApplicationForm(
+            company_name="Apply Co",
+            kind=PartnerKind.DEALER,
+            province="JS",
+            contact_name="Q",
+            contact_email="q@apply.test",
+        ),
         "10.1.1.1",
         "en",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from piccolo.columns import Column
 
 from portal.auth.schemas import CurrentUser
@@ -17,6 +18,7 @@ from portal.lib.i18n import localized
 from portal.orders import stock
 from portal.orders.constants import MovementKind, StockDisplay
 from portal.orders.price_rules import require_vendor_admin
+from portal.orders.schemas import CategoryForm, WarehouseForm
 from portal.orders.tables import Category, Product, StockLevel, StockMovement, Warehouse
 from portal.tenancy import NotFound
 
@@ -49,9 +51,10 @@ async def list_categories() -> list[dict[str, Any]]:
     return rows
 
 
-async def save_category(actor: CurrentUser, category_id: int | None, data: dict[str, Any]) -> int:
+async def save_category(actor: CurrentUser, category_id: int | None, category: CategoryForm) -> int:
     """Create or rename a category; raises FormError for a code already in use."""
     require_vendor_admin(actor)
+    data = msgspec.structs.asdict(category)
     clash = Category.exists().where(Category.code == data["code"])
     if category_id is not None:
         clash = clash.where(Category.id != category_id)
@@ -92,10 +95,13 @@ async def warehouse_by_code(code: str) -> dict[str, Any] | None:
     return await Warehouse.select().where(Warehouse.code == code.strip().upper()).first()
 
 
-async def save_warehouse(actor: CurrentUser, warehouse_id: int | None, data: dict[str, Any]) -> int:
+async def save_warehouse(
+    actor: CurrentUser, warehouse_id: int | None, warehouse: WarehouseForm
+) -> int:
     """Create or change a warehouse (codes are upper case); FormError for a taken code."""
     require_vendor_admin(actor)
-    data = {**data, "code": data["code"].strip().upper()}
+    data = msgspec.structs.asdict(warehouse)
+    data["code"] = data["code"].strip().upper()
     clash = Warehouse.exists().where(Warehouse.code == data["code"])
     if warehouse_id is not None:
         clash = clash.where(Warehouse.id != warehouse_id)

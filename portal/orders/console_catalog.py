@@ -336,7 +336,7 @@ class ReferenceConsole(Controller):
         form, errors, values = read_form(CategoryForm, await request.form())
         if form is not None:
             try:
-                await catalog.save_category(current_user(request), category_id, struct_values(form))
+                await catalog.save_category(current_user(request), category_id, form)
             except FormError as exc:
                 errors = exc.errors
         if errors:
@@ -380,9 +380,7 @@ class ReferenceConsole(Controller):
         form, errors, values = read_form(WarehouseForm, await request.form())
         if form is not None:
             try:
-                await catalog.save_warehouse(
-                    current_user(request), warehouse_id, struct_values(form)
-                )
+                await catalog.save_warehouse(current_user(request), warehouse_id, form)
             except FormError as exc:
                 errors = exc.errors
         if errors:

@@ -10,15 +10,18 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.lib.forms import FormError, optional_int, read_form, struct_values
+from portal.lib.forms import FormError, optional_int, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import price_rules, prices
 from portal.orders.console_catalog import ADMIN, _flash_errors
 from portal.orders.schemas import (
+    ContractPriceData,
     ContractPriceForm,
+    PriceListData,
     PriceListForm,
     PriceListItemForm,
+    QuantityBreakData,
     QuantityBreakForm,
 )
 from portal.partners.access import partners_in_scope
@@ -26,14 +29,21 @@ from portal.partners.services import list_tiers, tier_label
 from portal.web import current_user, page, redirect
 
 
-def _price_list_data(form: PriceListForm) -> tuple[dict[str, Any], dict[str, str]]:
-    data = struct_values(form)
-    errors: dict[str, str] = {}
+def _price_list_data(form: PriceListForm) -> tuple[PriceListData | None, dict[str, str]]:
     try:
-        data["discount_bp"] = prices.parse_percent(form.discount)
+        discount_bp = prices.parse_percent(form.discount)
     except ValueError as exc:
-        errors["discount"] = str(exc)
-    return data, errors
+        return None, {"discount": str(exc)}
+    data = PriceListData(
+        code=form.code,
+        name=form.name,
+        tier_id=form.tier_id,
+        discount_bp=discount_bp,
+        valid_from=form.valid_from,
+        valid_until=form.valid_until,
+        is_active=form.is_active,
+    )
+    return data, {}
 
 
 class PriceConsole(Controller):
@@ -65,7 +75,7 @@ class PriceConsole(Controller):
         form, errors, values = read_form(PriceListForm, await request.form())
         if form is not None:
             data, errors = _price_list_data(form)
-            if not errors:
+            if data is not None:
                 try:
                     price_list_id = await price_rules.save_price_list(
                         current_user(request), None, data
@@ -112,7 +122,7 @@ class PriceConsole(Controller):
         form, errors, values = read_form(PriceListForm, await request.form())
         if form is not None:
             data, errors = _price_list_data(form)
-            if not errors:
+            if data is not None:
                 try:
                     await price_rules.save_price_list(current_user(request), price_list_id, data)
                 except FormError as exc:
@@ -188,9 +198,15 @@ class PriceConsole(Controller):
     async def contract_price_create(self, request: Request) -> Template | Redirect:
         form, errors, values = read_form(ContractPriceForm, await request.form())
         if form is not None:
-            data = struct_values(form)
             try:
-                data["price_amount"] = parse_amount(data.pop("price"))
+                data = ContractPriceData(
+                    partner_id=form.partner_id,
+                    sku=form.sku,
+                    price_amount=parse_amount(form.price),
+                    valid_from=form.valid_from,
+                    valid_until=form.valid_until,
+                    note=form.note,
+                )
                 await price_rules.add_contract_price(current_user(request), data)
             except AmountError as exc:
                 errors = {"price": _(str(exc))}
@@ -237,9 +253,14 @@ class PriceConsole(Controller):
     async def volume_break_create(self, request: Request) -> Template | Redirect:
         form, errors, values = read_form(QuantityBreakForm, await request.form())
         if form is not None:
-            data = struct_values(form)
             try:
-                data["discount_bp"] = prices.parse_percent(form.discount)
+                data = QuantityBreakData(
+                    sku=form.sku,
+                    min_quantity=form.min_quantity,
+                    discount_bp=prices.parse_percent(form.discount),
+                    valid_from=form.valid_from,
+                    valid_until=form.valid_until,
+                )
                 await price_rules.add_quantity_break(current_user(request), data)
             except ValueError as exc:
                 errors = {"discount": str(exc)}

@@ -24,6 +24,13 @@ from portal.orders.demo_catalog import (
     SAFETY,
     WAREHOUSES,
 )
+from portal.orders.schemas import (
+    CategoryForm,
+    ContractPriceData,
+    PriceListData,
+    QuantityBreakData,
+    WarehouseForm,
+)
 from portal.orders.stock import ensure_level
 from portal.orders.tables import Category, PriceList, Product, QuantityBreak, StockLevel, Warehouse
 from portal.partners.tables import Partner, Tier
@@ -72,13 +79,13 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
     for code, zh, en, position in CATEGORIES:
         if not await Category.exists().where(Category.code == code):
             await catalog.save_category(
-                admin, None, {"code": code, "name_zh": zh, "name_en": en, "position": position}
+                admin, None, CategoryForm(code=code, name_zh=zh, name_en=en, position=position)
             )
     categories = {c["code"]: c["id"] for c in await Category.select(Category.id, Category.code)}
     for code, name, city in WAREHOUSES:
         if not await Warehouse.exists().where(Warehouse.code == code):
             await catalog.save_warehouse(
-                admin, None, {"code": code, "name": name, "city": city, "is_active": True}
+                admin, None, WarehouseForm(code=code, name=name, city=city, is_active=True)
             )
     warehouses = {w["code"]: w["id"] for w in await Warehouse.select(Warehouse.id, Warehouse.code)}
     today = clock.today()
@@ -128,15 +135,15 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
         price_list_id = await price_rules.save_price_list(
             admin,
             None,
-            {
-                "code": code,
-                "name": name,
-                "tier_id": tiers[tier],
-                "discount_bp": bp,
-                "valid_from": dt.date(today.year, 1, 1),
-                "valid_until": None,
-                "is_active": True,
-            },
+            PriceListData(
+                code=code,
+                name=name,
+                tier_id=tiers[tier],
+                discount_bp=bp,
+                valid_from=dt.date(today.year, 1, 1),
+                valid_until=None,
+                is_active=True,
+            ),
         )
         for sku, amount in EXPLICIT.get(code, {}).items():
             await price_rules.set_price_list_item(admin, price_list_id, sku, amount)
@@ -146,19 +153,19 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
             if key in partners:
                 await price_rules.add_contract_price(
                     admin,
-                    {
-                        "partner_id": partners[key],
-                        "sku": sku,
-                        "price_amount": yuan * 100,
-                        "valid_from": today,
-                        "valid_until": today + dt.timedelta(days=days),
-                        "note": f"HT-{today.year}-{key}",
-                    },
+                    ContractPriceData(
+                        partner_id=partners[key],
+                        sku=sku,
+                        price_amount=yuan * 100,
+                        valid_from=today,
+                        valid_until=today + dt.timedelta(days=days),
+                        note=f"HT-{today.year}-{key}",
+                    ),
                 )
     if not await QuantityBreak.count():
         for sku, min_quantity, bp in BREAKS:
             await price_rules.add_quantity_break(
-                admin, {"sku": sku or "", "min_quantity": min_quantity, "discount_bp": bp}
+                admin, QuantityBreakData(sku=sku or "", min_quantity=min_quantity, discount_bp=bp)
             )
     return created
 

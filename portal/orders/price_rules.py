@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from piccolo.columns import Column
 
 from portal.auth.schemas import CurrentUser
@@ -17,6 +18,7 @@ from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.orders import pricing
 from portal.orders.constants import BASIS_POINTS
+from portal.orders.schemas import ContractPriceData, PriceListData, QuantityBreakData
 from portal.orders.tables import ContractPrice, PriceList, PriceListItem, Product, QuantityBreak
 from portal.partners.tables import Partner, Tier
 from portal.tenancy import NotFound
@@ -100,26 +102,26 @@ async def list_price_list_items(price_list_id: int) -> list[dict[str, Any]]:
 
 
 async def save_price_list(
-    actor: CurrentUser, price_list_id: int | None, data: dict[str, Any]
+    actor: CurrentUser, price_list_id: int | None, data: PriceListData
 ) -> int:
     """Create or change a tier price list; raises FormError for a taken code or bad dates."""
     require_vendor_admin(actor)
-    _check_dates(data.get("valid_from"), data.get("valid_until"))
-    if not await Tier.exists().where(Tier.id == data["tier_id"]):
+    _check_dates(data.valid_from, data.valid_until)
+    if not await Tier.exists().where(Tier.id == data.tier_id):
         raise FormError({"tier_id": _("Choose one of the options.")})
-    clash = PriceList.exists().where(PriceList.code == data["code"])
+    clash = PriceList.exists().where(PriceList.code == data.code)
     if price_list_id is not None:
         clash = clash.where(PriceList.id != price_list_id)
     if await clash:
         raise FormError({"code": _("Another price list has this code.")})
     values: dict[Column | str, Any] = {
-        PriceList.code: data["code"],
-        PriceList.name: data["name"],
-        PriceList.tier: data["tier_id"],
-        PriceList.discount_bp: data["discount_bp"],
-        PriceList.valid_from: data.get("valid_from"),
-        PriceList.valid_until: data.get("valid_until"),
-        PriceList.is_active: bool(data.get("is_active")),
+        PriceList.code: data.code,
+        PriceList.name: data.name,
+        PriceList.tier: data.tier_id,
+        PriceList.discount_bp: data.discount_bp,
+        PriceList.valid_from: data.valid_from,
+        PriceList.valid_until: data.valid_until,
+        PriceList.is_active: bool(data.is_active),
         PriceList.updated_at: now(),
     }
     async with write_transaction():
@@ -137,7 +139,7 @@ async def save_price_list(
             actor=actor,
             target_type="price_list",
             target_id=price_list_id,
-            after={k: v for k, v in data.items() if k != "discount"},
+            after=msgspec.structs.asdict(data),
         )
     return price_list_id
 
@@ -218,22 +220,22 @@ async def list_contract_prices(partner_id: int | None = None) -> list[dict[str, 
     return rows
 
 
-async def add_contract_price(actor: CurrentUser, data: dict[str, Any]) -> int:
+async def add_contract_price(actor: CurrentUser, data: ContractPriceData) -> int:
     """A partner's contract price for a SKU with optional validity dates."""
     require_vendor_admin(actor)
-    _check_dates(data.get("valid_from"), data.get("valid_until"))
-    if not await Partner.exists().where(Partner.id == data["partner_id"]):
+    _check_dates(data.valid_from, data.valid_until)
+    if not await Partner.exists().where(Partner.id == data.partner_id):
         raise FormError({"partner_id": _("Choose one of the options.")})
-    product_id = await product_id_for_sku(data["sku"])
+    product_id = await product_id_for_sku(data.sku)
     async with write_transaction():
         rows = await ContractPrice.insert(
             ContractPrice(
-                partner=data["partner_id"],
+                partner=data.partner_id,
                 product=product_id,
-                price_amount=data["price_amount"],
-                valid_from=data.get("valid_from"),
-                valid_until=data.get("valid_until"),
-                note=data.get("note", ""),
+                price_amount=data.price_amount,
+                valid_from=data.valid_from,
+                valid_until=data.valid_until,
+                note=data.note,
                 created_by_id=actor.id,
                 created_at=now(),
             )
@@ -242,10 +244,15 @@ async def add_contract_price(actor: CurrentUser, data: dict[str, Any]) -> int:
         await audit.record(
             "contract_price.create",
             actor=actor,
-            partner_id=data["partner_id"],
+            partner_id=data.partner_id,
             target_type="contract_price",
             target_id=contract_id,
-            after={k: data.get(k) for k in ("sku", "price_amount", "valid_from", "valid_until")},
+            after={
+                "sku": data.sku,
+                "price_amount": data.price_amount,
+                "valid_from": data.valid_from,
+                "valid_until": data.valid_until,
+            },
         )
     return contract_id
 
@@ -285,21 +292,21 @@ async def list_quantity_breaks() -> list[dict[str, Any]]:
     )
 
 
-async def add_quantity_break(actor: CurrentUser, data: dict[str, Any]) -> int:
+async def add_quantity_break(actor: CurrentUser, data: QuantityBreakData) -> int:
     """A volume break for one SKU (or every product when the SKU is blank)."""
     require_vendor_admin(actor)
-    _check_dates(data.get("valid_from"), data.get("valid_until"))
-    if not 0 < data["discount_bp"] < BASIS_POINTS:
+    _check_dates(data.valid_from, data.valid_until)
+    if not 0 < data.discount_bp < BASIS_POINTS:
         raise FormError({"discount": _("Enter a percentage between 0 and 100.")})
-    product_id = await product_id_for_sku(data["sku"]) if data.get("sku") else None
+    product_id = await product_id_for_sku(data.sku) if data.sku else None
     async with write_transaction():
         rows = await QuantityBreak.insert(
             QuantityBreak(
                 product=product_id,
-                min_quantity=data["min_quantity"],
-                discount_bp=data["discount_bp"],
-                valid_from=data.get("valid_from"),
-                valid_until=data.get("valid_until"),
+                min_quantity=data.min_quantity,
+                discount_bp=data.discount_bp,
+                valid_from=data.valid_from,
+                valid_until=data.valid_until,
                 created_at=now(),
             )
         ).returning(QuantityBreak.id)
@@ -309,7 +316,11 @@ async def add_quantity_break(actor: CurrentUser, data: dict[str, Any]) -> int:
             actor=actor,
             target_type="quantity_break",
             target_id=break_id,
-            after={k: data.get(k) for k in ("sku", "min_quantity", "discount_bp")},
+            after={
+                "sku": data.sku,
+                "min_quantity": data.min_quantity,
+                "discount_bp": data.discount_bp,
+            },
         )
     return break_id
 

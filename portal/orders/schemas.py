@@ -90,6 +90,43 @@ class QuantityBreakForm(msgspec.Struct, kw_only=True):
     valid_until: dt.date | None = None
 
 
+# ---- service inputs (typed where they cross from the console or the demo into price_rules) ----
+
+
+class PriceListData(msgspec.Struct, kw_only=True):
+    """A tier price list as price_rules.save_price_list takes it (discount in basis points)."""
+
+    code: str
+    name: str
+    tier_id: int
+    discount_bp: int
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    is_active: bool = False
+
+
+class ContractPriceData(msgspec.Struct, kw_only=True):
+    """A partner's contract price for a SKU (minor units), as price_rules.add_contract_price
+    takes it."""
+
+    partner_id: int
+    sku: str
+    price_amount: int
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    note: str = ""
+
+
+class QuantityBreakData(msgspec.Struct, kw_only=True):
+    """A volume break (blank SKU: every product), as price_rules.add_quantity_break takes it."""
+
+    sku: str = ""
+    min_quantity: int
+    discount_bp: int
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
 class StockForm(msgspec.Struct, kw_only=True):
     warehouse_id: int
     on_hand: Count

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from piccolo.columns import Column
 
 from portal.auth import invitations as auth_invitations
@@ -21,14 +22,17 @@ from portal.lib.i18n import gettext as _
 from portal.partners.constants import (
     PROVINCES,
     ApplicationStatus,
+    PartnerKind,
 )
+from portal.partners.schemas import ApplicationForm
 from portal.partners.services import create_partner
 from portal.partners.tables import PartnerApplication
 from portal.tenancy import NotFound
 
 
-async def submit_application(data: dict[str, Any], ip: str, locale: str) -> int:
+async def submit_application(application: ApplicationForm, ip: str, locale: str) -> int:
     """Store a public application (pending); raises FormError on bad input."""
+    data = {**msgspec.structs.asdict(application), "kind": PartnerKind(application.kind).value}
     errors: dict[str, str] = {}
     if data["province"] not in PROVINCES:
         errors["province"] = _("Choose one of the options.")

@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth import services as auth_services
-from portal.lib.forms import FormError, read_form, struct_values
+from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners import applications
@@ -52,10 +52,9 @@ class ApplyPages(Controller):
     async def submit(self, request: Request) -> Template | Redirect:
         form, errors, values = read_form(ApplicationForm, await request.form())
         if form is not None:
-            data = {**struct_values(form), "kind": form.kind.value}
             try:
                 await applications.submit_application(
-                    data, client_ip(request), current_locale.get()
+                    form, client_ip(request), current_locale.get()
                 )
             except FormError as exc:
                 errors = exc.errors

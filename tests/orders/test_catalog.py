@@ -11,7 +11,7 @@ from portal.core.tables import AuditEntry
 from portal.lib.forms import FormError
 from portal.lib.i18n import use_locale
 from portal.orders import catalog, price_rules, prices, queries
-from portal.orders.schemas import CatalogFilters
+from portal.orders.schemas import CatalogFilters, CategoryForm
 from portal.orders.tables import StockMovement
 from tests.orders.factories import (
     make_category,
@@ -154,7 +154,7 @@ async def test_stock_in_a_new_warehouse_starts_from_zero(vera):
 async def test_only_vendor_admins_change_the_catalog(manny):
     with pytest.raises(FormError):
         await catalog.save_category(
-            manny.current, None, {"code": "X", "name_zh": "X", "name_en": "", "position": 0}
+            manny.current, None, CategoryForm(code="X", name_zh="X", name_en="", position=0)
         )
 
 

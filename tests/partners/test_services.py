@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from portal.auth.constants import Role
@@ -10,22 +11,19 @@ from portal.core.tables import AuditEntry, OutboundEmail
 from portal.lib.forms import FormError
 from portal.partners import applications, services
 from portal.partners.access import get_partner_for_user
-from portal.partners.schemas import PartnerFilters
+from portal.partners.constants import PartnerKind
+from portal.partners.schemas import ApplicationForm, PartnerFilters
 from portal.partners.tables import Partner, PartnerApplication, TierChange
 from tests.factories import make_partner, tier_id
 
-APPLICATION = {
-    "company_name": "新星电子",
-    "kind": "dealer",
-    "province": "GD",
-    "city": "深圳",
-    "address": "",
-    "contact_name": "周敏",
-    "contact_email": "zhou@xinxing.test",
-    "contact_phone": "",
-    "website": "",
-    "message": "",
-}
+APPLICATION = ApplicationForm(
+    company_name="新星电子",
+    kind=PartnerKind.DEALER,
+    province="GD",
+    city="深圳",
+    contact_name="周敏",
+    contact_email="zhou@xinxing.test",
+)
 
 
 async def test_list_partners_is_scoped_to_the_channel_manager(manny, partner_a, partner_b):
@@ -146,7 +144,7 @@ async def test_approve_creates_partner_history_and_invitation_mail(vera):
 
 async def test_approve_refuses_an_address_that_already_has_an_account(vera, alice):
     application_id = await applications.submit_application(
-        {**APPLICATION, "contact_email": alice.email}, "10.0.0.1", "en"
+        msgspec.structs.replace(APPLICATION, contact_email=alice.email), "10.0.0.1", "en"
     )
     with pytest.raises(FormError):
         await applications.approve_application(vera.current, application_id, await tier_id(), None)
