@@ -51,6 +51,7 @@ async def setup(out: str, rows: int) -> None:
     from portal.finance.constants import LedgerKind
     from portal.finance.tables import LedgerEntry, Payment, Receivable
     from portal.lib.clock import now, today
+    from portal.partners.schemas import NewPartner
     from portal.partners.services import create_partner, ensure_default_tiers, tier_by_code
     from portal.partners.setup import migrate_database
     from portal.partners.tables import Partner
@@ -65,14 +66,14 @@ async def setup(out: str, rows: int) -> None:
             ids.append(
                 await create_partner(
                     None,
-                    {
-                        "name": name,
-                        "kind": "dealer",
-                        "tier_id": gold["id"],
-                        "province": "SH",
-                        "credit_limit_amount": 10**12,
-                        "tier_reason": "bench",
-                    },
+                    NewPartner(
+                        name=name,
+                        kind="dealer",
+                        tier_id=gold["id"],
+                        province="SH",
+                        credit_limit_amount=10**12,
+                        tier_reason="bench",
+                    ),
                 )
             )
         user_id = await create_user(

@@ -332,6 +332,7 @@ async def oversell_setup(clients: int, stock: int, out: str) -> None:
     from portal.auth.services import create_user
     from portal.auth.sessions import create_api_token
     from portal.orders.tables import Product, StockLevel
+    from portal.partners.schemas import NewPartner
     from portal.partners.services import create_partner, ensure_default_tiers, tier_by_code
 
     await ensure_default_tiers()
@@ -366,14 +367,14 @@ async def oversell_setup(clients: int, stock: int, out: str) -> None:
         if n % 8 == 0:
             partner_id = await create_partner(
                 None,
-                {
-                    "name": f"压测伙伴 {n // 8}",
-                    "kind": "dealer",
-                    "tier_id": gold["id"],
-                    "province": "SH",
-                    "credit_limit_amount": 10**13,
-                    "tier_reason": "bench",
-                },
+                NewPartner(
+                    name=f"压测伙伴 {n // 8}",
+                    kind="dealer",
+                    tier_id=gold["id"],
+                    province="SH",
+                    credit_limit_amount=10**13,
+                    tier_reason="bench",
+                ),
             )
         email = f"buyer{n}@bench.test"
         user_id = await create_user(

@@ -20,6 +20,7 @@ from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo
 from portal.orders.demo_history import load_order_history_demo
+from portal.partners.schemas import NewPartner
 from portal.partners.services import create_partner, ensure_default_tiers, save_notes
 from portal.partners.tables import Partner, PartnerApplication, Tier
 from portal.performance.demo import load_performance_demo
@@ -369,23 +370,23 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
             else:
                 partner_ids[key] = await create_partner(
                     None,
-                    {
-                        "name": name,
-                        "name_en": name_en,
-                        "kind": kind,
-                        "tier_id": tiers[tier],
-                        "province": province,
-                        "city": city,
-                        "address": f"{city}市示范路{88 + index}号",
-                        "contact_name": contact,
-                        "contact_phone": phone,
-                        "contact_email": f"contact@partner-{key.lower()}.demo",
-                        "credit_limit_amount": credit * 100,
-                        "channel_manager_id": user_ids.get(manager) if manager else None,
-                        "joined_on": today.replace(year=today.year - 2 - index % 4, day=1),
-                        "locale": locale,
-                        "tier_reason": "Demo data",
-                    },
+                    NewPartner(
+                        name=name,
+                        name_en=name_en,
+                        kind=kind,
+                        tier_id=tiers[tier],
+                        province=province,
+                        city=city,
+                        address=f"{city}市示范路{88 + index}号",
+                        contact_name=contact,
+                        contact_phone=phone,
+                        contact_email=f"contact@partner-{key.lower()}.demo",
+                        credit_limit_amount=credit * 100,
+                        channel_manager_id=user_ids.get(manager) if manager else None,
+                        joined_on=today.replace(year=today.year - 2 - index % 4, day=1),
+                        locale=locale,
+                        tier_reason="Demo data",
+                    ),
                 )
                 created["partners"] += 1
             bar.advance(task)

@@ -9,6 +9,7 @@ from typing import Any
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.services import create_user
+from portal.partners.schemas import NewPartner
 from portal.partners.services import create_partner
 from portal.partners.tables import Tier
 
@@ -63,7 +64,7 @@ async def make_partner(**overrides: Any) -> int:
         "locale": "zh_CN",
     }
     data.update(overrides)
-    return await create_partner(None, data)
+    return await create_partner(None, NewPartner(**data))
 
 
 async def make_user(

@@ -22,6 +22,7 @@ from portal.partners.pages_common import (
     _partner_or_404,
 )
 from portal.partners.schemas import (
+    NewPartner,
     PartnerCreateIn,
     PartnerFilters,
     PartnerListOut,
@@ -138,7 +139,7 @@ class PartnerApi(Controller):
             del values["joined_on"]
         try:
             values["tier_id"] = await _tier_id(values.pop("tier"))
-            partner_id = await services.create_partner(user, values)
+            partner_id = await services.create_partner(user, NewPartner(**values))
         except FormError as exc:
             # report every bad field at once, not only the tier
             if "tier_id" in exc.errors:

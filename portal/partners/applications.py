@@ -24,7 +24,7 @@ from portal.partners.constants import (
     ApplicationStatus,
     PartnerKind,
 )
-from portal.partners.schemas import ApplicationForm
+from portal.partners.schemas import ApplicationForm, NewPartner
 from portal.partners.services import create_partner
 from portal.partners.tables import PartnerApplication
 from portal.tenancy import NotFound
@@ -109,21 +109,21 @@ async def approve_application(
         raise FormError({"": _("A user with this e-mail address already exists.")})
     partner_id = await create_partner(
         actor,
-        {
-            "name": application["company_name"],
-            "kind": application["kind"],
-            "tier_id": tier_id,
-            "province": application["province"],
-            "city": application["city"],
-            "address": application["address"],
-            "contact_name": application["contact_name"],
-            "contact_phone": application["contact_phone"],
-            "contact_email": application["contact_email"],
-            "channel_manager_id": channel_manager_id,
-            "locale": application["locale"],
-            "notes": application["message"],
-            "tier_reason": _("Application approved"),
-        },
+        NewPartner(
+            name=application["company_name"],
+            kind=application["kind"],
+            tier_id=tier_id,
+            province=application["province"],
+            city=application["city"],
+            address=application["address"],
+            contact_name=application["contact_name"],
+            contact_phone=application["contact_phone"],
+            contact_email=application["contact_email"],
+            channel_manager_id=channel_manager_id,
+            locale=application["locale"],
+            notes=application["message"],
+            tier_reason=_("Application approved"),
+        ),
     )
     async with write_transaction():
         await _review(

@@ -28,6 +28,7 @@ from portal.partners.pages_common import (
 )
 from portal.partners.schemas import (
     InviteForm,
+    NewPartner,
     NotesForm,
     PartnerContactForm,
     PartnerFilters,
@@ -131,7 +132,7 @@ class PartnerConsole(Controller):
         data, errors, values = _read_partner_form(await request.form())
         if data is not None:
             try:
-                partner_id = await services.create_partner(user, data)
+                partner_id = await services.create_partner(user, NewPartner(**data))
             except FormError as exc:
                 errors = exc.errors
             else:

@@ -35,6 +35,29 @@ class PartnerForm(msgspec.Struct, kw_only=True):
     tier_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
+class NewPartner(msgspec.Struct, kw_only=True):
+    """A partner to create, as services.create_partner takes it from the console, the API, an
+    approved application and the demo (kind: a PartnerKind value; credit limit in minor units;
+    no joining date: today)."""
+
+    name: str
+    kind: str
+    tier_id: int
+    province: str
+    name_en: str = ""
+    city: str = ""
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    credit_limit_amount: int = 0
+    channel_manager_id: int | None = None
+    joined_on: dt.date | None = None
+    locale: str = "zh_CN"
+    notes: str = ""
+    tier_reason: str = ""
+
+
 class PartnerContactForm(msgspec.Struct, kw_only=True):
     """The part of a partner a channel manager may edit: where it is and whom to call."""
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from portal.auth.constants import PartnerStatus, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.sessions import end_partner_sessions
@@ -26,6 +28,7 @@ from portal.partners.listing import (
     partners_xlsx,
 )
 from portal.partners.people import channel_manager_contact, invite_partner_user, update_colleague
+from portal.partners.schemas import NewPartner
 from portal.partners.tables import Partner, Tier, TierChange
 from portal.partners.tiers import (
     ensure_default_tiers,
@@ -135,10 +138,12 @@ async def _next_code() -> str:
     return f"P{(last['id'] if last else 0) + 1:05d}"
 
 
-async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int:
+async def create_partner(actor: CurrentUser | None, new: NewPartner) -> int:
     """Create an active partner and its first tier-history row; raises FormError on bad input."""
+    data = msgspec.structs.asdict(new)
     await validate_partner_data(data)
     moment = now()
+    data["joined_on"] = new.joined_on or moment.astimezone(get_settings().tz).date()
     async with write_transaction():
         code = await _next_code()
         while await Partner.exists().where(Partner.code == code):
@@ -146,22 +151,22 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
         rows = await Partner.insert(
             Partner(
                 code=code,
-                name=data["name"].strip(),
-                name_en=data.get("name_en", "").strip(),
-                kind=data["kind"],
-                tier=data["tier_id"],
-                province=data["province"],
-                city=data.get("city", ""),
-                address=data.get("address", ""),
-                contact_name=data.get("contact_name", ""),
-                contact_phone=data.get("contact_phone", ""),
-                contact_email=(data.get("contact_email") or "").lower(),
-                credit_limit_amount=int(data.get("credit_limit_amount") or 0),
-                channel_manager_id=data.get("channel_manager_id"),
+                name=new.name.strip(),
+                name_en=new.name_en.strip(),
+                kind=new.kind,
+                tier=new.tier_id,
+                province=new.province,
+                city=new.city,
+                address=new.address,
+                contact_name=new.contact_name,
+                contact_phone=new.contact_phone,
+                contact_email=new.contact_email.lower(),
+                credit_limit_amount=int(new.credit_limit_amount),
+                channel_manager_id=new.channel_manager_id,
                 status=PartnerStatus.ACTIVE,
-                joined_on=data.get("joined_on") or moment.astimezone(get_settings().tz).date(),
-                locale=data.get("locale") or "zh_CN",
-                notes=data.get("notes", ""),
+                joined_on=data["joined_on"],
+                locale=new.locale or "zh_CN",
+                notes=new.notes,
                 created_at=moment,
                 updated_at=moment,
             )
@@ -171,11 +176,10 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
             TierChange(
                 partner=partner_id,
                 from_tier=None,
-                to_tier=data["tier_id"],
+                to_tier=new.tier_id,
                 changed_by_id=actor.id if actor else None,
                 changed_by_name=actor.name if actor else "",
-                reason=data.get("tier_reason")
-                or "",  # empty: shown as "Initial tier" in the reader's language
+                reason=new.tier_reason,  # empty: shown as "Initial tier" in the reader's language
                 changed_at=moment,
             )
         )
@@ -185,7 +189,7 @@ async def create_partner(actor: CurrentUser | None, data: dict[str, Any]) -> int
             partner_id=partner_id,
             target_type="partner",
             target_id=partner_id,
-            after={k: data.get(k) for k in (*EDITABLE, "tier_id") if k in data},
+            after={k: data[k] for k in (*EDITABLE, "tier_id") if k in data},
         )
     return partner_id
 
