@@ -242,3 +242,33 @@ async def partner_table(user: CurrentUser) -> list[dict[str, Any]]:
         }
         for p in partners
     ]
+
+
+async def offer_rows(partner_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The offers behind one partner's lead figures for [start, end) (lead_figures' own
+    conditions), oldest first, with the lead and the working minutes to the answer."""
+    rows = await (
+        LeadOffer.select(
+            LeadOffer.lead,
+            LeadOffer.outcome,
+            LeadOffer.offered_at,
+            LeadOffer.ended_at,
+            LeadOffer.lead.company.as_alias("company"),
+            LeadOffer.lead.created_at.as_alias("created_at"),
+        )
+        .where(
+            (LeadOffer.partner == partner_id)
+            & (LeadOffer.offered_at >= day_start(start))
+            & (LeadOffer.offered_at < day_start(end))
+        )
+        .order_by(LeadOffer.id)
+    )
+    calendar = working_calendar()
+    for r in rows:
+        r["id"] = int(r["lead"])
+        r["minutes"] = (
+            business_minutes_between(calendar, r["offered_at"], r["ended_at"])
+            if r["ended_at"] is not None
+            else None
+        )
+    return rows

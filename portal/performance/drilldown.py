@@ -20,6 +20,8 @@ from portal.communications.figure_rows import campaign_rows, feedback_rows
 from portal.customers.access import visible_customer_ids
 from portal.customers.constants import CHANNEL_LABELS
 from portal.customers.figures import activity_rows
+from portal.deals.access import lead_number
+from portal.deals.lead_rules import offer_rows
 from portal.lib.i18n import N_, current_locale
 from portal.lib.i18n import gettext as _
 from portal.orders.schemas import OrderFilters
@@ -208,6 +210,36 @@ def _communication_rows(
     return rows
 
 
+def _lead_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        out = []
+        for r in await offer_rows(partner_id, window.start, window.end):
+            accepted = r["outcome"] == "accepted"
+            if (what == "answered" and not r["outcome"]) or (what == "accepted" and not accepted):
+                continue
+            if user.is_vendor:
+                link = f"/console/leads/{r['id']}"
+            else:  # a partner sees the leads it took, not those it passed on
+                link = f"/leads/{r['id']}" if accepted else ""
+            minutes = r["minutes"]
+            out.append(
+                FigureRow(
+                    on=_moment(r["offered_at"]),
+                    title=f"{lead_number(r)} · {r['company']}",
+                    link=link,
+                    detail=(
+                        _("answered after %(hours)s working hours", hours=round(minutes / 60, 1))
+                        if minutes is not None
+                        else ""
+                    ),
+                    counted=accepted if what == "answered" else None,
+                )
+            )
+        return out
+
+    return rows
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
     "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
@@ -230,6 +262,8 @@ DRILLS: dict[str, Drill] = {
         _communication_rows("requests"), N_("Feedback requests received"), N_("answered")
     ),
     "nps": Drill(_communication_rows("nps"), N_("Recommendation scores given")),
+    "lead_acceptance_rate": Drill(_lead_rows("answered"), N_("Leads answered"), N_("accepted")),
+    "lead_accept_hours": Drill(_lead_rows("accepted"), N_("Leads accepted")),
 }
 
 

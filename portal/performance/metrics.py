@@ -58,6 +58,26 @@ METRICS: tuple[Metric, ...] = (
     Metric("cases_opened", N_("Support cases opened"), "count", "cases", 0, None, False),
     Metric("sla_met_rate", N_("Cases resolved within SLA"), "ratio", "cases", 0, (0.5, 1.0)),
     Metric("case_csat", N_("Support satisfaction (1-5)"), "csat", "cases", 0, (1.0, 5.0)),
+    # leads (portal/deals/lead_rules.py: lead_figures): working hours Monday to Friday
+    Metric(
+        "lead_acceptance_rate",
+        N_("Lead acceptance rate"),
+        "ratio",
+        "leads",
+        0,
+        (0.0, 1.0),
+        in_leaderboard=False,
+    ),
+    Metric(
+        "lead_accept_hours",
+        N_("Time to accept a lead (working hours)"),
+        "count",
+        "leads",
+        0,
+        None,
+        higher_is_better=False,
+        in_leaderboard=False,
+    ),
 )
 BY_KEY = {m.key: m for m in METRICS}
 

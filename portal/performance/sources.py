@@ -1,4 +1,4 @@
-"""Figures from the other domains (customers, communications, support).
+"""Figures from the other domains (customers, communications, support, leads).
 
 Performance sits above every domain, so each source is the domain's figure function itself and
 how its result maps onto metric keys; adding a source is one entry here and metrics in
@@ -16,6 +16,7 @@ from typing import Any
 from portal.communications.campaign_reads import campaign_figures
 from portal.communications.results import feedback_figures
 from portal.customers.figures import activity_figures
+from portal.deals.lead_rules import lead_figures
 from portal.performance.metrics import Figures, ratio
 from portal.support.figures import case_figures
 
@@ -62,6 +63,14 @@ def _cases(f: Any) -> Figures:
     }
 
 
+def _leads(f: Any) -> Figures:
+    minutes = _get(f, "median_minutes")
+    return {
+        "lead_acceptance_rate": _get(f, "acceptance_rate"),
+        "lead_accept_hours": None if minutes is None else round(minutes / 60, 1),
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -74,6 +83,7 @@ SOURCES: tuple[Source, ...] = (
     Source("campaigns", campaign_figures, _campaigns),
     Source("feedback", feedback_figures, _feedback),
     Source("cases", case_figures, _cases),
+    Source("leads", lead_figures, _leads),
 )
 
 
