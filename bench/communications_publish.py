@@ -139,8 +139,8 @@ async def vendor_admin() -> object:
 async def run(database: str, partners: int, users: int) -> dict[str, float]:
     from portal.communications import campaigns
     from portal.communications.schemas import CampaignForm
-    from portal.communications.tables import CampaignDelivery, Notification
-    from portal.core.tables import OutboundEmail
+    from portal.communications.tables import CampaignDelivery
+    from portal.core.tables import Notification, OutboundEmail
     from portal.db import close_pool, start_pool
     from portal.lib import jobs
     from portal.lib.clock import now

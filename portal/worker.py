@@ -25,7 +25,6 @@ from portal.communications import (
     integrations,
     notice_preferences,
     notices,
-    notifications,
 )
 from portal.communications.jobs import (
     open_feedback_request,
@@ -176,8 +175,7 @@ def wire() -> None:
     hooks.customer_cases.provide(support_services.cases_for_customer_page)
     # customers -> deals: the 360° page's deal registrations
     hooks.customer_deals.provide(deal_services.deals_for_customer)
-    # support -> communications: the bell, the case CSAT
-    hooks.notify.provide(notifications.notify)
+    # core, support -> communications: who turned a kind of notice off; the case CSAT
     hooks.notice_wanted.provide(notice_preferences.wanting)
     hooks.csat_score.provide(csat.csat_for)
     hooks.request_csat.provide(csat.request_csat)

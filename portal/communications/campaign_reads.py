@@ -12,7 +12,6 @@ from portal.communications.constants import (
     CampaignStatus,
 )
 from portal.communications.figures import CampaignFigures
-from portal.communications.notifications import mark_read_by_ref
 from portal.communications.tables import (
     Campaign,
     CampaignActivity,
@@ -20,6 +19,7 @@ from portal.communications.tables import (
     CampaignFile,
     CampaignRecipient,
 )
+from portal.core.notifications import mark_read_by_ref
 from portal.db import in_list, write_transaction
 from portal.lib import clock
 from portal.lib.clock import now

@@ -15,7 +15,6 @@ from portal.communications.constants import (
 )
 from portal.communications.feedback_delivery import _invite_context
 from portal.communications.feedback_requests import get_setting
-from portal.communications.notifications import notify
 from portal.communications.tables import (
     FeedbackAnswer,
     FeedbackQuestion,
@@ -23,6 +22,7 @@ from portal.communications.tables import (
     FeedbackRequest,
 )
 from portal.core import email
+from portal.core.notifications import notify
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.partners.tables import Partner

@@ -13,7 +13,6 @@ from portal.communications.constants import (
     RequestStatus,
 )
 from portal.communications.feedback_requests import MAX_TEXT, SCALE, list_questions
-from portal.communications.notifications import mark_read_by_ref
 from portal.communications.tables import (
     FeedbackAnswer,
     FeedbackRecipient,
@@ -21,6 +20,7 @@ from portal.communications.tables import (
     FeedbackResponse,
 )
 from portal.core.audit import record
+from portal.core.notifications import mark_read_by_ref
 from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError

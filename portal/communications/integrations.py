@@ -8,7 +8,7 @@ twice without ringing twice or asking twice.
 from __future__ import annotations
 
 from portal.communications.csat import request_csat
-from portal.communications.notifications import notify
+from portal.core.notifications import notify
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import use_locale
 from portal.orders.constants import STATUS_LABELS, OrderStatus

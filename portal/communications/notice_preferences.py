@@ -59,9 +59,15 @@ async def turned_off(user_id: int) -> set[str]:
     return _parse(row["value"]) if row else set()
 
 
+NOTICE_KINDS = frozenset(k.value for k in NoticeKind)
+
+
 async def wanting(user_ids: Sequence[int], kind: str) -> list[int]:
-    """The users among `user_ids` who have not turned `kind` off (order kept)."""
+    """The users among `user_ids` who have not turned `kind` off (order kept); every one of them
+    for a kind nobody can turn off (a campaign, a survey, an order event of one's own)."""
     ids = [int(u) for u in user_ids]
+    if kind not in NOTICE_KINDS:
+        return ids
     off: set[int] = set()
     for start in range(0, len(ids), 500):  # SQLite caps a statement's parameters
         keys = [_key(u) for u in ids[start : start + 500]]

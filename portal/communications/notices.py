@@ -19,11 +19,9 @@ from portal.auth.tables import User
 from portal.communications import notice_preferences
 from portal.communications.constants import NoticeKind
 from portal.communications.emails import recipient_locale
-from portal.communications.tables import Notification
-from portal.core import email
+from portal.core import email, notifications
 from portal.db import write_transaction
 from portal.lib import jobs
-from portal.lib.clock import now
 from portal.lib.i18n import current_locale, format_money, use_locale
 from portal.lib.i18n import gettext as _
 from portal.orders.constants import OrderStatus
@@ -84,26 +82,17 @@ async def tell(
     title_en, _lines = _in("en", words)
     title_zh, _lines = _in("zh_CN", words)
     base = get_settings().base_url
-    moment = now()
     email_ids: list[int] = []
     async with write_transaction():
         for user in sorted(users, key=lambda u: u["id"]):
-            new = (
-                await Notification.insert(
-                    Notification(
-                        user=user["id"],
-                        kind=kind.value,
-                        title_en=title_en[:300],
-                        title_zh=title_zh[:300],
-                        link=path[:500],
-                        dedup_key=ref[:120],
-                        created_at=moment,
-                    )
-                )
-                .on_conflict(action="DO NOTHING")
-                .returning(Notification.id)
-            )
-            if not new:
+            if not await notifications.ring(
+                user["id"],
+                kind=kind.value,
+                title_en=title_en,
+                title_zh=title_zh,
+                link=path,
+                ref=ref,
+            ):
                 continue  # told already (a retried job): no second e-mail
             locale = recipient_locale(user["locale"], user["partner_locale"])
             title, lines = _in(locale, words)

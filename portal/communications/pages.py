@@ -11,7 +11,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.communications import campaigns, feedback, notice_preferences, notifications
+from portal.communications import campaigns, feedback, notice_preferences
 from portal.communications.access import (
     get_campaign_file_for_user,
     get_campaign_for_user,
@@ -23,6 +23,7 @@ from portal.communications.constants import (
     ActivityKind,
     QuestionKind,
 )
+from portal.core import notifications
 from portal.lib import storage
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _

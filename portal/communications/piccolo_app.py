@@ -1,4 +1,4 @@
-"""Piccolo app for campaigns, material, notifications and feedback requests."""
+"""Piccolo app for campaigns, material and feedback requests (the bell is core's)."""
 
 import os
 
@@ -17,7 +17,6 @@ from portal.communications.tables import (
     FeedbackReminder,
     FeedbackRequest,
     FeedbackResponse,
-    Notification,
 )
 
 APP_CONFIG = AppConfig(
@@ -29,7 +28,6 @@ APP_CONFIG = AppConfig(
         CampaignRecipient,
         CampaignDelivery,
         CampaignActivity,
-        Notification,
         FeedbackRequest,
         FeedbackQuestion,
         FeedbackRecipient,

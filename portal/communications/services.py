@@ -44,14 +44,14 @@ from portal.communications.feedback_requests import (
     update_request,
 )
 from portal.communications.figures import CampaignFigures, FeedbackFigures
-from portal.communications.notifications import (
+from portal.communications.results import export_xlsx, feedback_figures, results, trend
+from portal.core.notifications import (
     list_notifications,
     mark_all_read,
     notify,
     open_notification,
     unread_count,
 )
-from portal.communications.results import export_xlsx, feedback_figures, results, trend
 from portal.lib.cards import Card
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import localized

@@ -1,5 +1,6 @@
 """Campaigns with their material, audience and activity; the notification centre; feedback
 requests (surveys) with questions, audience, responses, answers and reminders; settings.
+The bell (Notification) is core's (portal/core/tables.py).
 
 Composite unique indexes and CHECK constraints live in the second migration: one recipient row
 per (campaign, partner) and (request, partner), one delivery per (campaign, user), one
@@ -109,21 +110,6 @@ class CampaignActivity(Table, tablename="campaign_activity"):
     user = ForeignKey(User, on_delete=OnDelete.cascade)
     kind = Varchar(length=10, choices=ActivityKind)
     at = Timestamptz(index=True)
-
-
-class Notification(Table, tablename="notification"):
-    """One entry of a user's notification centre (the bell); `dedup_key` (the ref) makes notify() idempotent."""
-
-    id: Serial  # created by Piccolo; declared for type checkers
-
-    user = ForeignKey(User, on_delete=OnDelete.cascade)
-    kind = Varchar(length=20)
-    title_en = Varchar(length=300)
-    title_zh = Varchar(length=300)
-    link = Varchar(length=500, default="")
-    dedup_key = Varchar(length=120)
-    created_at = Timestamptz()
-    read_at = Timestamptz(null=True, default=None)
 
 
 class FeedbackRequest(Table, tablename="feedback_request"):

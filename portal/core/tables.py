@@ -1,10 +1,23 @@
-"""Cross-cutting tables: the append-only audit log and the e-mail outbox.
+"""Cross-cutting tables: the append-only audit log, the e-mail outbox and the bell.
 
-No foreign keys here on purpose: an audit entry must outlive whatever it mentions, so it keeps ids
-and a snapshot of the actor's e-mail; database triggers refuse UPDATE and DELETE on it (migration).
+No foreign keys in the audit log on purpose: an audit entry must outlive whatever it mentions, so
+it keeps ids and a snapshot of the actor's e-mail; database triggers refuse UPDATE and DELETE on it
+(migration). A bell entry goes with its user (the one foreign key here, to auth's table by name,
+as auth's User refers to partners' Partner: the table layer below does not import the one above).
 """
 
-from piccolo.columns import JSON, BigInt, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 
@@ -50,3 +63,22 @@ class OutboundEmail(Table, tablename="outbound_email"):
     next_attempt_at = Timestamptz(index=True)
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+
+class Notification(Table, tablename="notification"):
+    """One entry of a user's notification centre (the bell); `dedup_key` (the ref) makes notify()
+    idempotent (unique with the user: an index made by the communications app's second migration,
+    which created this table before it moved here; the rows never moved)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    user: ForeignKey = ForeignKey(
+        LazyTableReference("User", app_name="auth"), on_delete=OnDelete.cascade
+    )
+    kind = Varchar(length=20)
+    title_en = Varchar(length=300)
+    title_zh = Varchar(length=300)
+    link = Varchar(length=500, default="")
+    dedup_key = Varchar(length=120)
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

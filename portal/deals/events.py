@@ -15,8 +15,8 @@ from typing import Any
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.communications.notifications import notify
 from portal.core import email
+from portal.core.notifications import notify
 from portal.db import write_transaction
 from portal.deals.constants import EVENT_LABELS, TO_PARTNER, TO_VENDOR, EventKind
 from portal.deals.tables import Deal, DealEvent

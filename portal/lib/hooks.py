@@ -177,15 +177,11 @@ customer_shared_by: Fragments = Fragments(
 )
 
 # -- support ----------------------------------------------------------------------------------
-notify: Provider[..., int] = Provider(
-    "notify",
-    "(user_ids, *, kind, title_en, title_zh, link, ref) -> how many were new: the bell "
-    "(communications' notification centre).",
-)
 notice_wanted: Provider[..., list[int]] = Provider(
     "notice_wanted",
     "(user_ids, kind) -> those of the users who have not turned that kind of notice off "
-    "(communications' notification settings).",
+    "(communications' notification settings), for the bell (core.notifications.notify) and "
+    "support's escalation e-mails.",
 )
 csat_score: Provider[..., int | None] = Provider(
     "csat_score", "(subject, subject_id) -> the 1-5 CSAT answer, if any (communications)."
@@ -209,7 +205,6 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     customer_cases,
     customer_deals,
     customer_shared_by,
-    notify,
     notice_wanted,
     csat_score,
     request_csat,

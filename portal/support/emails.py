@@ -19,6 +19,7 @@ from typing import Any
 from portal.auth.constants import Role
 from portal.auth.tables import User
 from portal.core import email
+from portal.core.notifications import notify
 from portal.lib import hooks, jobs
 from portal.lib.clock import now
 from portal.settings import get_settings
@@ -150,7 +151,7 @@ async def _bell(
     """The in-portal notification, once the communications domain provides it."""
     if not user_ids:
         return
-    await hooks.notify(
+    await notify(
         user_ids,
         kind="case",
         title_en=title_en,
@@ -312,7 +313,7 @@ async def notify_escalation(escalation_id: int) -> list[int]:
     # people who turned escalations off get neither the bell entry nor the e-mail
     recipients = await hooks.notice_wanted(sorted(set(recipients)), "case_escalated")
     if recipients:
-        await hooks.notify(
+        await notify(
             recipients,
             kind="case_escalated",
             title_en=f"Case {case['number']} {_ESCALATION_EN[state]}: {case['subject']}",

@@ -31,7 +31,7 @@ async def test_the_demo_has_campaigns_with_material_and_a_partly_answered_survey
 
 async def test_the_demo_vendor_admin_has_bell_entries_for_what_waits():
     from portal.auth.tables import User
-    from portal.communications.tables import Notification
+    from portal.core.tables import Notification
 
     await load_demo()
     admin = await User.select(User.id).where(User.email == "admin@vendor.demo").first()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from portal.communications import services
-from portal.communications.tables import FeedbackRequest, Notification
+from portal.communications.tables import FeedbackRequest
+from portal.core.tables import Notification
 from portal.lib import jobs
 from portal.orders.access import get_order_for_user
 from portal.orders.services import approve_order, deliver_order, ship_order

@@ -8,8 +8,7 @@ import datetime as dt
 
 from portal.auth.tables import User
 from portal.communications import notice_preferences, notices
-from portal.communications.tables import Notification
-from portal.core.tables import OutboundEmail
+from portal.core.tables import Notification, OutboundEmail
 from portal.lib import jobs
 from portal.partners import services as partner_services
 from portal.partners.access import get_partner_for_user

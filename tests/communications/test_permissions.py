@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 
 from portal.communications import campaigns
-from portal.communications.notifications import notify
-from portal.communications.tables import CampaignFile, Notification
+from portal.communications.tables import CampaignFile
+from portal.core.notifications import notify
+from portal.core.tables import Notification
 from tests.communications.factories import make_campaign, make_request, png_bytes, question_ids
 from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 

@@ -14,9 +14,8 @@ from portal.communications.tables import (
     Campaign,
     CampaignDelivery,
     FeedbackReminder,
-    Notification,
 )
-from portal.core.tables import AuditEntry, OutboundEmail
+from portal.core.tables import AuditEntry, Notification, OutboundEmail
 from portal.lib import clock, jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError

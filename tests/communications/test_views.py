@@ -106,7 +106,7 @@ async def test_the_bell_counts_and_the_centre_marks_read(as_user, alice, vera):
 
 
 async def test_opening_a_notification_goes_to_its_page(as_user, alice, vera):
-    from portal.communications.tables import Notification
+    from portal.core.tables import Notification
 
     campaign_id = await make_campaign(vera.current)
     notification = await Notification.select(Notification.id).first()
@@ -115,7 +115,7 @@ async def test_opening_a_notification_goes_to_its_page(as_user, alice, vera):
 
 
 async def test_bob_cannot_open_alices_notification(as_user, alice, bob, vera):
-    from portal.communications.tables import Notification
+    from portal.core.tables import Notification
 
     await make_campaign(vera.current)
     mine = await Notification.select(Notification.id).where(Notification.user == alice.id).first()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.communications.tables import Notification
-from portal.core.tables import OutboundEmail
+from portal.core.tables import Notification, OutboundEmail
 from portal.deals import protection, services
 from portal.deals.tables import Deal, DealEvent
 from portal.lib import jobs

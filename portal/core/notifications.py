@@ -1,7 +1,9 @@
 """The notification centre (the bell): one row per user and event, read/unread.
 
-`notify` is the door for every domain (campaigns, feedback, orders, cases); it is idempotent on
-(user, ref) through a unique index, so a job that runs twice never rings twice.
+`notify` is the door for every domain (campaigns, feedback, orders, cases, deals); it is idempotent
+on (user, ref) through a unique index, so a job that runs twice never rings twice. The kinds a
+person may turn off, and who did, are communications' (its notification settings), asked through
+the `notice_wanted` hook.
 """
 
 from __future__ import annotations
@@ -9,37 +11,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from portal.communications import notice_preferences
-from portal.communications.constants import NoticeKind
-from portal.communications.tables import Notification
+from portal.core.tables import Notification
+from portal.lib import hooks
 from portal.lib.clock import now
 
 PER_PAGE = 30
-NOTICE_KINDS = frozenset(k.value for k in NoticeKind)
+
+
+def _row(
+    user_id: int, *, kind: str, title_en: str, title_zh: str, link: str, ref: str, at: Any
+) -> Notification:
+    return Notification(
+        user=int(user_id),
+        kind=kind[:20],
+        title_en=title_en[:300],
+        title_zh=(title_zh or title_en)[:300],
+        link=link[:500],
+        dedup_key=ref[:120],
+        created_at=at,
+    )
 
 
 async def notify(
     user_ids: Sequence[int], *, kind: str, title_en: str, title_zh: str, link: str, ref: str
 ) -> int:
     """One in-portal notification per user; returns how many were new (repeats are ignored).
-    A kind people can turn off (NoticeKind) skips those who did."""
+    A kind people can turn off skips those who did."""
     ids = list(dict.fromkeys(int(u) for u in user_ids))
-    if kind in NOTICE_KINDS:
-        ids = await notice_preferences.wanting(ids, kind)
+    if ids:
+        ids = await hooks.notice_wanted(ids, kind)
     if not ids:
         return 0
     moment = now()
     inserted = 0
     for start in range(0, len(ids), 500):  # keeps each statement well under SQLite's limits
         rows = [
-            Notification(
-                user=uid,
-                kind=kind[:20],
-                title_en=title_en[:300],
-                title_zh=(title_zh or title_en)[:300],
-                link=link[:500],
-                dedup_key=ref[:120],
-                created_at=moment,
+            _row(
+                uid, kind=kind, title_en=title_en, title_zh=title_zh, link=link, ref=ref, at=moment
             )
             for uid in ids[start : start + 500]
         ]
@@ -50,6 +58,30 @@ async def notify(
         )
         inserted += len(result)
     return inserted
+
+
+async def ring(
+    user_id: int, *, kind: str, title_en: str, title_zh: str, link: str, ref: str
+) -> bool:
+    """One bell entry for one user who wants it (the caller asked), in the caller's transaction;
+    False when that user's entry for `ref` rang already (so a retried job sends no second
+    e-mail)."""
+    new = (
+        await Notification.insert(
+            _row(
+                user_id,
+                kind=kind,
+                title_en=title_en,
+                title_zh=title_zh,
+                link=link,
+                ref=ref,
+                at=now(),
+            )
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(Notification.id)
+    )
+    return bool(new)
 
 
 async def unread_count(user_id: int) -> int:
