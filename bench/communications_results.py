@@ -23,6 +23,8 @@ import sys
 import time
 
 from bench.communications_publish import build_partners, prepare_env, vendor_admin
+from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import requests as feedback_requests
 
 QUESTIONS = [
     ("nps", "推荐度", "Recommend", ""),
@@ -41,8 +43,12 @@ def pct(values: list[float], q: float) -> float:
 async def store_answers(request_id: int, responses: int) -> None:
     """Answer sheets in bulk (what submit_response writes, without 3,000 round trips)."""
     from portal.auth.tables import User
-    from portal.communications.feedback import list_questions
-    from portal.communications.tables import FeedbackAnswer, FeedbackRecipient, FeedbackResponse
+    from portal.communications.feedback.requests import list_questions
+    from portal.communications.feedback.tables import (
+        FeedbackAnswer,
+        FeedbackRecipient,
+        FeedbackResponse,
+    )
     from portal.lib.clock import now
 
     rng = random.Random(7)
@@ -112,8 +118,12 @@ async def run(database: str, responses: int, runs: int) -> None:
 
     from portal.app import create_app
     from portal.auth.sessions import start_session
-    from portal.communications import feedback, results
-    from portal.communications.schemas import FeedbackRequestForm, QuestionForm, ResultFilters
+    from portal.communications.feedback import results
+    from portal.communications.feedback.schemas import (
+        FeedbackRequestForm,
+        QuestionForm,
+        ResultFilters,
+    )
     from portal.db import close_pool, start_pool
     from portal.lib import jobs
     from portal.lib.clock import now
@@ -134,20 +144,20 @@ async def run(database: str, responses: int, runs: int) -> None:
     actor = await vendor_admin()
     import datetime as dt
 
-    request_id = await feedback.create_request(
+    request_id = await feedback_requests.create_request(
         actor,  # type: ignore[arg-type]
         FeedbackRequestForm(
             title_zh="基准调查", due_on=dt.date.today() + dt.timedelta(days=30), series="bench"
         ),
     )
     for kind, zh, en, options in QUESTIONS:
-        await feedback.add_question(
+        await feedback_requests.add_question(
             actor,  # type: ignore[arg-type]
             request_id,
             QuestionForm(kind=kind, text_zh=zh, text_en=en, options=options),  # type: ignore[arg-type]
         )
-    await feedback.schedule_request(actor, request_id, now())  # type: ignore[arg-type]
-    await feedback.open_request(request_id)
+    await feedback_delivery.schedule_request(actor, request_id, now())  # type: ignore[arg-type]
+    await feedback_delivery.open_request(request_id)
     await store_answers(request_id, responses)
     app = create_app(run_scheduler=False)
     token = await start_session(actor.id, "127.0.0.1", "bench")  # type: ignore[attr-defined]

@@ -15,7 +15,8 @@ from piccolo.custom_types import Combinable
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.communications.constants import CAMPAIGN_STATUS_LABELS, REQUEST_STATUS_LABELS
+from portal.communications.campaigns.constants import CAMPAIGN_STATUS_LABELS
+from portal.communications.feedback.constants import REQUEST_STATUS_LABELS
 from portal.core import audit, email
 from portal.core.tables import OutboundEmail
 from portal.deals.access import deal_numbers_for_user

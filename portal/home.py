@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.communications.services import home_cards as communication_cards
+from portal.communications.cards import home_cards as communication_cards
 from portal.customers.services import home_cards as customer_cards
 from portal.deals.leads import home_cards as lead_cards
 from portal.deals.services import home_cards as deal_cards

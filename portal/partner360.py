@@ -16,9 +16,9 @@ import datetime as dt
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
-from portal.communications.campaign_reads import campaign_figures
+from portal.communications.campaigns.reads import campaign_figures
+from portal.communications.feedback.results import feedback_figures
 from portal.communications.figures import CampaignFigures, FeedbackFigures
-from portal.communications.results import feedback_figures
 from portal.core import audit
 from portal.customers.figures import CustomerActivity, activity_figures
 from portal.finance.reads import account_summary

@@ -20,12 +20,8 @@ from redis.exceptions import WatchError
 
 from portal import partner360
 from portal.auth import sessions
-from portal.communications import (
-    csat,
-    integrations,
-    notice_preferences,
-    notices,
-)
+from portal.communications import integrations, notice_preferences, notices
+from portal.communications.feedback import csat
 from portal.communications.jobs import (
     open_feedback_request,
     publish_campaign,

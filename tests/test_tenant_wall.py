@@ -13,7 +13,7 @@ import portal.worker  # noqa: F401  (every table's module imported)
 
 PORTAL = Path(__file__).resolve().parents[1] / "portal"
 TRANSPORT = re.compile(
-    r"^(pages|console|api|controllers)(_[a-z_]+)?\.py$|^[a-z_]+_pages\.py$|^home\.py$"
+    r"^(pages|console|api|controllers)(_[a-z_]+)?\.py$|^[a-z_]+_(pages|console|api)\.py$|^home\.py$"
 )
 QUERIES = {"select", "update", "delete", "insert", "raw", "count", "exists", "objects"}
 

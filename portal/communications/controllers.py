@@ -1,13 +1,17 @@
-"""Communications pages and JSON API, registered in portal/routes.py.
+"""Communications pages and JSON API, registered in portal/routes.py: the campaigns
+(communications.campaigns), the feedback requests and CSAT (communications.feedback) and the
+notification centre with its settings (communications.bell)."""
 
-Partner pages (campaigns, notifications, feedback) live in pages.py, the vendor console in
-console.py, the JSON API in api.py.
-"""
+from portal.communications.bell import NotificationPages
+from portal.communications.campaigns.api import API as CAMPAIGN_API
+from portal.communications.campaigns.console import CampaignConsole
+from portal.communications.campaigns.pages import CampaignPages
+from portal.communications.feedback.api import API as FEEDBACK_API
+from portal.communications.feedback.console import FeedbackConsole
+from portal.communications.feedback.pages import FeedbackPages
 
-from portal.communications.api import API
-from portal.communications.console import PAGES as CONSOLE_PAGES
-from portal.communications.pages import PAGES as PARTNER_PAGES
+PAGES = [CampaignPages, NotificationPages, FeedbackPages, CampaignConsole, FeedbackConsole]
 
-PAGES = [*PARTNER_PAGES, *CONSOLE_PAGES]
+API = [*CAMPAIGN_API, *FEEDBACK_API]
 
 __all__ = ["API", "PAGES"]

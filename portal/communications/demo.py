@@ -16,11 +16,19 @@ from typing import Any
 from portal.auth.constants import Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.communications import campaigns, feedback, notices
-from portal.communications.access import get_request_for_user
-from portal.communications.constants import ActivityKind
-from portal.communications.schemas import CampaignForm, FeedbackRequestForm, QuestionForm
-from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest
+from portal.communications import notices
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
+from portal.communications.campaigns import reads as campaign_reads
+from portal.communications.campaigns.constants import ActivityKind
+from portal.communications.campaigns.schemas import CampaignForm
+from portal.communications.campaigns.tables import Campaign, CampaignFile
+from portal.communications.feedback import answers as feedback_answers
+from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback.access import get_request_for_user
+from portal.communications.feedback.schemas import FeedbackRequestForm, QuestionForm
+from portal.communications.feedback.tables import FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.pdf import html_to_pdf
@@ -106,7 +114,7 @@ async def load_communications_demo() -> dict[str, int]:
     )
     today = clock.today()
     if not await Campaign.exists().where(Campaign.title_zh == CURRENT_TITLE):
-        campaign_id = await campaigns.create_campaign(
+        campaign_id = await campaign_editing.create_campaign(
             vera,
             CampaignForm(
                 title_zh=CURRENT_TITLE,
@@ -121,23 +129,25 @@ async def load_communications_demo() -> dict[str, int]:
                 audience_values=[tier["code"]] if tier else [],
             ),
         )
-        await campaigns.add_material(vera, campaign_id, await _brochure_pdf(), "春季促销说明.pdf")
-        await campaigns.add_material(vera, campaign_id, _banner_png(), "spring-banner.png")
-        await campaigns.schedule_campaign(vera, campaign_id, now())
-        await campaigns.publish_campaign(campaign_id)
+        await campaign_editing.add_material(
+            vera, campaign_id, await _brochure_pdf(), "春季促销说明.pdf"
+        )
+        await campaign_editing.add_material(vera, campaign_id, _banner_png(), "spring-banner.png")
+        await campaign_publishing.schedule_campaign(vera, campaign_id, now())
+        await campaign_publishing.publish_campaign(campaign_id)
         file_id = (
             await CampaignFile.select(CampaignFile.id)
             .where(CampaignFile.campaign == campaign_id)
             .first()
         )
-        await campaigns.record_activity(alice, campaign_id, ActivityKind.VIEW)
+        await campaign_reads.record_activity(alice, campaign_id, ActivityKind.VIEW)
         if file_id:
-            await campaigns.record_activity(
+            await campaign_reads.record_activity(
                 alice, campaign_id, ActivityKind.DOWNLOAD, int(file_id["id"])
             )
         created["campaigns"] += 1
     if not await Campaign.exists().where(Campaign.title_zh == PAST_TITLE):
-        past_id = await campaigns.create_campaign(
+        past_id = await campaign_editing.create_campaign(
             vera,
             CampaignForm(
                 title_zh=PAST_TITLE,
@@ -148,12 +158,12 @@ async def load_communications_demo() -> dict[str, int]:
                 ends_on=today - dt.timedelta(days=60),
             ),
         )
-        await campaigns.add_material(vera, past_id, _banner_png(), "year-end.png")
-        await campaigns.schedule_campaign(vera, past_id, now())
-        await campaigns.publish_campaign(past_id)
+        await campaign_editing.add_material(vera, past_id, _banner_png(), "year-end.png")
+        await campaign_publishing.schedule_campaign(vera, past_id, now())
+        await campaign_publishing.publish_campaign(past_id)
         created["campaigns"] += 1
     if not await Campaign.exists().where(Campaign.title_zh == DRAFT_TITLE):
-        await campaigns.create_campaign(
+        await campaign_editing.create_campaign(
             vera,
             CampaignForm(
                 title_zh=DRAFT_TITLE,
@@ -203,7 +213,7 @@ async def _notices() -> int:
 
 
 async def _survey(vera: CurrentUser, today: dt.date) -> dict[str, int]:
-    request_id = await feedback.create_request(
+    request_id = await feedback_requests.create_request(
         vera,
         FeedbackRequestForm(
             title_zh=SURVEY_TITLE,
@@ -248,14 +258,14 @@ async def _survey(vera: CurrentUser, today: dt.date) -> dict[str, int]:
         ("text", "还有什么建议？", "Any other suggestions?", "", False),
     ]
     for kind, zh, en, options, required in questions:
-        await feedback.add_question(
+        await feedback_requests.add_question(
             vera,
             request_id,
             QuestionForm(kind=kind, text_zh=zh, text_en=en, options=options, required=required),  # type: ignore[arg-type]
         )
-    await feedback.schedule_request(vera, request_id, now())
-    await feedback.open_request(request_id)
-    ids = {q["kind"]: q["id"] for q in await feedback.list_questions(request_id)}
+    await feedback_delivery.schedule_request(vera, request_id, now())
+    await feedback_delivery.open_request(request_id)
+    ids = {q["kind"]: q["id"] for q in await feedback_requests.list_questions(request_id)}
     answers = [
         ("alice@partner-a.demo", 9, 4, 2, [0, 1], "希望增加区域培训场次。"),
         ("carol@partner-b.demo", 6, 3, 1, [2], "旺季发货偏慢。"),
@@ -267,7 +277,7 @@ async def _survey(vera: CurrentUser, today: dt.date) -> dict[str, int]:
         if user is None:
             continue
         row = await get_request_for_user(user, request_id)
-        await feedback.submit_response(
+        await feedback_answers.submit_response(
             user,
             row,
             {

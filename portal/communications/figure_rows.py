@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.communications.constants import ActivityKind, QuestionKind
-from portal.communications.tables import (
-    CampaignActivity,
-    CampaignRecipient,
+from portal.communications.campaigns.constants import ActivityKind
+from portal.communications.campaigns.tables import CampaignActivity, CampaignRecipient
+from portal.communications.feedback.constants import QuestionKind
+from portal.communications.feedback.tables import (
     FeedbackAnswer,
     FeedbackRecipient,
     FeedbackResponse,

@@ -7,7 +7,7 @@ twice without ringing twice or asking twice.
 
 from __future__ import annotations
 
-from portal.communications.csat import request_csat
+from portal.communications.feedback.csat import request_csat
 from portal.core.notifications import notify
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import use_locale

@@ -4,13 +4,14 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from portal.communications.tables import (
+from portal.communications.campaigns.tables import (
     Campaign,
     CampaignActivity,
     CampaignDelivery,
     CampaignFile,
     CampaignRecipient,
-    CommunicationSetting,
+)
+from portal.communications.feedback.tables import (
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackRecipient,
@@ -18,6 +19,7 @@ from portal.communications.tables import (
     FeedbackRequest,
     FeedbackResponse,
 )
+from portal.communications.tables import CommunicationSetting
 
 APP_CONFIG = AppConfig(
     app_name="communications",

@@ -1,4 +1,4 @@
-"""Forms (input), filters and API structs of campaigns, feedback requests and notifications."""
+"""Field types shared by the campaign and feedback forms, and the schedule form of both."""
 
 from __future__ import annotations
 
@@ -7,128 +7,15 @@ from typing import Annotated
 
 import msgspec
 
-from portal.communications.constants import AnswerScope, Audience, QuestionKind
-
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
 OptionalTitle = Annotated[str, msgspec.Meta(max_length=200)]
+
+
 LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
-
-
-class CampaignForm(msgspec.Struct, kw_only=True):
-    title_zh: Title
-    title_en: OptionalTitle = ""
-    description_zh: LongText = ""
-    description_en: LongText = ""
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    audience: Audience = Audience.ALL
-    audience_values: list[str] = []
 
 
 class ScheduleForm(msgspec.Struct, kw_only=True):
     publish_on: dt.date
     publish_time: Annotated[str, msgspec.Meta(pattern=r"^\d{1,2}:\d{2}$")] = "09:00"
-
-
-class FeedbackRequestForm(msgspec.Struct, kw_only=True):
-    title_zh: Title
-    title_en: OptionalTitle = ""
-    intro_zh: LongText = ""
-    intro_en: LongText = ""
-    series: Annotated[str, msgspec.Meta(max_length=60)] = ""
-    audience: Audience = Audience.ALL
-    audience_values: list[str] = []
-    answer_scope: AnswerScope = AnswerScope.USER
-    due_on: dt.date
-    reminder_days: Annotated[int, msgspec.Meta(ge=0, le=30)] = 2
-
-
-class QuestionForm(msgspec.Struct, kw_only=True):
-    kind: QuestionKind
-    text_zh: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    text_en: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    options: Annotated[str, msgspec.Meta(max_length=5000)] = ""  # one per line, "中文 | English"
-    required: bool = False
-
-
-class ResultFilters(msgspec.Struct, kw_only=True):
-    tier: str = ""
-    region: str = ""
-    partner: int | None = None
-    # The partners the reader may see (None: all), from `tenancy.vendor_partner_ids`.
-    partner_ids: list[int] | None = None
-
-
-# ---- JSON API ------------------------------------------------------------------------------
-
-
-class FileOut(msgspec.Struct, kw_only=True):
-    id: int
-    filename: str
-    content_type: str
-    size: int
-    download_url: str
-
-
-class CampaignOut(msgspec.Struct, kw_only=True):
-    id: int
-    title: str
-    title_zh: str
-    title_en: str
-    description: str
-    starts_on: dt.date | None
-    ends_on: dt.date | None
-    published_at: dt.datetime | None
-    current: bool
-    files: list[FileOut] = []
-
-
-class CampaignListOut(msgspec.Struct, kw_only=True):
-    items: list[CampaignOut]
-    total: int
-    page: int
-    per_page: int
-
-
-class QuestionOut(msgspec.Struct, kw_only=True):
-    id: int
-    kind: str
-    text: str
-    required: bool
-    options: list[str] = []
-    min: int | None = None
-    max: int | None = None
-
-
-class FeedbackRequestOut(msgspec.Struct, kw_only=True):
-    id: int
-    title: str
-    intro: str
-    status: str
-    due_at: dt.datetime
-    answer_scope: str
-    answered: bool
-    can_answer: bool
-    questions: list[QuestionOut] = []
-
-
-class FeedbackRequestListOut(msgspec.Struct, kw_only=True):
-    items: list[FeedbackRequestOut]
-
-
-class AnswerIn(msgspec.Struct, kw_only=True):
-    question_id: int
-    value: int | None = None
-    choices: list[int] = []
-    text: str = ""
-
-
-class ResponseIn(msgspec.Struct, kw_only=True):
-    answers: list[AnswerIn]
-
-
-class ResponseOut(msgspec.Struct, kw_only=True):
-    request_id: int
-    response_id: int
-    submitted_at: dt.datetime
-    updated_at: dt.datetime

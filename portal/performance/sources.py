@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from portal.communications.campaign_reads import campaign_figures
-from portal.communications.results import feedback_figures
+from portal.communications.campaigns.reads import campaign_figures
+from portal.communications.feedback.results import feedback_figures
 from portal.customers.figures import activity_figures
 from portal.deals.lead_rules import lead_figures
 from portal.performance.metrics import Figures, ratio

@@ -8,8 +8,13 @@ import io
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
-from portal.communications import campaigns, feedback
-from portal.communications.schemas import CampaignForm, FeedbackRequestForm, QuestionForm
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
+from portal.communications.campaigns.schemas import CampaignForm
+from portal.communications.feedback import answers as feedback_answers
+from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback.schemas import FeedbackRequestForm, QuestionForm
 from portal.lib import clock
 from portal.lib.clock import now
 
@@ -45,12 +50,12 @@ async def make_campaign(
         audience=audience,  # type: ignore[arg-type]
         audience_values=values or [],
     )
-    campaign_id = await campaigns.create_campaign(actor, form)
+    campaign_id = await campaign_editing.create_campaign(actor, form)
     for i in range(files):
-        await campaigns.add_material(actor, campaign_id, PDF, f"brochure-{i + 1}.pdf")
+        await campaign_editing.add_material(actor, campaign_id, PDF, f"brochure-{i + 1}.pdf")
     if publish:
-        await campaigns.schedule_campaign(actor, campaign_id, now())
-        await campaigns.publish_campaign(campaign_id)
+        await campaign_publishing.schedule_campaign(actor, campaign_id, now())
+        await campaign_publishing.publish_campaign(campaign_id)
     return campaign_id
 
 
@@ -99,27 +104,27 @@ async def make_request(
         due_on=clock.today() + dt.timedelta(days=due_in_days),
         reminder_days=reminder_days,
     )
-    request_id = await feedback.create_request(actor, form)
+    request_id = await feedback_requests.create_request(actor, form)
     for kind, zh, en, options, required in questions or QUESTIONS:
-        await feedback.add_question(
+        await feedback_requests.add_question(
             actor,
             request_id,
             QuestionForm(kind=kind, text_zh=zh, text_en=en, options=options, required=required),  # type: ignore[arg-type]
         )
     if open_now:
-        await feedback.schedule_request(actor, request_id, now())
-        await feedback.open_request(request_id)
+        await feedback_delivery.schedule_request(actor, request_id, now())
+        await feedback_delivery.open_request(request_id)
     return request_id
 
 
 async def question_ids(request_id: int) -> dict[str, int]:
-    return {q["kind"]: q["id"] for q in await feedback.list_questions(request_id)}
+    return {q["kind"]: q["id"] for q in await feedback_requests.list_questions(request_id)}
 
 
 async def answer(
     user: CurrentUser, request_id: int, nps: int = 9, csat: int = 4, **extra: Any
 ) -> dict[str, Any]:
-    from portal.communications.access import get_request_for_user
+    from portal.communications.feedback.access import get_request_for_user
 
     ids = await question_ids(request_id)
     raw: dict[int, dict[str, Any]] = {}
@@ -134,4 +139,4 @@ async def answer(
     if "text" in ids and "text" in extra:
         raw[ids["text"]] = {"text": extra["text"]}
     row = await get_request_for_user(user, request_id)
-    return await feedback.submit_response(user, row, raw)
+    return await feedback_answers.submit_response(user, row, raw)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.communications.console import add_charts
+from portal.communications.feedback.charts import add_charts
 from portal.web import Confirm
 from tests.template_samples import ALICE, NOW, VERA, page_context
 

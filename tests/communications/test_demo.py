@@ -3,8 +3,9 @@ survey that some users answered; loading it twice adds nothing."""
 
 from __future__ import annotations
 
+from portal.communications.campaigns.tables import Campaign, CampaignFile
 from portal.communications.demo import load_communications_demo
-from portal.communications.tables import Campaign, CampaignFile, FeedbackRequest, FeedbackResponse
+from portal.communications.feedback.tables import FeedbackRequest, FeedbackResponse
 from portal.demo import load_demo
 from portal.lib import storage
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from portal.communications import services
-from portal.communications.tables import FeedbackRequest
+from portal.communications.feedback import answers as feedback_answers
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback.tables import FeedbackRequest
 from portal.core.tables import Notification
 from portal.lib import jobs
 from portal.orders.access import get_order_for_user
@@ -48,11 +49,11 @@ async def test_a_delivered_order_gets_one_csat_request(alice, vera):
     request = await FeedbackRequest.select().where(FeedbackRequest.subject == "order").first()
     assert request["subject_id"] == order_id
     assert request["status"] == "open"
-    rows = await services.list_requests_for_user(alice.current)
+    rows = await feedback_answers.list_requests_for_user(alice.current)
     assert [r["id"] for r in rows] == [request["id"]]
 
 
 async def test_no_csat_request_when_switched_off(alice, vera):
-    await services.set_setting(vera.current, "auto_csat_orders", False)
+    await feedback_requests.set_setting(vera.current, "auto_csat_orders", False)
     await _delivered_order(alice, vera)
     assert await FeedbackRequest.count() == 0

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.communications import campaigns
-from portal.communications.tables import CampaignFile
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns.tables import CampaignFile
 from portal.core.notifications import notify
 from portal.core.tables import Notification
 from tests.communications.factories import make_campaign, make_request, png_bytes, question_ids
@@ -137,7 +137,7 @@ WRITES = [
 async def build(w: World) -> dict:
     vera, alice = w.personas["vera"].current, w.personas["alice"]
     ka = await make_campaign(vera, audience="partners", values=[str(alice.partner_id)], files=0)
-    await campaigns.add_material(vera, ka, png_bytes(), "banner.png")
+    await campaign_editing.add_material(vera, ka, png_bytes(), "banner.png")
     both = await make_campaign(vera)
     kd = await make_campaign(vera, publish=False, files=0, title="草稿")
     fa = await CampaignFile.select(CampaignFile.id).where(CampaignFile.campaign == ka).first()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.communications.tables import Campaign
+from portal.communications.campaigns.tables import Campaign
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs
 from tests.communications.factories import make_campaign

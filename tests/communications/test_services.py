@@ -6,15 +6,20 @@ import datetime as dt
 
 import pytest
 
-from portal.communications import campaigns, feedback, results, services
-from portal.communications.access import get_campaign_for_user, get_request_for_user
-from portal.communications.constants import ActivityKind
-from portal.communications.schemas import ResultFilters
-from portal.communications.tables import (
-    Campaign,
-    CampaignDelivery,
-    FeedbackReminder,
-)
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
+from portal.communications.campaigns import reads as campaign_reads
+from portal.communications.campaigns.access import get_campaign_for_user
+from portal.communications.campaigns.constants import ActivityKind
+from portal.communications.campaigns.tables import Campaign, CampaignDelivery
+from portal.communications.feedback import answers as feedback_answers
+from portal.communications.feedback import csat, results
+from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback.access import get_request_for_user
+from portal.communications.feedback.schemas import ResultFilters
+from portal.communications.feedback.tables import FeedbackReminder
+from portal.core import notifications
 from portal.core.tables import AuditEntry, Notification, OutboundEmail
 from portal.lib import clock, jobs
 from portal.lib.clock import now
@@ -29,8 +34,8 @@ async def test_publishing_tells_every_user_of_the_audience_once(alice, bob, caro
     await jobs.drain()
 
     assert await CampaignDelivery.count().where(CampaignDelivery.campaign == campaign_id) == 2
-    assert await services.unread_count(alice.id) == 1
-    assert await services.unread_count(carol.id) == 0  # partner B is silver
+    assert await notifications.unread_count(alice.id) == 1
+    assert await notifications.unread_count(carol.id) == 0  # partner B is silver
     mails = await OutboundEmail.select(OutboundEmail.to_address, OutboundEmail.subject).where(
         OutboundEmail.kind == "campaign_published"
     )
@@ -40,17 +45,19 @@ async def test_publishing_tells_every_user_of_the_audience_once(alice, bob, caro
 
 async def test_publishing_twice_changes_nothing(alice, vera):
     campaign_id = await make_campaign(vera.current)
-    assert await campaigns.publish_campaign(campaign_id) == 0
+    assert await campaign_publishing.publish_campaign(campaign_id) == 0
     assert await Notification.count().where(Notification.user == alice.id) == 1
     assert await OutboundEmail.count() == 1
 
 
 async def test_a_scheduled_campaign_waits_for_its_time(alice, vera):
     campaign_id = await make_campaign(vera.current, publish=False)
-    await campaigns.schedule_campaign(vera.current, campaign_id, now() + dt.timedelta(hours=2))
+    await campaign_publishing.schedule_campaign(
+        vera.current, campaign_id, now() + dt.timedelta(hours=2)
+    )
 
-    assert await campaigns.publish_campaign(campaign_id) == 0
-    assert await campaigns.due_campaign_ids() == []
+    assert await campaign_publishing.publish_campaign(campaign_id) == 0
+    assert await campaign_publishing.due_campaign_ids() == []
     row = await Campaign.select(Campaign.status).where(Campaign.id == campaign_id).first()
     assert row["status"] == "scheduled"
 
@@ -81,27 +88,29 @@ async def test_a_draft_campaign_is_invisible_to_partners(alice, vera):
 
 
 async def test_a_refused_upload_leaves_no_file_and_no_row(vera):
-    from portal.communications.tables import CampaignFile
+    from portal.communications.campaigns.tables import CampaignFile
 
     campaign_id = await make_campaign(vera.current, publish=False, files=0)
     with pytest.raises(UploadRejected):
-        await campaigns.add_material(vera.current, campaign_id, b"MZ\x90binary", "price.pdf")
+        await campaign_editing.add_material(vera.current, campaign_id, b"MZ\x90binary", "price.pdf")
     assert await CampaignFile.count() == 0
 
 
 async def test_published_campaign_cannot_be_edited(vera):
-    from portal.communications.schemas import CampaignForm
+    from portal.communications.campaigns.schemas import CampaignForm
 
     campaign_id = await make_campaign(vera.current)
     with pytest.raises(FormError):
-        await campaigns.update_campaign(vera.current, campaign_id, CampaignForm(title_zh="改"))
+        await campaign_editing.update_campaign(
+            vera.current, campaign_id, CampaignForm(title_zh="改")
+        )
 
 
 async def test_an_audience_rule_without_values_is_refused(vera):
-    from portal.communications.schemas import CampaignForm
+    from portal.communications.campaigns.schemas import CampaignForm
 
     with pytest.raises(FormError) as caught:
-        await campaigns.create_campaign(
+        await campaign_editing.create_campaign(
             vera.current,
             CampaignForm(title_zh="区域活动", audience="region", audience_values=["XX"]),  # type: ignore[arg-type]
         )
@@ -110,13 +119,13 @@ async def test_an_audience_rule_without_values_is_refused(vera):
 
 async def test_reach_counts_opened_and_downloaded_partners(alice, carol, vera):
     campaign_id = await make_campaign(vera.current)
-    files = await campaigns.list_files(campaign_id)
-    await campaigns.record_activity(alice.current, campaign_id, ActivityKind.VIEW)
-    await campaigns.record_activity(
+    files = await campaign_editing.list_files(campaign_id)
+    await campaign_reads.record_activity(alice.current, campaign_id, ActivityKind.VIEW)
+    await campaign_reads.record_activity(
         alice.current, campaign_id, ActivityKind.DOWNLOAD, files[0]["id"]
     )
 
-    figures = await campaigns.reach(vera.current, campaign_id)
+    figures = await campaign_reads.reach(vera.current, campaign_id)
 
     assert figures["totals"] == {"reached": 2, "opened": 1, "downloaded": 1}
     assert figures["by_tier"]["gold"]["opened"] == 1
@@ -126,15 +135,15 @@ async def test_reach_counts_opened_and_downloaded_partners(alice, carol, vera):
 
 async def test_channel_manager_sees_reach_of_his_partners_only(alice, carol, manny, vera):
     campaign_id = await make_campaign(vera.current)
-    figures = await campaigns.reach(manny.current, campaign_id)
+    figures = await campaign_reads.reach(manny.current, campaign_id)
     assert figures["totals"]["reached"] == 1
     assert figures["never_opened"][0]["partner"] == alice.partner_id
 
 
 async def test_opening_the_campaign_clears_its_bell_entry(alice, vera):
     campaign_id = await make_campaign(vera.current)
-    await campaigns.record_activity(alice.current, campaign_id, ActivityKind.VIEW)
-    assert await services.unread_count(alice.id) == 0
+    await campaign_reads.record_activity(alice.current, campaign_id, ActivityKind.VIEW)
+    assert await notifications.unread_count(alice.id) == 0
 
 
 async def test_notify_is_idempotent_per_user_and_ref(alice, bob):
@@ -145,33 +154,37 @@ async def test_notify_is_idempotent_per_user_and_ref(alice, bob):
         "link": "/orders/1",
         "ref": "order:1:shipped",
     }
-    assert await services.notify([alice.id, bob.id], **args) == 2
-    assert await services.notify([alice.id], **args) == 0
-    assert await services.unread_count(alice.id) == 1
+    assert await notifications.notify([alice.id, bob.id], **args) == 2
+    assert await notifications.notify([alice.id], **args) == 0
+    assert await notifications.unread_count(alice.id) == 1
 
 
 async def test_mark_all_read_empties_the_bell(alice):
-    await services.notify([alice.id], kind="case", title_en="x", title_zh="x", link="/", ref="a")
-    await services.notify([alice.id], kind="case", title_en="y", title_zh="y", link="/", ref="b")
-    assert await services.mark_all_read(alice.id) == 2
-    assert await services.unread_count(alice.id) == 0
+    await notifications.notify(
+        [alice.id], kind="case", title_en="x", title_zh="x", link="/", ref="a"
+    )
+    await notifications.notify(
+        [alice.id], kind="case", title_en="y", title_zh="y", link="/", ref="b"
+    )
+    assert await notifications.mark_all_read(alice.id) == 2
+    assert await notifications.unread_count(alice.id) == 0
 
 
 async def test_campaign_figures_per_partner(alice, carol, vera):
     campaign_id = await make_campaign(vera.current)
-    files = await campaigns.list_files(campaign_id)
-    await campaigns.record_activity(
+    files = await campaign_editing.list_files(campaign_id)
+    await campaign_reads.record_activity(
         alice.current, campaign_id, ActivityKind.DOWNLOAD, files[0]["id"]
     )
     today = clock.today()
 
-    figures = await services.campaign_figures(None, today, today + dt.timedelta(days=1))
+    figures = await campaign_reads.campaign_figures(None, today, today + dt.timedelta(days=1))
 
     assert figures[alice.partner_id].campaigns_received == 1
     assert figures[alice.partner_id].campaigns_opened == 1
     assert figures[alice.partner_id].files_downloaded == 1
     assert figures[carol.partner_id].campaigns_opened == 0
-    only_b = await services.campaign_figures(
+    only_b = await campaign_reads.campaign_figures(
         [carol.partner_id], today, today + dt.timedelta(days=1)
     )
     assert list(only_b) == [carol.partner_id]
@@ -183,7 +196,7 @@ async def test_answers_are_saved_and_can_be_changed_until_due(alice, vera):
     await answer(alice.current, request_id, nps=10, csat=5)
 
     row = await get_request_for_user(alice.current, request_id)
-    mine = await feedback.my_answers(row, alice.current)
+    mine = await feedback_answers.my_answers(row, alice.current)
     ids = await question_ids(request_id)
     assert mine["answers"][ids["nps"]]["value"] == 10
     assert ids["text"] not in mine["answers"]
@@ -196,7 +209,7 @@ async def test_an_out_of_range_score_is_refused_with_a_message(alice, vera):
     row = await get_request_for_user(alice.current, request_id)
 
     with pytest.raises(FormError) as caught:
-        await feedback.submit_response(
+        await feedback_answers.submit_response(
             alice.current, row, {ids["nps"]: {"value": 11}, ids["csat"]: {"value": 3}}
         )
 
@@ -208,13 +221,13 @@ async def test_a_required_question_must_be_answered(alice, vera):
     ids = await question_ids(request_id)
     row = await get_request_for_user(alice.current, request_id)
     with pytest.raises(FormError) as caught:
-        await feedback.submit_response(alice.current, row, {ids["nps"]: {"value": 8}})
+        await feedback_answers.submit_response(alice.current, row, {ids["nps"]: {"value": 8}})
     assert f"q{ids['csat']}" in caught.value.errors
 
 
 async def test_no_answers_after_the_request_is_closed(alice, vera):
     request_id = await make_request(vera.current)
-    await feedback.close_request(vera.current, request_id)
+    await feedback_delivery.close_request(vera.current, request_id)
     with pytest.raises(FormError):
         await answer(alice.current, request_id)
 
@@ -286,15 +299,15 @@ async def test_reminders_go_once_to_those_who_have_not_answered(alice, bob, vera
     request_id = await make_request(vera.current, due_in_days=1, reminder_days=3)
     await answer(alice.current, request_id)
 
-    assert await feedback.send_due_reminders() == 1  # bob only: alice answered
-    assert await feedback.send_due_reminders() == 0
+    assert await feedback_delivery.send_due_reminders() == 1  # bob only: alice answered
+    assert await feedback_delivery.send_due_reminders() == 0
     reminded = await FeedbackReminder.select(FeedbackReminder.user)
     assert alice.id not in {r["user"] for r in reminded}
 
 
 async def test_no_reminder_before_the_reminder_window(bob, vera):
     await make_request(vera.current, due_in_days=10, reminder_days=2)
-    assert await feedback.send_due_reminders() == 0
+    assert await feedback_delivery.send_due_reminders() == 0
 
 
 async def test_feedback_figures_per_partner(alice, bob, carol, vera):
@@ -303,7 +316,7 @@ async def test_feedback_figures_per_partner(alice, bob, carol, vera):
     await answer(bob.current, request_id, nps=5, csat=4)
     today = clock.today()
 
-    figures = await services.feedback_figures(None, today, today + dt.timedelta(days=1))
+    figures = await results.feedback_figures(None, today, today + dt.timedelta(days=1))
 
     a = figures[alice.partner_id]
     assert (a.requests_received, a.requests_answered, a.nps, a.csat_avg_x100) == (1, 1, 0, 450)
@@ -311,21 +324,21 @@ async def test_feedback_figures_per_partner(alice, bob, carol, vera):
 
 
 async def test_request_csat_is_idempotent_and_csat_for_reads_the_answer(alice, vera):
-    first = await services.request_csat(
+    first = await csat.request_csat(
         "order", 77, alice.partner_id, alice.id, "Order PO-77", "订单 PO-77"
     )
-    again = await services.request_csat(
+    again = await csat.request_csat(
         "order", 77, alice.partner_id, alice.id, "Order PO-77", "订单 PO-77"
     )
     assert first == again and first is not None
-    assert await services.csat_for("order", 77) is None
+    assert await csat.csat_for("order", 77) is None
 
     await answer(alice.current, first, csat=2)
 
-    assert await services.csat_for("order", 77) == 2
-    assert await services.unread_count(alice.id) == 0  # answering cleared the bell
+    assert await csat.csat_for("order", 77) == 2
+    assert await notifications.unread_count(alice.id) == 0  # answering cleared the bell
 
 
 async def test_request_csat_is_off_when_the_setting_is_off(alice, vera):
-    await services.set_setting(vera.current, "auto_csat_orders", False)
-    assert await services.request_csat("order", 5, alice.partner_id, alice.id, "x", "x") is None
+    await feedback_requests.set_setting(vera.current, "auto_csat_orders", False)
+    assert await csat.request_csat("order", 5, alice.partner_id, alice.id, "x", "x") is None

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from portal.communications.tables import (
-    Campaign,
-    CampaignActivity,
-    CampaignFile,
-    FeedbackQuestion,
-    FeedbackResponse,
-)
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
+from portal.communications.campaigns.tables import Campaign, CampaignActivity, CampaignFile
+from portal.communications.feedback.tables import FeedbackQuestion, FeedbackResponse
 from portal.core.tables import AuditEntry
 from portal.lib import jobs
 from portal.lib.i18n import use_locale
@@ -235,12 +232,11 @@ async def test_a_thumbnail_is_not_counted_as_a_preview(as_user, alice, vera):
     from tests.communications.factories import png_bytes
 
     campaign_id = await make_campaign(vera.current, files=0, publish=False)
-    from portal.communications import campaigns
     from portal.lib.clock import now
 
-    await campaigns.add_material(vera.current, campaign_id, png_bytes(), "banner.png")
-    await campaigns.schedule_campaign(vera.current, campaign_id, now())
-    await campaigns.publish_campaign(campaign_id)
+    await campaign_editing.add_material(vera.current, campaign_id, png_bytes(), "banner.png")
+    await campaign_publishing.schedule_campaign(vera.current, campaign_id, now())
+    await campaign_publishing.publish_campaign(campaign_id)
     file_id = (await CampaignFile.select(CampaignFile.id).first())["id"]
     client = await as_user(alice)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.communications.constants import MATERIAL_KINDS
+from portal.communications.campaigns.constants import MATERIAL_KINDS
 from portal.lib import archives, storage
 from portal.lib.i18n import use_locale
 from portal.lib.storage import UploadRejected, download_headers, sniff, store_upload

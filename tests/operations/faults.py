@@ -39,6 +39,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
 from tests.operations.processes import free_port, psql, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -245,8 +247,7 @@ async def seed(n: int) -> None:
     import datetime as dt
 
     from portal.auth.constants import Role
-    from portal.communications import campaigns
-    from portal.communications.schemas import CampaignForm
+    from portal.communications.campaigns.schemas import CampaignForm
     from portal.lib import clock
     from tests.factories import make_partner, make_user
 
@@ -266,8 +267,8 @@ async def seed(n: int) -> None:
             audience="all",  # type: ignore[arg-type]
             audience_values=[],
         )
-        campaign_id = await campaigns.create_campaign(vera.current, form)
-        await campaigns.schedule_campaign(vera.current, campaign_id, clock.now() + due)
+        campaign_id = await campaign_editing.create_campaign(vera.current, form)
+        await campaign_publishing.schedule_campaign(vera.current, campaign_id, clock.now() + due)
 
 
 def _wait(what: str, check: Any, timeout: float, step: float = 0.1) -> Any:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from portal.communications.campaign_reads import record_activity
-from portal.communications.constants import ActivityKind
-from portal.communications.tables import CampaignFile
+from portal.communications.campaigns.constants import ActivityKind
+from portal.communications.campaigns.reads import record_activity
+from portal.communications.campaigns.tables import CampaignFile
 from portal.customers.tables import Customer
 from portal.lib import clock
 from portal.performance import views

@@ -277,10 +277,6 @@ async def test_changing_the_priority_moves_the_deadlines(alice, vera):
 
 
 async def test_closing_asks_the_partner_for_a_csat_once(alice, vera):
-    import importlib.util
-
-    if importlib.util.find_spec("portal.communications.services") is None:
-        pytest.skip("the feedback feature (communications) is not installed")
     from portal.support.services import request_csat_for_case
 
     case_id = await make_case(alice)

@@ -65,7 +65,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="communications", description=DESCRIPTION)
 
     async def run():
-        from portal.communications.tables import FeedbackAnswer
+        from portal.communications.feedback.tables import FeedbackAnswer
 
         sqlite = FeedbackAnswer._meta.db.engine_type == "sqlite"
         for tablename, name, condition in CHECKS:

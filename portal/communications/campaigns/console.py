@@ -11,26 +11,22 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from portal.communications import audience as audience_rules
-from portal.communications import campaigns
-from portal.communications.access import get_campaign_file_for_user
-from portal.communications.console_forms import (
+from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns import publishing as campaign_publishing
+from portal.communications.campaigns import reads as campaign_reads
+from portal.communications.campaigns.access import get_campaign_file_for_user
+from portal.communications.campaigns.constants import CAMPAIGN_STATUS_LABELS, MATERIAL_KINDS
+from portal.communications.campaigns.pages import file_kind, file_response
+from portal.communications.campaigns.schemas import CampaignForm
+from portal.communications.forms import (
     ADMIN,
     PER_PAGE,
     VENDOR,
-    _form_data,
-    _tier_names,
     audience_display,
     audience_options,
     describe_audience,
+    form_data,
     parse_schedule,
-)
-from portal.communications.constants import (
-    CAMPAIGN_STATUS_LABELS,
-    MATERIAL_KINDS,
-)
-from portal.communications.pages import file_kind, file_response
-from portal.communications.schemas import (
-    CampaignForm,
 )
 from portal.lib import clock, storage
 from portal.lib.clock import now
@@ -39,6 +35,7 @@ from portal.lib.i18n import current_locale, format_datetime, localized, ngettext
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
+from portal.partners.tiers import tier_names
 from portal.settings import get_settings
 from portal.web import (
     Confirm,
@@ -53,7 +50,7 @@ from portal.web import (
 
 
 async def _get_campaign(campaign_id: int) -> dict[str, Any]:
-    return await campaigns.get_campaign(campaign_id)
+    return await campaign_editing.get_campaign(campaign_id)
 
 
 class CampaignConsole(Controller):
@@ -71,7 +68,7 @@ class CampaignConsole(Controller):
         # outside the reader's scope has no name here and matches nothing
         pid = optional_int(partner_id)
         names = await partner_names_for_user(current_user(request), [pid] if pid else [])
-        rows, total = await campaigns.list_campaigns_console(
+        rows, total = await campaign_reads.list_campaigns_console(
             status, number, PER_PAGE, partner_id=(pid if pid in names else -1) if pid else None
         )
         return page(
@@ -98,13 +95,13 @@ class CampaignConsole(Controller):
     @post("/new", name="console_campaigns:create", opt=ADMIN)
     async def create(self, request: Request) -> Template | Redirect:
         user = current_user(request)
-        plain, errors, display = await _form_data(await request.form())
+        plain, errors, display = await form_data(await request.form())
         form, form_errors, values = read_form(CampaignForm, plain)
         values.update(display)
         errors = {**form_errors, **errors}
         if form is not None and not errors:
             try:
-                campaign_id = await campaigns.create_campaign(user, form)
+                campaign_id = await campaign_editing.create_campaign(user, form)
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -126,7 +123,7 @@ class CampaignConsole(Controller):
 
     async def _show(self, request: Request, campaign_id: int, **extra: Any) -> Template:
         row = await _get_campaign(campaign_id)
-        files = await campaigns.list_files(campaign_id)
+        files = await campaign_editing.list_files(campaign_id)
         for f in files:
             f["kind"] = file_kind(f["content_type"])
         values = {
@@ -144,7 +141,7 @@ class CampaignConsole(Controller):
             "console/communications/campaign.html",
             campaign=row,
             files=files,
-            editable=row["status"] in campaigns.EDITABLE,
+            editable=row["status"] in campaign_editing.EDITABLE,
             audience_text=await describe_audience(row),
             status_labels={k.value: _(v) for k, v in CAMPAIGN_STATUS_LABELS.items()},
             audience_count=await audience_rules.count_partners(
@@ -165,13 +162,13 @@ class CampaignConsole(Controller):
     @post("/{campaign_id:int}", name="console_campaigns:update", opt=ADMIN)
     async def update(self, request: Request, campaign_id: FromPath[int]) -> Template | Redirect:
         user = current_user(request)
-        plain, errors, display = await _form_data(await request.form())
+        plain, errors, display = await form_data(await request.form())
         form, form_errors, values = read_form(CampaignForm, plain)
         values.update(display)
         errors = {**form_errors, **errors}
         if form is not None and not errors:
             try:
-                await campaigns.update_campaign(user, campaign_id, form)
+                await campaign_editing.update_campaign(user, campaign_id, form)
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -208,7 +205,7 @@ class CampaignConsole(Controller):
         for upload in uploads:
             content = await upload.read(storage.max_upload_bytes() + 1)
             try:
-                await campaigns.add_material(user, campaign_id, content, upload.filename)
+                await campaign_editing.add_material(user, campaign_id, content, upload.filename)
             except storage.UploadRejected as exc:
                 response = await self._show(request, campaign_id, errors={"file": exc.message})
                 response.status_code = 400
@@ -240,7 +237,7 @@ class CampaignConsole(Controller):
     async def remove_file(
         self, request: Request, campaign_id: FromPath[int], file_id: FromPath[int]
     ) -> Redirect:
-        await campaigns.remove_material(current_user(request), campaign_id, file_id)
+        await campaign_editing.remove_material(current_user(request), campaign_id, file_id)
         return redirect(
             request,
             "console_campaigns:show",
@@ -297,13 +294,15 @@ class CampaignConsole(Controller):
         unless this request comes from it (`act`: a POST carrying confirmed=1)."""
         row = await _get_campaign(campaign_id)
         when, errors = parse_schedule(data)
-        if not errors and row["status"] not in campaigns.EDITABLE:
+        if not errors and row["status"] not in campaign_editing.EDITABLE:
             errors = {"": _("This campaign cannot be published any more.")}
         if not errors and not act:
             return await self._confirm_publish(request, campaign_id, data, when)
         if not errors:
             try:
-                await campaigns.schedule_campaign(current_user(request), campaign_id, when or now())
+                await campaign_publishing.schedule_campaign(
+                    current_user(request), campaign_id, when or now()
+                )
             except FormError as exc:
                 errors = exc.errors
         if errors:
@@ -337,7 +336,7 @@ class CampaignConsole(Controller):
     @post("/{campaign_id:int}/unschedule", name="console_campaigns:unschedule", opt=ADMIN)
     async def unschedule(self, request: Request, campaign_id: FromPath[int]) -> Redirect:
         try:
-            await campaigns.unschedule_campaign(current_user(request), campaign_id)
+            await campaign_publishing.unschedule_campaign(current_user(request), campaign_id)
         except FormError as exc:
             return redirect(
                 request,
@@ -354,7 +353,7 @@ class CampaignConsole(Controller):
 
     @post("/{campaign_id:int}/archive", name="console_campaigns:archive", opt=ADMIN)
     async def archive(self, request: Request, campaign_id: FromPath[int]) -> Redirect:
-        await campaigns.archive_campaign(current_user(request), campaign_id)
+        await campaign_publishing.archive_campaign(current_user(request), campaign_id)
         return redirect(
             request,
             "console_campaigns:show",
@@ -366,13 +365,13 @@ class CampaignConsole(Controller):
     async def reach(self, request: Request, campaign_id: FromPath[int]) -> Template:
         user = current_user(request)
         row = await _get_campaign(campaign_id)
-        figures = await campaigns.reach(user, campaign_id)
+        figures = await campaign_reads.reach(user, campaign_id)
         return page(
             request,
             "console/communications/reach.html",
             campaign=row,
             reach=figures,
-            activity=await campaigns.recent_activity(user, campaign_id),
-            tier_names=await _tier_names(),
+            activity=await campaign_reads.recent_activity(user, campaign_id),
+            tier_names=await tier_names(),
             region_name=lambda code: province_name(code, current_locale.get()),
         )

@@ -19,7 +19,6 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.constants import PROVINCES, PartnerKind, province_name
 from portal.partners.services import list_tiers, partner_codes, partner_ids_by_code
-from portal.partners.tiers import tier_names
 from portal.settings import get_settings
 
 VENDOR = {"access": Access.VENDOR}
@@ -120,7 +119,7 @@ async def describe_audience(row: dict[str, Any]) -> str:
     return f"{label}: {', '.join(shown)}"
 
 
-async def _form_data(data: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+async def form_data(data: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
     audience, values, errors, display = await read_audience(data)
     plain = {k: data.get(k) for k in data}
     plain["audience"] = audience
@@ -140,6 +139,3 @@ def parse_schedule(data: Any) -> tuple[dt.datetime | None, dict[str, str]]:
         return None, {"publish_time": _("Enter a time as HH:MM.")}
     local = dt.datetime.combine(form.publish_on, dt.time(hour, minute), tzinfo=get_settings().tz)
     return local.astimezone(dt.UTC), {}
-
-
-_tier_names = tier_names  # the one tier-name lookup (portal.partners.tiers)

@@ -8,18 +8,11 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
-from portal.communications.constants import (
-    SETTING_DEFAULTS,
-    Audience,
-    QuestionKind,
-    RequestStatus,
-)
-from portal.communications.schemas import FeedbackRequestForm, QuestionForm
-from portal.communications.tables import (
-    CommunicationSetting,
-    FeedbackQuestion,
-    FeedbackRequest,
-)
+from portal.communications.constants import Audience
+from portal.communications.feedback.constants import SETTING_DEFAULTS, QuestionKind, RequestStatus
+from portal.communications.feedback.schemas import FeedbackRequestForm, QuestionForm
+from portal.communications.feedback.tables import FeedbackQuestion, FeedbackRequest
+from portal.communications.tables import CommunicationSetting
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.lib.clock import now
@@ -140,7 +133,7 @@ async def get_request(request_id: int) -> dict[str, Any]:
     return row
 
 
-def _require_editable(row: dict[str, Any]) -> None:
+def require_editable(row: dict[str, Any]) -> None:
     if row["status"] not in EDITABLE:
         raise FormError({"": _("An opened feedback request can no longer be changed.")})
 
@@ -148,7 +141,7 @@ def _require_editable(row: dict[str, Any]) -> None:
 async def update_request(actor: CurrentUser, request_id: int, form: FeedbackRequestForm) -> None:
     """Change a draft or scheduled request."""
     before = await get_request(request_id)
-    _require_editable(before)
+    require_editable(before)
     values = await _request_values(form)
     async with write_transaction():
         await FeedbackRequest.update({**values, FeedbackRequest.updated_at: now()}).where(
@@ -180,7 +173,7 @@ def parse_options(raw: str) -> list[dict[str, str]]:
 async def add_question(actor: CurrentUser, request_id: int, form: QuestionForm) -> int:
     """Append a question to a draft request; choice questions need 2 to 20 options."""
     row = await get_request(request_id)
-    _require_editable(row)
+    require_editable(row)
     options = parse_options(form.options)
     if form.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         if len(options) < 2:
@@ -213,7 +206,7 @@ async def add_question(actor: CurrentUser, request_id: int, form: QuestionForm) 
 
 async def remove_question(actor: CurrentUser, request_id: int, question_id: int) -> None:
     row = await get_request(request_id)
-    _require_editable(row)
+    require_editable(row)
     async with write_transaction():
         deleted = (
             await FeedbackQuestion.delete()

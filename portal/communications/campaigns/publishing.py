@@ -6,21 +6,11 @@ import datetime as dt
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
-from portal.auth.tables import User
 from portal.communications import audience as audience_rules
 from portal.communications import emails
-from portal.communications.campaign_editing import (
-    EDITABLE,
-    _require_editable,
-    get_campaign,
-)
-from portal.communications.constants import (
-    CampaignStatus,
-)
-from portal.communications.tables import (
-    Campaign,
-    CampaignRecipient,
-)
+from portal.communications.campaigns.constants import CampaignStatus
+from portal.communications.campaigns.editing import EDITABLE, get_campaign, require_editable
+from portal.communications.campaigns.tables import Campaign, CampaignRecipient
 from portal.core import email
 from portal.core.audit import record
 from portal.db import param, true, write_transaction
@@ -36,7 +26,7 @@ from portal.tenancy import NotFound
 async def schedule_campaign(actor: CurrentUser, campaign_id: int, publish_at: dt.datetime) -> None:
     """Publish at a time (the job picks it up when due); a time in the past means now."""
     row = await get_campaign(campaign_id)
-    _require_editable(row)
+    require_editable(row)
     if not (row["title_zh"] or "").strip():
         raise FormError({"": _("Give the campaign a title first.")})
     async with write_transaction():
@@ -192,7 +182,7 @@ async def publish_campaign(campaign_id: int) -> int:
             campaign_id,
         )
         email_ids = await email.queue_bulk(
-            "campaign_published", rendered, await _addresses(user_ids)
+            "campaign_published", rendered, await emails.addresses(user_ids)
         )
         partners = await CampaignRecipient.count().where(CampaignRecipient.campaign == campaign_id)
         await Campaign.update(
@@ -207,18 +197,3 @@ async def publish_campaign(campaign_id: int) -> int:
         )
     await email.enqueue_delivery(email_ids)
     return len(user_ids)
-
-
-async def _addresses(user_ids: list[int]) -> list[tuple[str, str]]:
-    """(e-mail, locale) of active users, in batches (SQLite caps a statement's parameters)."""
-
-    out: list[tuple[str, str]] = []
-    for start in range(0, len(user_ids), 500):
-        chunk = user_ids[start : start + 500]
-        rows = await User.select(
-            User.email, User.locale, User.partner.locale.as_alias("partner_locale")
-        ).where(User.id.is_in(chunk) & (User.is_active == True))  # noqa: E712  (SQL, not Python)
-        out.extend(
-            (r["email"], emails.recipient_locale(r["locale"], r["partner_locale"])) for r in rows
-        )
-    return out

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.communications.constants import (
-    QuestionKind,
-)
+from portal.communications.feedback.constants import QuestionKind
 from portal.lib.charts import distribution_chart
 from portal.lib.i18n import gettext as _
 

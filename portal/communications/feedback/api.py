@@ -1,6 +1,6 @@
-"""The communications part of the JSON API (/api/v1): campaigns addressed to the caller's
-partner, feedback requests, and answering one. A refused answer is 422 with a message per
-question: {"error": "...", "status": 422, "questions": {"<id>": "..."}}."""
+"""The feedback part of the JSON API (/api/v1): feedback requests addressed to the caller's
+partner and answering one. A refused answer is 422 with a message per question:
+{"error": "...", "status": 422, "questions": {"<id>": "..."}}."""
 
 from __future__ import annotations
 
@@ -8,56 +8,27 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.communications import campaigns, feedback
-from portal.communications.access import get_campaign_for_user, get_request_for_user
-from portal.communications.constants import ActivityKind
-from portal.communications.schemas import (
-    CampaignListOut,
-    CampaignOut,
+from portal.communications.feedback import answers as feedback_answers
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback.access import get_request_for_user
+from portal.communications.feedback.schemas import (
     FeedbackRequestListOut,
     FeedbackRequestOut,
-    FileOut,
     QuestionOut,
     ResponseIn,
     ResponseOut,
 )
-from portal.communications.tables import FeedbackRequest
-from portal.lib import clock
+from portal.communications.feedback.tables import FeedbackRequest
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import localized
-from portal.web import current_user, not_found
+from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER, Access.VENDOR)}
-PER_PAGE = 50
-
-
-def campaign_out(row: dict[str, Any], files: list[dict[str, Any]] | None = None) -> CampaignOut:
-    return CampaignOut(
-        id=row["id"],
-        title=localized(row, "title"),
-        title_zh=row["title_zh"],
-        title_en=row["title_en"],
-        description=localized(row, "description"),
-        starts_on=row["starts_on"],
-        ends_on=row["ends_on"],
-        published_at=row.get("published_at"),
-        current=row["ends_on"] is None or row["ends_on"] >= clock.today(),
-        files=[
-            FileOut(
-                id=f["id"],
-                filename=f["filename"],
-                content_type=f["content_type"],
-                size=f["size"],
-                download_url=f"/campaigns/{row['id']}/files/{f['id']}",
-            )
-            for f in files or []
-        ],
-    )
 
 
 def request_out(
@@ -71,7 +42,7 @@ def request_out(
         due_at=row["due_at"],
         answer_scope=row["answer_scope"],
         answered=bool(row.get("answered")),
-        can_answer=feedback.can_answer(row) and user.is_partner,
+        can_answer=feedback_answers.can_answer(row) and user.is_partner,
         questions=[
             QuestionOut(
                 id=q["id"],
@@ -89,39 +60,16 @@ def request_out(
     )
 
 
-class CommunicationsApi(Controller):
+class FeedbackApi(Controller):
     path = "/"
     opt = READERS
-
-    @get("/campaigns", name="api:campaigns")
-    async def list_campaigns(
-        self, request: Request, page: FromQuery[int] = 1, past: FromQuery[bool] = False
-    ) -> CampaignListOut:
-        """Published campaigns addressed to the caller's partner (vendors: every one)."""
-        user = current_user(request)
-        number = max(1, min(page, 100_000))
-        rows, total = await campaigns.list_campaigns_for_user(
-            user, past=past, page=number, per_page=PER_PAGE
-        )
-        return CampaignListOut(
-            items=[campaign_out(r) for r in rows], total=total, page=number, per_page=PER_PAGE
-        )
-
-    @get("/campaigns/{campaign_id:int}", name="api:campaign")
-    async def get_campaign(self, request: Request, campaign_id: FromPath[int]) -> CampaignOut:
-        user = current_user(request)
-        row = await get_campaign_for_user(user, campaign_id)
-        if row["status"] != "published":
-            raise not_found()
-        await campaigns.record_activity(user, campaign_id, ActivityKind.VIEW)
-        return campaign_out(row, await campaigns.list_files(campaign_id))
 
     @get("/feedback-requests", name="api:feedback_requests")
     async def list_requests(self, request: Request) -> FeedbackRequestListOut:
         """Partner: requests addressed to the partner, with their questions. Vendors: open ones."""
         user = current_user(request)
         if user.is_partner:
-            rows = await feedback.list_requests_for_user(user)
+            rows = await feedback_answers.list_requests_for_user(user)
         else:
             rows = (
                 await FeedbackRequest.select()
@@ -130,7 +78,9 @@ class CommunicationsApi(Controller):
                 .limit(200)
             )
         return FeedbackRequestListOut(
-            items=[request_out(r, user, await feedback.list_questions(r["id"])) for r in rows]
+            items=[
+                request_out(r, user, await feedback_requests.list_questions(r["id"])) for r in rows
+            ]
         )
 
     @post(
@@ -150,7 +100,7 @@ class CommunicationsApi(Controller):
             for a in data.answers
         }
         try:
-            saved = await feedback.submit_response(user, row, raw)
+            saved = await feedback_answers.submit_response(user, row, raw)
         except FormError as exc:
             questions = {k[1:]: v for k, v in exc.errors.items() if k.startswith("q")}
             message = exc.errors.get("") or _("Some answers were refused.") + " " + "; ".join(
@@ -164,4 +114,4 @@ class CommunicationsApi(Controller):
         return ResponseOut(**saved)
 
 
-API = [CommunicationsApi]
+API = [FeedbackApi]

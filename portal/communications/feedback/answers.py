@@ -7,13 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
-from portal.communications.constants import (
-    AnswerScope,
-    QuestionKind,
-    RequestStatus,
-)
-from portal.communications.feedback_requests import MAX_TEXT, SCALE, list_questions
-from portal.communications.tables import (
+from portal.communications.feedback.constants import AnswerScope, QuestionKind, RequestStatus
+from portal.communications.feedback.requests import MAX_TEXT, SCALE, list_questions
+from portal.communications.feedback.tables import (
     FeedbackAnswer,
     FeedbackRecipient,
     FeedbackRequest,

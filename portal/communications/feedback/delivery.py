@@ -8,16 +8,9 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
 from portal.communications import emails
-from portal.communications.campaign_publishing import _addresses
-from portal.communications.constants import (
-    AnswerScope,
-    RequestStatus,
-)
-from portal.communications.feedback_requests import EDITABLE, _require_editable, get_request
-from portal.communications.tables import (
-    FeedbackQuestion,
-    FeedbackRequest,
-)
+from portal.communications.feedback.constants import AnswerScope, RequestStatus
+from portal.communications.feedback.requests import EDITABLE, get_request, require_editable
+from portal.communications.feedback.tables import FeedbackQuestion, FeedbackRequest
 from portal.core import email
 from portal.core.audit import record
 from portal.db import param, true, write_transaction
@@ -32,7 +25,7 @@ from portal.settings import get_settings
 async def schedule_request(actor: CurrentUser, request_id: int, opens_at: dt.datetime) -> None:
     """Open at a time (the job does it when due); needs at least one question."""
     row = await get_request(request_id)
-    _require_editable(row)
+    require_editable(row)
     if not await FeedbackQuestion.count().where(FeedbackQuestion.request == request_id):
         raise FormError({"": _("Add at least one question first.")})
     if opens_at >= row["due_at"]:
@@ -86,7 +79,7 @@ async def due_request_ids() -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
-def _invite_context(row: dict[str, Any], link: str) -> Any:
+def invite_context(row: dict[str, Any], link: str) -> Any:
     def context_for(locale: str) -> dict[str, Any]:
         return {
             "title": localized(row, "title", locale),
@@ -108,7 +101,7 @@ async def open_request(request_id: int) -> int:
     if row is None or row["status"] != RequestStatus.SCHEDULED:
         return 0
     link = f"{get_settings().base_url}/feedback/{request_id}"
-    rendered = emails.render_per_locale("feedback_request", _invite_context(row, link))
+    rendered = emails.render_per_locale("feedback_request", invite_context(row, link))
     where, args = audience_rules.condition(
         row["audience"], audience_rules.parse_values(row["audience_values"])
     )
@@ -165,7 +158,9 @@ async def open_request(request_id: int) -> int:
             request_id,
             true(),
         )
-        email_ids = await email.queue_bulk("feedback_request", rendered, await _addresses(user_ids))
+        email_ids = await email.queue_bulk(
+            "feedback_request", rendered, await emails.addresses(user_ids)
+        )
         await record(
             "feedback.opened",
             actor_email="system",
@@ -201,7 +196,7 @@ async def remind(row: dict[str, Any]) -> int:
     """Queue the reminders of one request (set-based; the unique pair keeps it once per user)."""
 
     link = f"{get_settings().base_url}/feedback/{row['id']}"
-    rendered = emails.render_per_locale("feedback_reminder", _invite_context(row, link))
+    rendered = emails.render_per_locale("feedback_reminder", invite_context(row, link))
     scope_sql = "NOT EXISTS (SELECT 1 FROM feedback_response s WHERE s.request = r.request" + (  # noqa: S608
         " AND s.partner = u.partner)"
         if row["answer_scope"] == AnswerScope.PARTNER
@@ -221,7 +216,7 @@ async def remind(row: dict[str, Any]) -> int:
         )
         user_ids = [int(r["user"]) for r in inserted]
         email_ids = await email.queue_bulk(
-            "feedback_reminder", rendered, await _addresses(user_ids)
+            "feedback_reminder", rendered, await emails.addresses(user_ids)
         )
     await email.enqueue_delivery(email_ids)
     return len(user_ids)

@@ -12,11 +12,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from portal.communications.constants import AnswerScope, QuestionKind
-from portal.communications.feedback_requests import get_request, list_questions
+from portal.communications.feedback.constants import AnswerScope, QuestionKind
+from portal.communications.feedback.requests import get_request, list_questions
+from portal.communications.feedback.schemas import ResultFilters
+from portal.communications.feedback.tables import FeedbackRequest
 from portal.communications.figures import FeedbackFigures, nps_score
-from portal.communications.schemas import ResultFilters
-from portal.communications.tables import FeedbackRequest
 from portal.db import in_list
 from portal.lib import clock
 from portal.lib.i18n import current_locale, localized, to_local

@@ -7,16 +7,10 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
-from portal.communications.constants import (
-    MATERIAL_KINDS,
-    Audience,
-    CampaignStatus,
-)
-from portal.communications.schemas import CampaignForm
-from portal.communications.tables import (
-    Campaign,
-    CampaignFile,
-)
+from portal.communications.campaigns.constants import MATERIAL_KINDS, CampaignStatus
+from portal.communications.campaigns.schemas import CampaignForm
+from portal.communications.campaigns.tables import Campaign, CampaignFile
+from portal.communications.constants import Audience
 from portal.core.audit import record
 from portal.db import write_transaction
 from portal.lib import storage
@@ -84,7 +78,7 @@ async def get_campaign(campaign_id: int) -> dict[str, Any]:
     return row
 
 
-def _require_editable(row: dict[str, Any]) -> None:
+def require_editable(row: dict[str, Any]) -> None:
     if row["status"] not in EDITABLE:
         raise FormError({"": _("A published campaign can no longer be changed.")})
 
@@ -92,7 +86,7 @@ def _require_editable(row: dict[str, Any]) -> None:
 async def update_campaign(actor: CurrentUser, campaign_id: int, form: CampaignForm) -> None:
     """Change a draft or scheduled campaign; published ones are frozen (FormError)."""
     before = await get_campaign(campaign_id)
-    _require_editable(before)
+    require_editable(before)
     values = _form_values(form, await _tier_codes())
     async with write_transaction():
         await Campaign.update({**values, Campaign.updated_at: now()}).where(

@@ -7,18 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
-from portal.communications.constants import (
-    ActivityKind,
-    CampaignStatus,
-)
-from portal.communications.figures import CampaignFigures
-from portal.communications.tables import (
+from portal.communications.campaigns.constants import ActivityKind, CampaignStatus
+from portal.communications.campaigns.tables import (
     Campaign,
     CampaignActivity,
     CampaignDelivery,
     CampaignFile,
     CampaignRecipient,
 )
+from portal.communications.figures import CampaignFigures
 from portal.core.notifications import mark_read_by_ref
 from portal.db import in_list, write_transaction
 from portal.lib import clock

@@ -6,16 +6,11 @@ import datetime as dt
 import json
 
 from portal.communications import emails
-from portal.communications.campaign_publishing import _addresses
-from portal.communications.constants import (
-    AnswerScope,
-    Audience,
-    QuestionKind,
-    RequestStatus,
-)
-from portal.communications.feedback_delivery import _invite_context
-from portal.communications.feedback_requests import get_setting
-from portal.communications.tables import (
+from portal.communications.constants import Audience
+from portal.communications.feedback.constants import AnswerScope, QuestionKind, RequestStatus
+from portal.communications.feedback.delivery import invite_context
+from portal.communications.feedback.requests import get_setting
+from portal.communications.feedback.tables import (
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackRecipient,
@@ -124,9 +119,9 @@ async def request_csat(
                 ref=f"feedback:{request_id}",
             )
             link = f"{get_settings().base_url}/feedback/{request_id}"
-            rendered = emails.render_per_locale("feedback_request", _invite_context(row, link))
+            rendered = emails.render_per_locale("feedback_request", invite_context(row, link))
             email_ids = await email.queue_bulk(
-                "feedback_request", rendered, await _addresses([user_id])
+                "feedback_request", rendered, await emails.addresses([user_id])
             )
     except Exception:
         # a concurrent caller created it first (unique subject index): answer with theirs

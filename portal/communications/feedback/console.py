@@ -10,30 +10,28 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from portal.communications import audience as audience_rules
-from portal.communications import feedback, results
-from portal.communications.console_charts import add_charts
-from portal.communications.console_forms import (
-    ADMIN,
-    PER_PAGE,
-    VENDOR,
-    _form_data,
-    _tier_names,
-    audience_display,
-    audience_options,
-    describe_audience,
-    parse_schedule,
-)
-from portal.communications.constants import (
+from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import requests as feedback_requests
+from portal.communications.feedback import results
+from portal.communications.feedback.access import requests_addressed_to
+from portal.communications.feedback.charts import add_charts
+from portal.communications.feedback.constants import (
     QUESTION_LABELS,
     REQUEST_STATUS_LABELS,
     AnswerScope,
 )
-from portal.communications.schemas import (
-    FeedbackRequestForm,
-    QuestionForm,
-    ResultFilters,
+from portal.communications.feedback.schemas import FeedbackRequestForm, QuestionForm, ResultFilters
+from portal.communications.feedback.tables import FeedbackRequest
+from portal.communications.forms import (
+    ADMIN,
+    PER_PAGE,
+    VENDOR,
+    audience_display,
+    audience_options,
+    describe_audience,
+    form_data,
+    parse_schedule,
 )
-from portal.communications.tables import FeedbackRecipient, FeedbackRequest
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.lib.forms import FormError, optional_int, read_form
@@ -41,13 +39,14 @@ from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
+from portal.partners.tiers import tier_names
 from portal.settings import get_settings
 from portal.tenancy import partner_ids_sql, vendor_partner_ids
 from portal.web import Page, current_user, page, page_number, redirect
 
 
 async def _get_request(request_id: int) -> dict[str, Any]:
-    return await feedback.get_request(request_id)
+    return await feedback_requests.get_request(request_id)
 
 
 async def _filters(request: Request) -> ResultFilters:
@@ -80,9 +79,7 @@ class FeedbackConsole(Controller):
         names = await partner_names_for_user(current_user(request), [pid] if pid else [])
         if pid:
             where = where & FeedbackRequest.id.is_in(
-                FeedbackRecipient.select(FeedbackRecipient.request).where(
-                    FeedbackRecipient.partner == (pid if pid in names else -1)
-                )
+                requests_addressed_to(pid if pid in names else -1)
             )
         total = await FeedbackRequest.count().where(where)
         rows = (
@@ -124,13 +121,13 @@ class FeedbackConsole(Controller):
     @post("/new", name="console_feedback:create", opt=ADMIN)
     async def create(self, request: Request) -> Template | Redirect:
         user = current_user(request)
-        plain, errors, display = await _form_data(await request.form())
+        plain, errors, display = await form_data(await request.form())
         form, form_errors, values = read_form(FeedbackRequestForm, plain)
         values.update(display)
         errors = {**form_errors, **errors}
         if form is not None and not errors:
             try:
-                request_id = await feedback.create_request(user, form)
+                request_id = await feedback_requests.create_request(user, form)
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -170,8 +167,8 @@ class FeedbackConsole(Controller):
             request,
             "console/communications/request.html",
             req=row,
-            questions=await feedback.list_questions(request_id),
-            editable=row["status"] in feedback.EDITABLE,
+            questions=await feedback_requests.list_questions(request_id),
+            editable=row["status"] in feedback_requests.EDITABLE,
             audience_text=await describe_audience(row),
             status_labels={k.value: _(v) for k, v in REQUEST_STATUS_LABELS.items()},
             question_labels={k.value: _(v) for k, v in QUESTION_LABELS.items()},
@@ -193,13 +190,13 @@ class FeedbackConsole(Controller):
     async def update(self, request: Request, request_id: FromPath[int]) -> Template | Redirect:
         user = current_user(request)
         await _get_request(request_id)
-        plain, errors, display = await _form_data(await request.form())
+        plain, errors, display = await form_data(await request.form())
         form, form_errors, values = read_form(FeedbackRequestForm, plain)
         values.update(display)
         errors = {**form_errors, **errors}
         if form is not None and not errors:
             try:
-                await feedback.update_request(user, request_id, form)
+                await feedback_requests.update_request(user, request_id, form)
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -222,7 +219,7 @@ class FeedbackConsole(Controller):
         form, errors, values = read_form(QuestionForm, await request.form())
         if form is not None:
             try:
-                await feedback.add_question(user, request_id, form)
+                await feedback_requests.add_question(user, request_id, form)
             except FormError as exc:
                 errors = exc.errors
             else:
@@ -245,7 +242,7 @@ class FeedbackConsole(Controller):
         self, request: Request, request_id: FromPath[int], question_id: FromPath[int]
     ) -> Redirect:
         try:
-            await feedback.remove_question(current_user(request), request_id, question_id)
+            await feedback_requests.remove_question(current_user(request), request_id, question_id)
         except FormError as exc:
             return redirect(
                 request,
@@ -268,7 +265,7 @@ class FeedbackConsole(Controller):
         when, errors = parse_schedule(data)
         if not errors:
             try:
-                await feedback.schedule_request(user, request_id, when or now())
+                await feedback_delivery.schedule_request(user, request_id, when or now())
             except FormError as exc:
                 errors = exc.errors
         if errors:
@@ -289,7 +286,7 @@ class FeedbackConsole(Controller):
     @post("/{request_id:int}/close", name="console_feedback:close", opt=ADMIN)
     async def close(self, request: Request, request_id: FromPath[int]) -> Redirect:
         try:
-            await feedback.close_request(current_user(request), request_id)
+            await feedback_delivery.close_request(current_user(request), request_id)
         except FormError as exc:
             return redirect(
                 request,
@@ -323,7 +320,7 @@ class FeedbackConsole(Controller):
             req=figures["request"],
             trend=await results.trend(series, filters.partner_ids) if series else [],
             choices=await results.filter_choices(request_id, filters.partner_ids),
-            tier_names=await _tier_names(),
+            tier_names=await tier_names(),
             region_name=lambda code: province_name(code, current_locale.get()),
             values=params,
             params=params,
@@ -350,9 +347,9 @@ class FeedbackConsole(Controller):
             request,
             "console/communications/settings.html",
             values={
-                "auto_csat_orders": await feedback.get_setting("auto_csat_orders"),
-                "auto_csat_cases": await feedback.get_setting("auto_csat_cases"),
-                "csat_days_open": await feedback.get_setting("csat_days_open"),
+                "auto_csat_orders": await feedback_requests.get_setting("auto_csat_orders"),
+                "auto_csat_cases": await feedback_requests.get_setting("auto_csat_cases"),
+                "csat_days_open": await feedback_requests.get_setting("csat_days_open"),
             },
         )
 
@@ -375,10 +372,10 @@ class FeedbackConsole(Controller):
                 errors={"csat_days_open": _("Enter a number of days from 1 to 90.")},
             )
         for key in ("auto_csat_orders", "auto_csat_cases"):
-            if values[key] != await feedback.get_setting(key):
-                await feedback.set_setting(user, key, values[key])
-        if int(raw_days) != await feedback.get_setting("csat_days_open"):
-            await feedback.set_setting(user, "csat_days_open", int(raw_days))
+            if values[key] != await feedback_requests.get_setting(key):
+                await feedback_requests.set_setting(user, key, values[key])
+        if int(raw_days) != await feedback_requests.get_setting("csat_days_open"):
+            await feedback_requests.set_setting(user, "csat_days_open", int(raw_days))
         return redirect(
             request,
             "console_feedback:settings",
