@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from portal.auth.constants import PartnerStatus
+from portal.communications import queries
 from portal.communications.constants import Audience
-from portal.db import true
 from portal.partners.constants import PROVINCES, PartnerKind
-from portal.partners.tables import Partner
 
 
 def parse_values(raw: Any) -> list[str]:
@@ -67,11 +66,7 @@ async def count_partners(audience: str, values: Sequence[str]) -> int:
     """How many active partners the rule addresses right now (the preview before publishing)."""
 
     where, args = condition(audience, values)
-    rows = await Partner.raw(
-        "SELECT COUNT(*) AS n FROM partner p JOIN tier t ON t.id = p.tier WHERE " + where,  # noqa: S608
-        *args,
-    )
-    return int(rows[0]["n"]) if rows else 0
+    return await queries.count_partners(where, args)
 
 
 async def count_people(audience: str, values: Sequence[str]) -> tuple[int, int]:
@@ -80,11 +75,4 @@ async def count_people(audience: str, values: Sequence[str]) -> tuple[int, int]:
     confirmation step names the number of e-mails that publishing queues."""
 
     where, args = condition(audience, values)
-    rows = await Partner.raw(
-        "SELECT COUNT(u.id) AS people, COUNT(DISTINCT p.id) AS partners"  # noqa: S608
-        " FROM partner p JOIN tier t ON t.id = p.tier"
-        " JOIN portal_user u ON u.partner = p.id AND u.is_active = {} WHERE " + where,
-        true(),
-        *args,
-    )
-    return (int(rows[0]["people"]), int(rows[0]["partners"])) if rows else (0, 0)
+    return await queries.count_people(where, args)

@@ -21,6 +21,7 @@ from portal.performance.periods import Period, PeriodError, PeriodKind, Window, 
 from portal.performance.scorecards import Board, ScoreRow
 from portal.performance.tables import VendorNote
 from portal.tenancy import NotFound
+from portal.web import Page, page_number
 
 BOARD_CACHE_SECONDS = 60.0  # a monthly batch renders hundreds of reports from one board
 _boards: dict[tuple[str, str], tuple[float, Board]] = {}
@@ -231,8 +232,6 @@ async def figure_page(
 ) -> dict[str, Any]:
     """The drill-down page's context: the figure as the scorecard shows it and the rows it
     counts. Raises NotFound for a metric without a drill-down or an inactive partner."""
-    from portal.web import Page, page_number
-
     if key not in drilldown.DRILLS:
         raise NotFound
     card = await scorecard(partner_id, period)

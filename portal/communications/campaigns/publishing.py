@@ -8,12 +8,13 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
 from portal.communications import emails
+from portal.communications.campaigns import queries
 from portal.communications.campaigns.constants import CampaignStatus
 from portal.communications.campaigns.editing import EDITABLE, get_campaign, require_editable
 from portal.communications.campaigns.tables import Campaign, CampaignRecipient
-from portal.core import email
+from portal.core import email, notifications
 from portal.core.audit import record
-from portal.db import param, true, write_transaction
+from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
@@ -128,7 +129,6 @@ async def publish_campaign(campaign_id: int) -> int:
         row["audience"], audience_rules.parse_values(row["audience_values"])
     )
     moment = now()
-    ts = param("timestamptz")
     async with write_transaction():
         claimed = (
             await Campaign.update(
@@ -147,39 +147,16 @@ async def publish_campaign(campaign_id: int) -> int:
         )
         if not claimed:
             return 0
-        await Campaign.raw(
-            "INSERT INTO campaign_recipient (campaign, partner, tier_code, province, addressed_at)"  # noqa: S608
-            f" SELECT {param('bigint')}, p.id, t.code, p.province, {ts}"
-            " FROM partner p JOIN tier t ON t.id = p.tier WHERE "
-            + where
-            + " ON CONFLICT DO NOTHING",
+        await queries.freeze_audience(campaign_id, where, args, moment)
+        user_ids = await queries.record_deliveries(campaign_id, moment)
+        await notifications.ring_each(
+            queries.DELIVERED_USERS_SQL,
             campaign_id,
-            moment,
-            *args,
-        )
-        told = await Campaign.raw(
-            'INSERT INTO campaign_delivery (campaign, "user", partner_id, created_at)'  # noqa: S608
-            f" SELECT {param('bigint')}, u.id, u.partner, {ts} FROM portal_user u"
-            " JOIN campaign_recipient r ON r.partner = u.partner"
-            " WHERE r.campaign = {} AND u.is_active = {}"
-            ' ON CONFLICT DO NOTHING RETURNING "user"',
-            campaign_id,
-            moment,
-            campaign_id,
-            true(),
-        )
-        user_ids = [int(r["user"]) for r in told]
-        text = param("varchar")
-        await Campaign.raw(
-            'INSERT INTO notification ("user", kind, title_en, title_zh, link, dedup_key, created_at)'  # noqa: S608
-            f" SELECT d.\"user\", 'campaign', {text}, {text}, {text}, {text}, {ts}"
-            " FROM campaign_delivery d WHERE d.campaign = {} ON CONFLICT DO NOTHING",
-            title_en[:300],
-            title_zh[:300],
-            f"/campaigns/{campaign_id}",
-            f"campaign:{campaign_id}",
-            moment,
-            campaign_id,
+            kind="campaign",
+            title_en=title_en,
+            title_zh=title_zh,
+            link=f"/campaigns/{campaign_id}",
+            ref=f"campaign:{campaign_id}",
         )
         email_ids = await email.queue_bulk(
             "campaign_published", rendered, await emails.addresses(user_ids)

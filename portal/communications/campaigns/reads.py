@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
+from portal.communications.campaigns import queries
 from portal.communications.campaigns.constants import ActivityKind, CampaignStatus
 from portal.communications.campaigns.tables import (
     Campaign,
@@ -17,7 +18,7 @@ from portal.communications.campaigns.tables import (
 )
 from portal.communications.figures import CampaignFigures
 from portal.core.notifications import mark_read_by_ref
-from portal.db import in_list, write_transaction
+from portal.db import write_transaction
 from portal.lib import clock
 from portal.lib.clock import now
 from portal.tenancy import partner_scope
@@ -146,15 +147,7 @@ async def list_campaigns_console(
         .offset((page - 1) * per_page)
     )
     ids = [r["id"] for r in rows]
-    opened: dict[int, int] = {}
-    if ids:
-        for r in await Campaign.raw(
-            "SELECT campaign, COUNT(*) AS n FROM campaign_recipient WHERE campaign IN ("  # noqa: S608
-            + in_list(ids)
-            + ") AND first_opened_at IS NOT NULL GROUP BY campaign",
-            *ids,
-        ):
-            opened[int(r["campaign"])] = int(r["n"])
+    opened = await queries.opened_partners(ids) if ids else {}
     for r in rows:
         r["opened_partners"] = opened.get(r["id"], 0)
     return rows, total
@@ -190,13 +183,7 @@ async def reach(user: CurrentUser, campaign_id: int) -> dict[str, Any]:
         if r["first_opened_at"] is None:
             never.append(r)
     never.sort(key=lambda r: r["partner_code"])
-    downloads = await CampaignActivity.raw(
-        "SELECT f.id, f.filename, COUNT(a.id) AS downloads, COUNT(DISTINCT a.partner) AS partners"
-        " FROM campaign_file f LEFT JOIN campaign_activity a ON a.file = f.id AND a.kind = {}"
-        " WHERE f.campaign = {} GROUP BY f.id, f.filename ORDER BY f.id",
-        ActivityKind.DOWNLOAD.value,
-        campaign_id,
-    )
+    downloads = await queries.file_downloads(campaign_id)
     return {
         "totals": totals,
         "by_tier": by_tier,
@@ -244,35 +231,16 @@ async def campaign_figures(
     ids = list(partner_ids) if partner_ids is not None else None
     if ids is not None and not ids:
         return {}
-    only = f" AND partner IN ({in_list(ids)})" if ids is not None else ""
-    extra = ids or []
     out: dict[int, dict[str, int]] = {}
 
     def slot(pid: int) -> dict[str, int]:
         return out.setdefault(pid, {})
 
-    for r in await Campaign.raw(
-        "SELECT partner, COUNT(*) AS received,"  # noqa: S608
-        " SUM(CASE WHEN first_opened_at IS NOT NULL AND first_opened_at < {} THEN 1 ELSE 0 END)"
-        " AS opened FROM campaign_recipient WHERE addressed_at >= {} AND addressed_at < {}"
-        + only
-        + " GROUP BY partner",
-        hi,
-        lo,
-        hi,
-        *extra,
-    ):
+    for r in await queries.received_by_partner(lo, hi, ids):
         s = slot(int(r["partner"]))
         s["campaigns_received"] = int(r["received"])
         s["campaigns_opened"] = int(r["opened"] or 0)
-    for r in await Campaign.raw(
-        "SELECT partner, COUNT(*) AS n FROM campaign_activity WHERE kind = {} AND at >= {}"  # noqa: S608
-        " AND at < {}" + only + " GROUP BY partner",
-        ActivityKind.DOWNLOAD.value,
-        lo,
-        hi,
-        *extra,
-    ):
+    for r in await queries.downloads_by_partner(lo, hi, ids):
         slot(int(r["partner"]))["files_downloaded"] = int(r["n"])
     return {pid: CampaignFigures(**values) for pid, values in out.items()}
 

@@ -11,8 +11,8 @@ from litestar.response import Redirect, Response, Template
 
 from portal.communications import audience as audience_rules
 from portal.communications.feedback import delivery as feedback_delivery
+from portal.communications.feedback import queries, results
 from portal.communications.feedback import requests as feedback_requests
-from portal.communications.feedback import results
 from portal.communications.feedback.access import requests_addressed_to
 from portal.communications.feedback.charts import add_charts
 from portal.communications.feedback.constants import (
@@ -41,7 +41,7 @@ from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
 from portal.partners.tiers import tier_names
 from portal.settings import get_settings
-from portal.tenancy import partner_ids_sql, vendor_partner_ids
+from portal.tenancy import vendor_partner_ids
 from portal.web import Page, current_user, page, page_number, redirect
 
 
@@ -395,14 +395,4 @@ async def _response_counts(ids: list[int], partner_ids: list[int] | None) -> dic
 
     if not ids:
         return {}
-    scope_sql, scope_args = partner_ids_sql(partner_ids, "partner")
-    rows = await FeedbackRequest.raw(
-        "SELECT request, COUNT(*) AS n FROM feedback_response WHERE request IN ("  # noqa: S608
-        + ", ".join("{}" for _ in ids)
-        + ")"
-        + scope_sql
-        + " GROUP BY request",
-        *ids,
-        *scope_args,
-    )
-    return {int(r["request"]): int(r["n"]) for r in rows}
+    return await queries.response_counts(ids, partner_ids)

@@ -7,11 +7,11 @@ import json
 
 from portal.communications import emails
 from portal.communications.constants import Audience
+from portal.communications.feedback import queries
 from portal.communications.feedback.constants import AnswerScope, QuestionKind, RequestStatus
 from portal.communications.feedback.delivery import invite_context
 from portal.communications.feedback.requests import get_setting
 from portal.communications.feedback.tables import (
-    FeedbackAnswer,
     FeedbackQuestion,
     FeedbackRecipient,
     FeedbackRequest,
@@ -141,14 +141,4 @@ async def request_csat(
 
 async def csat_for(subject: str, subject_id: int) -> int | None:
     """The 1-5 CSAT answer given for an order or case, if any."""
-    rows = await FeedbackAnswer.raw(
-        "SELECT a.value FROM feedback_answer a"
-        " JOIN feedback_question q ON q.id = a.question"
-        " JOIN feedback_request r ON r.id = q.request"
-        " WHERE r.subject = {} AND r.subject_id = {} AND q.kind = {} AND a.value IS NOT NULL"
-        " ORDER BY a.id DESC LIMIT 1",
-        subject,
-        subject_id,
-        QuestionKind.CSAT.value,
-    )
-    return int(rows[0]["value"]) if rows else None
+    return await queries.csat_answer(subject, subject_id)

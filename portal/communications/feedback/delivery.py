@@ -8,12 +8,13 @@ from typing import Any
 from portal.auth.schemas import CurrentUser
 from portal.communications import audience as audience_rules
 from portal.communications import emails
-from portal.communications.feedback.constants import AnswerScope, RequestStatus
+from portal.communications.feedback import queries
+from portal.communications.feedback.constants import RequestStatus
 from portal.communications.feedback.requests import EDITABLE, get_request, require_editable
 from portal.communications.feedback.tables import FeedbackQuestion, FeedbackRequest
-from portal.core import email
+from portal.core import email, notifications
 from portal.core.audit import record
-from portal.db import param, true, write_transaction
+from portal.db import true, write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now
 from portal.lib.forms import FormError
@@ -106,7 +107,6 @@ async def open_request(request_id: int) -> int:
         row["audience"], audience_rules.parse_values(row["audience_values"])
     )
     moment = now()
-    ts = param("timestamptz")
     async with write_transaction():
         claimed = (
             await FeedbackRequest.update(
@@ -125,38 +125,17 @@ async def open_request(request_id: int) -> int:
         )
         if not claimed:
             return 0
-        await FeedbackRequest.raw(
-            "INSERT INTO feedback_recipient (request, partner, tier_code, province, users,"  # noqa: S608
-            f" addressed_at) SELECT {param('bigint')}, p.id, t.code, p.province,"
-            " (SELECT COUNT(*) FROM portal_user u WHERE u.partner = p.id AND u.is_active = {}),"
-            f" {ts} FROM partner p JOIN tier t ON t.id = p.tier WHERE "
-            + where
-            + " ON CONFLICT DO NOTHING",
+        await queries.freeze_audience(request_id, where, args, moment)
+        user_ids = await queries.addressed_users(request_id)
+        await notifications.ring_each(
+            queries.ADDRESSED_USERS_SQL,
             request_id,
             true(),
-            moment,
-            *args,
-        )
-        users = await FeedbackRequest.raw(
-            "SELECT u.id FROM portal_user u JOIN feedback_recipient r ON r.partner = u.partner"
-            " WHERE r.request = {} AND u.is_active = {}",
-            request_id,
-            true(),
-        )
-        user_ids = [int(u["id"]) for u in users]
-        text = param("varchar")
-        await FeedbackRequest.raw(
-            'INSERT INTO notification ("user", kind, title_en, title_zh, link, dedup_key, created_at)'  # noqa: S608
-            f" SELECT u.id, 'feedback', {text}, {text}, {text}, {text}, {ts}"
-            " FROM portal_user u JOIN feedback_recipient r ON r.partner = u.partner"
-            " WHERE r.request = {} AND u.is_active = {} ON CONFLICT DO NOTHING",
-            localized(row, "title", "en")[:300],
-            localized(row, "title", "zh_CN")[:300],
-            f"/feedback/{request_id}",
-            f"feedback:{request_id}",
-            moment,
-            request_id,
-            true(),
+            kind="feedback",
+            title_en=localized(row, "title", "en"),
+            title_zh=localized(row, "title", "zh_CN"),
+            link=f"/feedback/{request_id}",
+            ref=f"feedback:{request_id}",
         )
         email_ids = await email.queue_bulk(
             "feedback_request", rendered, await emails.addresses(user_ids)
@@ -197,31 +176,10 @@ async def remind(row: dict[str, Any]) -> int:
 
     link = f"{get_settings().base_url}/feedback/{row['id']}"
     rendered = emails.render_per_locale("feedback_reminder", invite_context(row, link))
-    scope_sql = "NOT EXISTS (SELECT 1 FROM feedback_response s WHERE s.request = r.request" + (  # noqa: S608
-        " AND s.partner = u.partner)"
-        if row["answer_scope"] == AnswerScope.PARTNER
-        else ' AND s."user" = u.id AND s.respondent = ' + _user_key_sql() + ")"
-    )
     async with write_transaction():
-        inserted = await FeedbackRequest.raw(
-            'INSERT INTO feedback_reminder (request, "user", sent_at)'  # noqa: S608
-            f" SELECT r.request, u.id, {param('timestamptz')} FROM portal_user u"
-            " JOIN feedback_recipient r ON r.partner = u.partner"
-            " WHERE r.request = {} AND u.is_active = {} AND "
-            + scope_sql
-            + ' ON CONFLICT DO NOTHING RETURNING "user"',
-            now(),
-            row["id"],
-            true(),
-        )
-        user_ids = [int(r["user"]) for r in inserted]
+        user_ids = await queries.record_reminders(row["id"], row["answer_scope"], now())
         email_ids = await email.queue_bulk(
             "feedback_reminder", rendered, await emails.addresses(user_ids)
         )
     await email.enqueue_delivery(email_ids)
     return len(user_ids)
-
-
-def _user_key_sql() -> str:
-    # respondent = 'u' || user id, written so both SQLite and PostgreSQL accept it
-    return "('u' || CAST(u.id AS TEXT))"

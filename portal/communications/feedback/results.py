@@ -12,37 +12,19 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from portal.communications.feedback import queries
 from portal.communications.feedback.constants import AnswerScope, QuestionKind
 from portal.communications.feedback.requests import get_request, list_questions
 from portal.communications.feedback.schemas import ResultFilters
-from portal.communications.feedback.tables import FeedbackRequest
 from portal.communications.figures import FeedbackFigures, nps_score
-from portal.db import in_list
 from portal.lib import clock
 from portal.lib.i18n import current_locale, localized, to_local
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import workbook
 from portal.partners.constants import province_name
 from portal.partners.tiers import tier_names
-from portal.tenancy import partner_ids_sql
 
 TEXTS_SHOWN = 200
-
-
-def _filter_sql(filters: ResultFilters, alias: str) -> tuple[str, list[Any]]:
-    sql = ""
-    args: list[Any] = []
-    if filters.tier:
-        sql += f" AND {alias}.tier_code = {{}}"
-        args.append(filters.tier)
-    if filters.region:
-        sql += f" AND {alias}.province = {{}}"
-        args.append(filters.region)
-    if filters.partner:
-        sql += f" AND {alias}.partner = {{}}"
-        args.append(filters.partner)
-    scope_sql, scope_args = partner_ids_sql(filters.partner_ids, f"{alias}.partner")
-    return sql + scope_sql, args + scope_args
 
 
 def _choices(raw: Any) -> list[int]:
@@ -58,44 +40,19 @@ async def results(request_id: int, filters: ResultFilters) -> dict[str, Any]:
     """The results page's figures; NotFound for an unknown request."""
     row = await get_request(request_id)
     questions = await list_questions(request_id)
-    rsql, rargs = _filter_sql(filters, "r")
-    ssql, sargs = _filter_sql(filters, "s")
-    addressed = await FeedbackRequest.raw(
-        "SELECT COUNT(*) AS partners, COALESCE(SUM(r.users), 0) AS users"  # noqa: S608
-        " FROM feedback_recipient r WHERE r.request = {}" + rsql,
-        request_id,
-        *rargs,
-    )
-    responses = await FeedbackRequest.raw(
-        "SELECT COUNT(*) AS n, COUNT(DISTINCT s.partner) AS partners FROM feedback_response s"  # noqa: S608
-        " WHERE s.request = {}" + ssql,
-        request_id,
-        *sargs,
-    )
+    addressed_row = await queries.addressed(request_id, filters)
+    responses_row = await queries.responded(request_id, filters)
     per_user = row["answer_scope"] == AnswerScope.USER
-    denominator = int(addressed[0]["users" if per_user else "partners"] or 0)
-    answered = int(responses[0]["n"] or 0)
-    values = await FeedbackRequest.raw(
-        "SELECT a.question, a.value, COUNT(*) AS n FROM feedback_answer a"  # noqa: S608
-        " JOIN feedback_response s ON s.id = a.response"
-        " WHERE s.request = {} AND a.value IS NOT NULL" + ssql + " GROUP BY a.question, a.value",
-        request_id,
-        *sargs,
-    )
+    denominator = int(addressed_row["users" if per_user else "partners"] or 0)
+    answered = int(responses_row["n"] or 0)
+    values = await queries.value_counts(request_id, filters)
     counts: dict[int, dict[int, int]] = {}
     for v in values:
         counts.setdefault(int(v["question"]), {})[int(v["value"])] = int(v["n"])
     multi_ids = [q["id"] for q in questions if q["kind"] == QuestionKind.MULTI]
     multi: dict[int, dict[int, int]] = {qid: {} for qid in multi_ids}
     if multi_ids:
-        for a in await FeedbackRequest.raw(
-            "SELECT a.question, a.choices FROM feedback_answer a"  # noqa: S608
-            " JOIN feedback_response s ON s.id = a.response"
-            " WHERE s.request = {} AND a.question IN (" + in_list(multi_ids) + ")" + ssql,
-            request_id,
-            *multi_ids,
-            *sargs,
-        ):
+        for a in await queries.chosen(request_id, multi_ids, filters):
             bucket = multi[int(a["question"])]
             for c in _choices(a["choices"]):
                 bucket[c] = bucket.get(c, 0) + 1
@@ -103,18 +60,7 @@ async def results(request_id: int, filters: ResultFilters) -> dict[str, Any]:
     texts: dict[int, list[dict[str, Any]]] = {qid: [] for qid in text_ids}
     text_totals: dict[int, int] = {}
     if text_ids:
-        for t in await FeedbackRequest.raw(
-            "SELECT a.question, a.text, s.updated_at, p.name AS partner_name FROM feedback_answer a"  # noqa: S608
-            " JOIN feedback_response s ON s.id = a.response JOIN partner p ON p.id = s.partner"
-            " WHERE s.request = {} AND a.question IN ("
-            + in_list(text_ids)
-            + ") AND a.text <> ''"
-            + ssql
-            + " ORDER BY s.updated_at DESC",
-            request_id,
-            *text_ids,
-            *sargs,
-        ):
+        for t in await queries.texts(request_id, text_ids, filters):
             qid = int(t["question"])
             text_totals[qid] = text_totals.get(qid, 0) + 1
             if len(texts[qid]) < TEXTS_SHOWN:
@@ -162,9 +108,9 @@ async def results(request_id: int, filters: ResultFilters) -> dict[str, Any]:
     return {
         "request": row,
         "addressed": denominator,
-        "addressed_partners": int(addressed[0]["partners"] or 0),
+        "addressed_partners": int(addressed_row["partners"] or 0),
         "responses": answered,
-        "responding_partners": int(responses[0]["partners"] or 0),
+        "responding_partners": int(responses_row["partners"] or 0),
         "response_rate": (answered / denominator) if denominator else None,
         "questions": out_questions,
     }
@@ -182,13 +128,7 @@ async def filter_choices(
     request_id: int, partner_ids: list[int] | None = None
 ) -> dict[str, list[Any]]:
     """Tiers, regions and partners present among the recipients in scope (the filter menus)."""
-    scope_sql, scope_args = partner_ids_sql(partner_ids, "r.partner")
-    rows = await FeedbackRequest.raw(
-        "SELECT r.tier_code, r.province, r.partner, p.name, p.code FROM feedback_recipient r"  # noqa: S608
-        " JOIN partner p ON p.id = r.partner WHERE r.request = {}" + scope_sql + " ORDER BY p.code",
-        request_id,
-        *scope_args,
-    )
+    rows = await queries.recipients_for_filters(request_id, partner_ids)
     return {
         "tiers": sorted({r["tier_code"] for r in rows if r["tier_code"]}),
         "regions": sorted({r["province"] for r in rows if r["province"]}),
@@ -200,21 +140,7 @@ async def trend(series: str, partner_ids: list[int] | None = None) -> list[dict[
     """NPS, CSAT average and response count per request of a series, oldest first (in scope)."""
     if not series:
         return []
-    scope_sql, scope_args = partner_ids_sql(partner_ids, "s.partner")
-    rows = await FeedbackRequest.raw(
-        "SELECT r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value,"  # noqa: S608
-        " COUNT(*) AS n FROM feedback_request r"
-        " JOIN feedback_question q ON q.request = r.id"
-        " JOIN feedback_answer a ON a.question = q.id"
-        " JOIN feedback_response s ON s.id = a.response"
-        " WHERE r.series = {} AND q.kind IN ({}, {}) AND a.value IS NOT NULL"
-        + scope_sql
-        + " GROUP BY r.id, r.title_zh, r.title_en, r.opened_at, r.due_at, q.kind, a.value",
-        series,
-        QuestionKind.NPS.value,
-        QuestionKind.CSAT.value,
-        *scope_args,
-    )
+    rows = await queries.series_scores(series, partner_ids)
     by_request: dict[int, dict[str, Any]] = {}
     for r in rows:
         item = by_request.setdefault(
@@ -228,13 +154,7 @@ async def trend(series: str, partner_ids: list[int] | None = None) -> list[dict[
             },
         )
         item[r["kind"]][int(r["value"])] = item[r["kind"]].get(int(r["value"]), 0) + int(r["n"])
-    responses = await FeedbackRequest.raw(
-        "SELECT s.request, COUNT(*) AS n FROM feedback_response s JOIN feedback_request r"  # noqa: S608
-        " ON r.id = s.request WHERE r.series = {}" + scope_sql + " GROUP BY s.request",
-        series,
-        *scope_args,
-    )
-    response_counts = {int(r["request"]): int(r["n"]) for r in responses}
+    response_counts = await queries.series_responses(series, partner_ids)
     out = []
     for rid, item in sorted(by_request.items(), key=lambda kv: kv[1]["due_at"]):
         nps, csat = item.pop("nps"), item.pop("csat")
@@ -254,21 +174,8 @@ async def trend(series: str, partner_ids: list[int] | None = None) -> list[dict[
 async def export_rows(request_id: int, filters: ResultFilters) -> tuple[list[str], list[list[Any]]]:
     """One row per response: partner, tier, region, who, when, then one column per question."""
     questions = await list_questions(request_id)
-    ssql, sargs = _filter_sql(filters, "s")
-    responses = await FeedbackRequest.raw(
-        "SELECT s.id, p.code, p.name, s.tier_code, s.province, u.name AS user_name,"  # noqa: S608
-        " u.email, s.submitted_at, s.updated_at FROM feedback_response s"
-        ' JOIN partner p ON p.id = s.partner JOIN portal_user u ON u.id = s."user"'
-        " WHERE s.request = {}" + ssql + " ORDER BY p.code, s.id",
-        request_id,
-        *sargs,
-    )
-    answers = await FeedbackRequest.raw(
-        "SELECT a.response, a.question, a.value, a.choices, a.text FROM feedback_answer a"  # noqa: S608
-        " JOIN feedback_response s ON s.id = a.response WHERE s.request = {}" + ssql,
-        request_id,
-        *sargs,
-    )
+    responses = await queries.export_responses(request_id, filters)
+    answers = await queries.export_answers(request_id, filters)
     by_response: dict[int, dict[int, Any]] = {}
     options = {q["id"]: [_option_label(o) for o in q["options"]] for q in questions}
     kinds = {q["id"]: q["kind"] for q in questions}
@@ -341,37 +248,13 @@ async def feedback_figures(
     ids = list(partner_ids) if partner_ids is not None else None
     if ids is not None and not ids:
         return {}
-    only_r = f" AND r.partner IN ({in_list(ids)})" if ids is not None else ""
-    only_s = f" AND s.partner IN ({in_list(ids)})" if ids is not None else ""
-    extra = ids or []
     out: dict[int, dict[str, Any]] = {}
-    for r in await FeedbackRequest.raw(
-        "SELECT r.partner, COUNT(*) AS received, SUM(CASE WHEN EXISTS (SELECT 1 FROM"  # noqa: S608
-        " feedback_response s WHERE s.request = r.request AND s.partner = r.partner)"
-        " THEN 1 ELSE 0 END) AS answered FROM feedback_recipient r"
-        " WHERE r.addressed_at >= {} AND r.addressed_at < {}" + only_r + " GROUP BY r.partner",
-        lo,
-        hi,
-        *extra,
-    ):
+    for r in await queries.received_by_partner(lo, hi, ids):
         out.setdefault(int(r["partner"]), {}).update(
             requests_received=int(r["received"]), requests_answered=int(r["answered"] or 0)
         )
     scores: dict[int, dict[str, dict[int, int]]] = {}
-    for r in await FeedbackRequest.raw(
-        "SELECT s.partner, q.kind, a.value, COUNT(*) AS n FROM feedback_answer a"  # noqa: S608
-        " JOIN feedback_response s ON s.id = a.response"
-        " JOIN feedback_question q ON q.id = a.question"
-        " WHERE q.kind IN ({}, {}) AND a.value IS NOT NULL"
-        " AND s.updated_at >= {} AND s.updated_at < {}"
-        + only_s
-        + " GROUP BY s.partner, q.kind, a.value",
-        QuestionKind.NPS.value,
-        QuestionKind.CSAT.value,
-        lo,
-        hi,
-        *extra,
-    ):
+    for r in await queries.scores_by_partner(lo, hi, ids):
         kinds = scores.setdefault(int(r["partner"]), {"nps": {}, "csat": {}})
         kinds[r["kind"]][int(r["value"])] = int(r["n"])
     for pid, kinds in scores.items():
