@@ -17,9 +17,9 @@ from typing import Any
 from portal.auth.constants import Permission, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.communications.notifications import notify
 from portal.core import email
 from portal.core.audit import record
+from portal.core.notifications import notify
 from portal.customers.access import get_customer_for_user
 from portal.customers.constants import Source
 from portal.customers.contacts import ContactData
