@@ -11,9 +11,8 @@ import datetime as dt
 
 from piccolo.custom_types import Combinable
 
-from portal.auth import throttle
+from portal.auth import queries, throttle
 from portal.auth.constants import PartnerStatus
-from portal.auth.queries import SESSION_SQL, TOKEN_SQL
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import ApiToken, AuthSession, User
 from portal.auth.throttle import Throttled as Throttled  # re-exported for callers
@@ -131,10 +130,9 @@ async def user_for_session(token: str, ip: str = "") -> CurrentUser | None:
         return None
     settings = get_settings()
     moment = now()
-    found = await AuthSession.raw(SESSION_SQL, token_hash(token))
-    if not found:
+    row = await queries.session_row(token_hash(token))
+    if row is None:
         return None
-    row = found[0]
     idle_limit = row["last_seen_at"] + dt.timedelta(minutes=settings.session_idle_minutes)
     if row["expires_at"] <= moment or idle_limit <= moment:
         await AuthSession.delete().where(AuthSession.id == row["session_id"])
@@ -153,10 +151,9 @@ async def user_for_api_token(token: str, ip: str = "") -> CurrentUser | None:
     last_used_at touch at most once a minute)."""
     if not token or len(token) > 100:
         return None
-    found = await ApiToken.raw(TOKEN_SQL, token_hash(token))
-    if not found or not _usable(found[0]):
+    row = await queries.token_row(token_hash(token))
+    if row is None or not _usable(row):
         return None
-    row = found[0]
     moment = now()
     if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_EVERY:
         await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == row["token_id"])

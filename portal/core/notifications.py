@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from portal.core import queries
 from portal.core.tables import Notification
-from portal.db import param
 from portal.lib import hooks
 from portal.lib.clock import now
 
@@ -91,18 +91,15 @@ async def ring_each(
     """One bell entry for every user id the SELECT `users_sql` gives (its one column named
     "user"), in one statement and in the caller's transaction: the fan-out of a campaign or a
     survey to thousands of people. For kinds nobody can turn off; repeats are ignored."""
-    text = param("varchar")
-    await Notification.raw(
-        'INSERT INTO notification ("user", kind, title_en, title_zh, link, dedup_key, created_at)'  # noqa: S608
-        f' SELECT x."user", {text}, {text}, {text}, {text}, {text}, {param("timestamptz")}'
-        f" FROM ({users_sql}) x ON CONFLICT DO NOTHING",
-        kind[:20],
-        title_en[:300],
-        (title_zh or title_en)[:300],
-        link[:500],
-        ref[:120],
-        now(),
-        *args,
+    await queries.ring_each(
+        users_sql,
+        args,
+        kind=kind[:20],
+        title_en=title_en[:300],
+        title_zh=(title_zh or title_en)[:300],
+        link=link[:500],
+        ref=ref[:120],
+        at=now(),
     )
 
 

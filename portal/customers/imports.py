@@ -21,6 +21,7 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.core import audit
+from portal.customers import queries
 from portal.customers.constants import MAX_TAGS, Duplicates, ImportStatus, Segment, Source
 from portal.customers.import_checks import (
     KINDS,
@@ -209,7 +210,7 @@ async def confirm_import(
         by_line: dict[int, int] = {}
         for n in range(0, len(fresh), BATCH):
             chunk = fresh[n : n + BATCH]
-            ids = await _insert_rows(
+            ids = await queries.insert_rows(
                 "customer",
                 [
                     {
@@ -235,7 +236,7 @@ async def confirm_import(
                 if record.contact["name"] or record.contact["phone"] or record.contact["email"]:
                     contacts.append(_contact_values(customer_id, partner_id, record, 0, moment))
             if contacts:
-                await _insert_rows("customer_contact", contacts)
+                await queries.insert_rows("customer_contact", contacts)
             written.created += len(chunk)
             if progress:
                 progress(len(chunk))
@@ -293,24 +294,6 @@ async def confirm_import(
         )
     forget_cached()
     return written
-
-
-async def _insert_rows(
-    table: str, rows: list[dict[str, Any]], returning: bool = False
-) -> list[int]:
-    """One multi-row INSERT (same keys in every row), below the ORM: Piccolo builds an object
-    per row (~1 ms each), which made a 20,000-row import spend most of its time there. Returns
-    the new ids in row order when asked (both databases return VALUES rows in order)."""
-    columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    one = "(" + ", ".join("{}" for _ in columns) + ")"
-    sql = f'INSERT INTO "{table}" ({names}) VALUES ' + ", ".join(one for _ in rows)  # noqa: S608
-    args = [row[c] for row in rows for c in columns]
-    if returning:
-        result = await Customer.raw(sql + " RETURNING id", *args)
-        return [int(r["id"]) for r in result]
-    await Customer.raw(sql, *args)
-    return []
 
 
 def _contact_values(

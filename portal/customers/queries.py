@@ -170,3 +170,19 @@ async def followup_rows(partner_id: int, start: dt.date, end: dt.date) -> list[d
         start,
         end,
     )
+
+
+async def insert_rows(table: str, rows: list[dict[str, Any]], returning: bool = False) -> list[int]:
+    """One multi-row INSERT (same keys in every row), below the ORM: Piccolo builds an object
+    per row (~1 ms each), which made a 20,000-row import spend most of its time there. Returns
+    the new ids in row order when asked (both databases return VALUES rows in order)."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = "(" + ", ".join("{}" for _ in columns) + ")"
+    sql = f'INSERT INTO "{table}" ({names}) VALUES ' + ", ".join(one for _ in rows)  # noqa: S608
+    args = [row[c] for row in rows for c in columns]
+    if returning:
+        result = await Customer.raw(sql + " RETURNING id", *args)
+        return [int(r["id"]) for r in result]
+    await Customer.raw(sql, *args)
+    return []
