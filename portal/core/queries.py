@@ -27,7 +27,8 @@ async def ring_each(
     await Notification.raw(
         'INSERT INTO notification ("user", kind, title_en, title_zh, link, dedup_key, created_at)'  # noqa: S608
         f' SELECT x."user", {text}, {text}, {text}, {text}, {text}, {param("timestamptz")}'
-        f" FROM ({users_sql}) x ON CONFLICT DO NOTHING",
+        # "WHERE 1 = 1": SQLite cannot tell ON CONFLICT from a join constraint after a bare FROM
+        f" FROM ({users_sql}) x WHERE 1 = 1 ON CONFLICT DO NOTHING",
         kind,
         title_en,
         title_zh,
