@@ -45,7 +45,11 @@ from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
 from portal.finance import holds as finance_holds
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
-from portal.finance.jobs import create_receivables, send_payment_reminders
+from portal.finance.jobs import (
+    create_receivables,
+    recompute_rebate_accruals,
+    send_payment_reminders,
+)
 from portal.lib import clock, hooks, jobs
 from portal.lib.logs import logged_job
 from portal.orders import access as order_access
@@ -131,6 +135,7 @@ JOB_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [
     send_performance_report,
     create_receivables,
     send_payment_reminders,
+    recompute_rebate_accruals,
     notify_deal_event,
     run_deal_protection,
     run_lead_routing,
@@ -244,6 +249,7 @@ def cron_table(sweep_seconds: int = 0) -> list[Any]:
         _slot(reconcile_performance_reports, **(often or {"minute": RECONCILE_MINUTES})),
         _slot(create_receivables, second=50),
         _slot(send_payment_reminders, hour={1}, minute={30}),
+        _slot(recompute_rebate_accruals, minute={7, 22, 37, 52}),
         _slot(run_deal_protection, minute={13}),
         _slot(run_lead_routing, second=25),
         _slot(notify_lead_offers, second=55),

@@ -50,6 +50,7 @@ class PaymentMethod(StrEnum):
     ACCEPTANCE_BILL = "acceptance_bill"  # 承兑汇票
     CASH = "cash"
     OTHER = "other"
+    REBATE = "rebate"  # a settled rebate's credit note (rebates.settle_programme), not money in
 
 
 METHOD_LABELS = {
@@ -57,6 +58,7 @@ METHOD_LABELS = {
     PaymentMethod.ACCEPTANCE_BILL: N_("Bank acceptance bill"),
     PaymentMethod.CASH: N_("Cash"),
     PaymentMethod.OTHER: N_("Other"),
+    PaymentMethod.REBATE: N_("Rebate credit note"),
 }
 
 
@@ -66,12 +68,14 @@ class LedgerKind(StrEnum):
     RECEIVABLE = "receivable"  # create_missing_receivables, one per shipment (+)
     PAYMENT = "payment"  # record_payment (-)
     ADJUSTMENT = "adjustment"  # a correction by vendor staff (either sign)
+    REBATE = "rebate"  # rebates.settle_programme: the credit note of a settled rebate (-)
 
 
 LEDGER_LABELS = {
     LedgerKind.RECEIVABLE: N_("Goods shipped"),
     LedgerKind.PAYMENT: N_("Payment received"),
     LedgerKind.ADJUSTMENT: N_("Adjustment"),
+    LedgerKind.REBATE: N_("Rebate credit note"),
 }
 
 
@@ -121,3 +125,38 @@ STATEMENT_LABELS = {
 
 MAX_BANK_REFERENCE = 100
 MAX_INVOICE_NUMBER = 40
+
+
+class RebateBase(StrEnum):
+    """What a rebate programme counts (net of the tier discount: the order lines' unit prices)."""
+
+    SHIPPED = "shipped"  # goods shipped in the period
+    PAID = "paid"  # goods shipped in the period and paid in full
+
+
+REBATE_BASE_LABELS = {
+    RebateBase.SHIPPED: N_("Goods shipped"),
+    RebateBase.PAID: N_("Goods shipped and paid"),
+}
+
+
+class RebateMode(StrEnum):
+    RETROACTIVE = "retroactive"  # the band reached applies to the whole base
+    MARGINAL = "marginal"  # each band's rate applies to the part of the base within it
+
+
+REBATE_MODE_LABELS = {
+    RebateMode.RETROACTIVE: N_("Retroactive (the band reached applies to all)"),
+    RebateMode.MARGINAL: N_("Marginal (each band's rate on its slice)"),
+}
+
+
+class RebateStatus(StrEnum):
+    ACTIVE = "active"  # accruing (recompute_rebate_accruals); settled by vendor staff at its end
+    SETTLED = "settled"  # rebates.settle_programme posted the credit notes
+
+
+REBATE_STATUS_LABELS = {
+    RebateStatus.ACTIVE: N_("Accruing"),
+    RebateStatus.SETTLED: N_("Settled"),
+}

@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.finance import services, statements
+from portal.finance import rebates, services, statements
 from portal.finance.constants import STATE_LABELS, TERMS_LABELS, ReceivableState
 from portal.finance.profile import INVOICING_FIELDS
 from portal.lib.forms import FormError, read_form
@@ -64,6 +64,7 @@ class MoneyPages(Controller):
             pager=Page(number, PER_PAGE, total),
             params={"status": state},
             periods=statements.recent_periods(6),
+            rebates=await rebates.partner_rebates(user.partner_id),
         )
 
     async def _invoicing(

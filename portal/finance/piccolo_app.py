@@ -11,6 +11,8 @@ from portal.finance.tables import (
     Payment,
     PaymentAllocation,
     PaymentReminder,
+    RebateAccrual,
+    RebateProgramme,
     Receivable,
     Statement,
 )
@@ -27,6 +29,8 @@ APP_CONFIG = AppConfig(
         PaymentReminder,
         Statement,
         FinanceSetting,
+        RebateProgramme,
+        RebateAccrual,
     ],
     migration_dependencies=["portal.partners.piccolo_app", "portal.orders.piccolo_app"],
     commands=[],

@@ -127,3 +127,49 @@ async def refresh_paid(receivable_ids: list[int], payment_ids: list[int]) -> Non
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             await Receivable.raw(sql.replace("{ids}", ", ".join("{}" for _ in chunk)), *chunk)
+
+
+def rebate_base_sql(*, paid_only: bool, category: bool, partners: int | None) -> str:
+    """Per partner, the net value of goods shipped in [start, end) (shipped_at between two UTC
+    instants), optionally only what is paid in full, one category, some partners. Arguments:
+    start, end, [category id], [partner ids...]."""
+    joins = " JOIN product pr ON pr.id = ol.product" if category else ""
+    where = ""
+    if paid_only:
+        where += (
+            " AND EXISTS (SELECT 1 FROM receivable r WHERE r.shipment_id = s.id"
+            " AND r.paid_amount >= r.amount)"
+        )
+    if category:
+        where += " AND pr.category = {}"
+    if partners is not None:
+        where += " AND o.partner IN (" + ", ".join("{}" for _ in range(max(partners, 1))) + ")"
+    return (
+        "SELECT o.partner AS partner_id,"  # noqa: S608 (fixed fragments, arguments bound)
+        " COALESCE(SUM(sl.quantity * ol.unit_price_amount), 0) AS base"
+        ' FROM shipment s JOIN partner_order o ON o.id = s."order"'
+        " JOIN shipment_line sl ON sl.shipment = s.id"
+        " JOIN order_line ol ON ol.id = sl.order_line"
+        f"{joins} WHERE s.shipped_at >= {{}} AND s.shipped_at < {{}}{where}"
+        " GROUP BY o.partner"
+    )
+
+
+async def rebate_bases(
+    start: Any, end: Any, *, paid_only: bool, category_id: int | None, partner_ids: list[int] | None
+) -> dict[int, int]:
+    """{partner id: base} over shipments in [start, end) (one aggregate statement)."""
+    if partner_ids is not None and not partner_ids:
+        return {}
+    args: list[Any] = [start, end]
+    if category_id is not None:
+        args.append(category_id)
+    if partner_ids is not None:
+        args.extend(partner_ids)
+    sql = rebate_base_sql(
+        paid_only=paid_only,
+        category=category_id is not None,
+        partners=None if partner_ids is None else len(partner_ids),
+    )
+    rows = await Receivable.raw(sql, *args)
+    return {int(r["partner_id"]): int(r["base"] or 0) for r in rows}

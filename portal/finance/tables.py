@@ -25,6 +25,9 @@ from portal.finance.constants import (
     LedgerKind,
     PaymentMethod,
     PaymentTerms,
+    RebateBase,
+    RebateMode,
+    RebateStatus,
     StatementStatus,
 )
 from portal.partners.tables import Partner
@@ -167,3 +170,46 @@ class FinanceSetting(Table, tablename="finance_setting"):
     overdue_block_days = Integer(null=True, default=None)
     updated_by_id = BigInt(null=True, default=None)
     updated_at = Timestamptz()
+
+
+class RebateProgramme(Table, tablename="rebate_programme"):
+    """A rebate programme (返利) set up by vendor staff: a quarter or a year, who takes part
+    (tier codes, provinces, partner ids; empty = everyone), the base, the bands
+    ("threshold_minor:rate_bp" comma-separated, ascending), retroactive or marginal, and a growth
+    bonus on the growth over the same period last year. Settled once, at its end."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    name = Varchar(length=200)
+    period = Varchar(length=7, index=True)  # 2026-Q4 or 2026
+    starts_on = Date()
+    ends_on = Date()  # the first day after the period
+    base = Varchar(length=10, choices=RebateBase, default=RebateBase.SHIPPED)
+    category_id = BigInt(null=True, default=None)  # orders.Category: only its products count
+    tier_codes = Varchar(length=200, default="")
+    provinces = Varchar(length=500, default="")
+    partner_ids = Text(default="")
+    bands = Varchar(length=500)
+    mode = Varchar(length=12, choices=RebateMode, default=RebateMode.RETROACTIVE)
+    growth_bonus_bp = Integer(default=0)
+    campaign_id = BigInt(null=True, default=None)  # a campaign that announces it (optional)
+    status = Varchar(length=10, choices=RebateStatus, default=RebateStatus.ACTIVE, index=True)
+    created_by_id = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+    settled_at = Timestamptz(null=True, default=None)
+
+
+class RebateAccrual(Table, tablename="rebate_accrual"):
+    """One change of a partner's accrued rebate in a programme, appended by the recompute job
+    when the base or the amount earned moved; never updated or deleted. The latest row holds
+    the current figures; earned_delta_amount rows add up to earned_amount."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    programme = ForeignKey(RebateProgramme, on_delete=OnDelete.restrict, index=True)
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    base_amount = BigInt()
+    last_year_amount = BigInt(default=0)
+    earned_amount = BigInt()  # the total after this row
+    earned_delta_amount = BigInt()
+    at = Timestamptz()

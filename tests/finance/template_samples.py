@@ -9,11 +9,33 @@ from portal.finance.bank_import import ImportResult
 from portal.finance.console import method_options, terms_options
 from portal.finance.constants import AGEING_BUCKETS
 from portal.finance.pages import state_options
+from portal.finance.rebate_rules import Band
 from portal.lib.spreadsheets import RowError
 from portal.web import Page
 from tests.template_samples import NOW, VERA, page_context
 
 TODAY = NOW.date()
+PROGRAMME = {
+    "id": 1,
+    "name": "2026 Q4 满额返利",
+    "period": "2026-Q4",
+    "starts_on": dt.date(2026, 10, 1),
+    "ends_on": dt.date(2027, 1, 1),
+    "mode": "retroactive",
+    "base": "shipped",
+    "status": "active",
+    "settled_at": None,
+}
+REBATE_ROW = {
+    "programme": PROGRAMME,
+    "base_amount": 880_000_00,
+    "earned_amount": 17_600_00,
+    "rate_bp": 200,
+    "next_rate_bp": 300,
+    "next_more_amount": 120_000_00,
+    "advice": "¥120,000.00 more this quarter raises your rebate to 3 %.",
+}
+
 SUMMARY: dict[str, Any] = {
     "currency": "CNY",
     "owed_amount": 123_456_78,
@@ -223,8 +245,73 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 pager=Page(1, 50, 2),
                 params={"status": ""},
                 periods=["2026-02", "2026-01"],
+                rebates=[REBATE_ROW],
             ),
         )
+    ],
+    "finance/console_rebates.html": [
+        (
+            "rows",
+            page_context(
+                VERA,
+                path="/console/finance/rebates",
+                programmes=[PROGRAMME],
+                values={"mode": "retroactive", "base": "shipped", "bands": "500000:2"},
+                mode_options=[("retroactive", "Retroactive")],
+                base_options=[("shipped", "Goods shipped")],
+                category_options=[("1", "Cameras")],
+            ),
+        ),
+        (
+            "empty",
+            page_context(
+                VERA,
+                path="/console/finance/rebates",
+                programmes=[],
+                mode_options=[],
+                base_options=[],
+                category_options=[],
+                errors={"bands": "Enter bands as amount:percent."},
+            ),
+        ),
+    ],
+    "finance/console_rebate.html": [
+        (
+            "rows",
+            page_context(
+                VERA,
+                path="/console/finance/rebates/1",
+                programme=PROGRAMME,
+                bands=[Band(500_000_00, 200), Band(1_000_000_00, 300)],
+                rows=[
+                    {
+                        "id": 1,
+                        "code": "P00001",
+                        "name": "华东智联科技有限公司",
+                        "base_amount": 880_000_00,
+                        "earned_amount": 17_600_00,
+                        "credited_amount": 0,
+                        "advice": "¥120,000.00 more this quarter raises your rebate to 3 %.",
+                    }
+                ],
+                can_settle=True,
+            ),
+        ),
+        (
+            "settled",
+            page_context(
+                VERA,
+                path="/console/finance/rebates/1",
+                programme={
+                    **PROGRAMME,
+                    "status": "settled",
+                    "settled_at": dt.datetime(2027, 1, 2, tzinfo=dt.UTC),
+                },
+                bands=[Band(500_000_00, 200)],
+                rows=[],
+                can_settle=False,
+            ),
+        ),
     ],
     "finance/invoicing.html": [
         ("read-only", page_context(path="/money/invoicing", profile=PROFILE, can_edit=False)),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.finance import rebates
+from portal.lib import clock
 from tests.finance.factories import iso, month, partner_code, shipped_order
 from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 
@@ -34,6 +36,27 @@ MATRIX = [
     row("/console/finance/", **CONSOLE),
     row("/console/finance/partners/{a}", **CONSOLE),
     row("/console/finance/import", **CONSOLE),
+    row("/console/finance/rebates/", **CONSOLE),
+    row("/console/finance/rebates/{rp}", **CONSOLE),
+    row(
+        "/console/finance/rebates/999999",
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=404,
+        manny=404,
+        anon=LOGIN,
+    ),
+    row("/api/v1/rebates", alice=200, bob=403, carol=200, vera=422, manny=422, anon=401),
+    row(
+        "/api/v1/rebates?partner_code={code_b}",
+        alice=200,
+        bob=403,
+        carol=200,
+        vera=200,
+        manny=404,
+        anon=401,
+    ),
     row(
         "/console/finance/partners/{b}",
         alice=403,
@@ -160,6 +183,39 @@ WRITES = [
         carol=403,
         vera=400,
         manny=400,
+        anon=LOGIN,
+    ),
+    # rebate programmes: vendor admins create and settle (this quarter's is not over: refused)
+    write(
+        "POST",
+        "/console/finance/rebates/",
+        {"name": "年度返利", "period": "2026", "bands": "500000:2, 1000000:3"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=303,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/console/finance/rebates/",
+        {"name": "", "period": "2026-Q9", "bands": "x"},
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=400,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/console/finance/rebates/{rp}/settle",
+        alice=403,
+        bob=403,
+        carol=403,
+        vera=303,
+        manny=403,
         anon=LOGIN,
     ),
     # the console: manny manages partner A only
@@ -319,7 +375,15 @@ WRITES = [
 async def build(w: World) -> dict:
     ra = await shipped_order(w.personas["alice"], w.personas["vera"])
     rb = await shipped_order(w.personas["carol"], w.personas["vera"])
+    today = clock.today()
+    programme = await rebates.create_programme(
+        w.personas["vera"].current,
+        rebates.ProgrammeInput(
+            name="Q 返利", period=f"{today.year}-Q{(today.month - 1) // 3 + 1}", bands="1000:2"
+        ),
+    )
     return {
+        "rp": programme,
         "ra": ra["receivable_id"],
         "rb": rb["receivable_id"],
         "code_a": await partner_code(w.ids["a"]),
