@@ -6,7 +6,8 @@ placed, approved, shipped and delivered through the orders services. Their recei
 in past months (the shipments themselves are dated today: the demo cannot move the clock), so
 the money pages show paid, overdue (partly paid) and due receivables, besides the receivables of
 the orders demo's shipments. A confirms the month before last's statement, B disputes last
-month's (which opens a billing support case).
+month's (which opens a billing support case). This quarter's rebate programme has A half-way to
+its next band.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
-from portal.finance import ledger, receivables, services, statements
-from portal.finance.tables import Receivable
+from portal.finance import (
+    ledger,
+    queries,
+    rebate_rules,
+    rebates,
+    receivables,
+    services,
+    statements,
+)
+from portal.finance.tables import RebateProgramme, Receivable
 from portal.lib import clock, jobs
 from portal.orders import services as orders
 from portal.orders.access import get_order_for_user
@@ -132,7 +141,7 @@ async def load_finance_demo() -> dict[str, int]:
     """Profiles, orders with dated receivables, payments; returns counts of what was created."""
     admin = await _actor("admin@vendor.demo")
     if admin is None:
-        return {"orders": 0, "receivables": 0, "payments": 0}
+        return {"orders": 0, "receivables": 0, "payments": 0, "rebate_programmes": 0}
     today = clock.today()
     started = clock.now()
     for email, terms, invoicing in PROFILES:
@@ -192,7 +201,47 @@ async def load_finance_demo() -> dict[str, int]:
         )
         payments += int(created)
     await _answer_statements()
-    return {"orders": placed, "receivables": made, "payments": payments}
+    programmes = await _rebate_programme(admin)
+    return {
+        "orders": placed,
+        "receivables": made,
+        "payments": payments,
+        "rebate_programmes": programmes,
+    }
+
+
+async def _rebate_programme(admin: CurrentUser) -> int:
+    """This quarter's volume rebate, its bands set so that partner A stands half-way to the
+    next one (2 % reached, 3 % at twice what A bought); once per quarter."""
+    today = clock.today()
+    period = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    if await RebateProgramme.exists().where(RebateProgramme.period == period):
+        return 0
+    alice = await _actor("alice@partner-a.demo")
+    base = 0
+    if alice is not None and alice.partner_id is not None:
+        start, end = rebate_rules.period_bounds(period)
+        bases = await queries.rebate_bases(
+            clock.day_start(start),
+            clock.day_start(end),
+            paid_only=False,
+            category_id=None,
+            partner_ids=[alice.partner_id],
+        )
+        base = bases.get(alice.partner_id, 0)
+    step = 1_000_000  # 10,000 yuan
+    upper = max(-(-base * 2 // step) * step, 2 * step)  # twice A's base, rounded up
+    lower = max(upper // 4 // step * step, step)
+    programme_id = await rebates.create_programme(
+        admin,
+        rebates.ProgrammeInput(
+            name="季度满额返利 Quarterly volume rebate",
+            period=period,
+            bands=f"{lower // 100}:2, {upper // 100}:3",
+        ),
+    )
+    await rebates.recompute_programme(await rebates.get_programme(programme_id))
+    return 1
 
 
 async def _answer_statements() -> None:

@@ -25,6 +25,7 @@ from portal.finance.reads import (
     list_payments,
     list_receivables,
 )
+from portal.finance.rebates import partner_rebates
 from portal.finance.receivables import create_missing_receivables, record_invoice_number
 from portal.lib.cards import Card
 from portal.lib.i18n import format_money
@@ -57,13 +58,19 @@ async def home_cards(user: CurrentUser) -> list[Card]:
     overdue total of the partners in their scope."""
     if user.partner_id is not None and user.has(Permission.PURCHASING):
         s = await account_summary(user.partner_id)
-        if not s["open_count"] and not s["on_account_amount"]:
+        earned = sum(
+            r["earned_amount"]
+            for r in await partner_rebates(user.partner_id)
+            if r["programme"]["status"] == "active"
+        )
+        if not s["open_count"] and not s["on_account_amount"] and not earned:
             return []
         cur = s["currency"]
         items = [
             (_("You owe"), format_money(s["owed_amount"], cur), "/money"),
             (_("Overdue"), format_money(s["overdue_amount"], cur), "/money?status=overdue"),
             (_("Available credit"), format_money(s["available_credit_amount"], cur), "/money"),
+            (_("Rebate earned"), format_money(earned, cur), "/money#rebate-title"),
         ]
         return [
             Card(

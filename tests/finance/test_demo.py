@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal.auth.schemas import CurrentUser
 from portal.demo import load_demo
-from portal.finance import services
+from portal.finance import rebates, services
 from portal.finance.tables import FinanceProfile, Payment, Receivable, Statement
 from portal.partners.tables import Partner
 
@@ -26,6 +26,10 @@ async def test_the_demo_has_paid_overdue_and_due_receivables_and_loads_once():
     assert summary["overdue_amount"] > 0 and summary["owed_amount"] > summary["overdue_amount"]
     assert await FinanceProfile.count().where(FinanceProfile.tax_number != "") == 2
     assert not await Receivable.exists().where(Receivable.paid_amount > Receivable.amount)
+    assert (first["rebate_programmes"], second["rebate_programmes"]) == (1, 0)
+    (rebate,) = await rebates.partner_rebates(a["id"])
+    assert rebate["rate_bp"] == 200 and rebate["next_rate_bp"] == 300
+    assert rebate["earned_amount"] > 0 and "raises your rebate to 3 %" in rebate["advice"]
     assert sorted(r["status"] for r in await Statement.select(Statement.status)) == [
         "confirmed",
         "disputed",

@@ -121,3 +121,14 @@ async def test_bad_programmes_name_each_field_and_only_admins_create_them(vera, 
         await rebates.create_programme(
             manny.current, rebates.ProgrammeInput(name="X", period=quarter(), bands="1:1")
         )
+
+
+async def test_alice_home_says_what_rebate_she_has_earned(as_user, alice, vera):
+    order = await shipped_order(alice, vera)
+    await _programme(vera, "", order["total"])
+    await rebates.recompute_accruals()
+
+    page = (await (await as_user(alice)).get("/", headers={"Accept-Language": "zh-CN"})).text
+
+    assert "已获返利" in page
+    assert f"{(order['total'] * 2 + 50) // 100 / 100:,.2f}" in page
