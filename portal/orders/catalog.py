@@ -18,7 +18,7 @@ from portal.lib.i18n import localized
 from portal.orders import stock
 from portal.orders.constants import MovementKind, StockDisplay
 from portal.orders.price_rules import require_vendor_admin
-from portal.orders.schemas import CategoryForm, WarehouseForm
+from portal.orders.schemas import CategoryForm, ProductData, WarehouseForm
 from portal.orders.tables import Category, Product, StockLevel, StockMovement, Warehouse
 from portal.tenancy import NotFound
 
@@ -199,10 +199,10 @@ def _columns(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def save_product(actor: CurrentUser, product_id: int | None, data: dict[str, Any]) -> int:
+async def save_product(actor: CurrentUser, product_id: int | None, product: ProductData) -> int:
     """Create or change a product (list price in minor units); FormError for bad input."""
     require_vendor_admin(actor)
-    data = {**data, "sku": data["sku"].strip()}
+    data = {**msgspec.structs.asdict(product), "sku": product.sku.strip()}
     await validate_product(product_id, data)
     moment = now()
     async with write_transaction():

@@ -24,6 +24,7 @@ from portal.orders.schemas import (
     CatalogFilters,
     CategoryForm,
     OrderFilters,
+    ProductData,
     ProductForm,
     StockForm,
     WarehouseForm,
@@ -38,15 +39,15 @@ def _flash_errors(exc: FormError) -> tuple[str, str]:
     return ("error", "; ".join(dict.fromkeys(exc.errors.values())))
 
 
-def _product_data(form: ProductForm) -> tuple[dict[str, Any], dict[str, str]]:
-    data = struct_values(form)
-    errors: dict[str, str] = {}
+def _product_data(form: ProductForm) -> tuple[ProductData | None, dict[str, str]]:
     try:
-        data["list_price_amount"] = parse_amount(data.pop("list_price"))
+        price = parse_amount(form.list_price)
     except AmountError as exc:
-        errors["list_price"] = _(str(exc))
-    data["stock_display"] = form.stock_display.value
-    return data, errors
+        return None, {"list_price": _(str(exc))}
+    values = struct_values(form)
+    del values["list_price"]
+    values["stock_display"] = form.stock_display.value
+    return ProductData(**values, list_price_amount=price), {}
 
 
 def _product_values(product: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +140,7 @@ class CatalogConsole(Controller):
         if form is None:
             return await self._form(request, None, 400, errors, values)
         data, errors = _product_data(form)
-        if errors:
+        if data is None:
             return await self._form(request, None, 400, errors, values)
         try:
             product_id = await catalog.save_product(current_user(request), None, data)
@@ -166,7 +167,7 @@ class CatalogConsole(Controller):
         if form is None:
             return await self._form(request, product, 400, errors, values)
         data, errors = _product_data(form)
-        if errors:
+        if data is None:
             return await self._form(request, product, 400, errors, values)
         try:
             await catalog.save_product(current_user(request), product_id, data)

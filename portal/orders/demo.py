@@ -28,6 +28,7 @@ from portal.orders.schemas import (
     CategoryForm,
     ContractPriceData,
     PriceListData,
+    ProductData,
     QuantityBreakData,
     WarehouseForm,
 )
@@ -95,22 +96,22 @@ async def load_catalog(admin: CurrentUser) -> dict[str, int]:
         product_id = await catalog.save_product(
             admin,
             None,
-            {
-                "sku": sku,
-                "name_zh": zh,
-                "name_en": en,
-                "category_id": categories[category],
-                "unit": unit,
-                "list_price_amount": price * 100,
-                "min_order_quantity": min_qty,
-                "pack_size": pack,
-                "is_active": sku not in INACTIVE,
-                "stock_display": display,
-                "description_zh": f"{zh}，适用于商业与园区监控项目。",
-                "description_en": f"{en} for commercial and campus projects.",
-                "image_url": "",
-                "restock_on": today + dt.timedelta(days=RESTOCK[sku]) if sku in RESTOCK else None,
-            },
+            ProductData(
+                sku=sku,
+                name_zh=zh,
+                name_en=en,
+                category_id=categories[category],
+                unit=unit,
+                list_price_amount=price * 100,
+                min_order_quantity=min_qty,
+                pack_size=pack,
+                is_active=sku not in INACTIVE,
+                stock_display=display,
+                description_zh=f"{zh}，适用于商业与园区监控项目。",
+                description_en=f"{en} for commercial and campus projects.",
+                image_url="",
+                restock_on=today + dt.timedelta(days=RESTOCK[sku]) if sku in RESTOCK else None,
+            ),
         )
         created["products"] += 1
         for code, units in levels.items():

@@ -93,6 +93,26 @@ class QuantityBreakForm(msgspec.Struct, kw_only=True):
 # ---- service inputs (typed where they cross from the console or the demo into price_rules) ----
 
 
+class ProductData(msgspec.Struct, kw_only=True):
+    """A product as catalog.save_product takes it (list price in minor units; stock_display a
+    StockDisplay value)."""
+
+    sku: str
+    name_zh: str
+    name_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    category_id: int | None = None
+    unit: str = "pcs"
+    list_price_amount: int
+    min_order_quantity: int = 1
+    pack_size: int = 1
+    is_active: bool = False
+    image_url: str = ""
+    stock_display: str = StockDisplay.BANDS.value
+    restock_on: dt.date | None = None
+
+
 class PriceListData(msgspec.Struct, kw_only=True):
     """A tier price list as price_rules.save_price_list takes it (discount in basis points)."""
 

@@ -11,7 +11,7 @@ from portal.core.tables import AuditEntry
 from portal.lib.forms import FormError
 from portal.lib.i18n import use_locale
 from portal.orders import catalog, price_rules, prices, queries
-from portal.orders.schemas import CatalogFilters, CategoryForm
+from portal.orders.schemas import CatalogFilters, CategoryForm, ProductData
 from portal.orders.tables import StockMovement
 from tests.orders.factories import (
     make_category,
@@ -160,22 +160,22 @@ async def test_only_vendor_admins_change_the_catalog(manny):
 
 async def test_product_sku_must_be_unique(vera):
     await make_product("DUP-1")
-    data = {
-        "sku": "DUP-1",
-        "name_zh": "重复",
-        "name_en": "",
-        "description_zh": "",
-        "description_en": "",
-        "category_id": None,
-        "unit": "pcs",
-        "list_price_amount": 1_00,
-        "min_order_quantity": 1,
-        "pack_size": 1,
-        "is_active": True,
-        "image_url": "",
-        "stock_display": "bands",
-        "restock_on": None,
-    }
+    data = ProductData(
+        sku="DUP-1",
+        name_zh="重复",
+        name_en="",
+        description_zh="",
+        description_en="",
+        category_id=None,
+        unit="pcs",
+        list_price_amount=1_00,
+        min_order_quantity=1,
+        pack_size=1,
+        is_active=True,
+        image_url="",
+        stock_display="bands",
+        restock_on=None,
+    )
 
     with pytest.raises(FormError) as refused:
         await catalog.save_product(vera.current, None, data)
