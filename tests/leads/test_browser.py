@@ -1,0 +1,70 @@
+"""Real browser on the demo data: alice's leads waiting for her, a lead with accept and decline,
+the deal form from an accepted lead; the vendor's lead list, a lead's history, the routing
+rules, the partners' figures, the import and the new-lead form; at 1440 and 390 px, in English
+and Chinese (screenshots in tests/artifacts/leads-*.png)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_browser import ARTIFACTS, _sign_in, browser, demo_server
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "demo_server"]
+
+PARTNER = ["/leads/", "/leads/?status=accepted"]
+VENDOR = [
+    "/console/leads/",
+    "/console/leads/rules",
+    "/console/leads/partners",
+    "/console/leads/import",
+    "/console/leads/new",
+]
+
+
+def _name(path: str) -> str:
+    return path.strip("/").replace("/", "-").replace("?status=", "-") or "home"
+
+
+async def test_lead_pages_on_a_desktop_and_a_phone_in_both_languages(demo_server, browser):
+    for locale, suffix in (("en-US", "en"), ("zh-CN", "zh")):
+        for width, height in ((1440, 900), (390, 844)):
+            size = "phone" if width == 390 else "desktop"
+            for email, paths in (
+                ("alice@partner-a.demo", PARTNER),
+                ("admin@vendor.demo", VENDOR),
+            ):
+                context = await browser.new_context(
+                    viewport={"width": width, "height": height}, locale=locale
+                )
+                page = await context.new_page()
+                errors: list[str] = []
+                page.on(
+                    "console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None
+                )
+                await _sign_in(page, demo_server, email)
+                extra: list[str] = []
+                for path in paths:
+                    await page.goto(f"{demo_server}{path}")
+                    await page.screenshot(
+                        path=str(ARTIFACTS / f"leads-{_name(path)}-{size}-{suffix}.png"),
+                        full_page=True,
+                    )
+                    fits = await page.evaluate(
+                        "document.documentElement.scrollWidth <= window.innerWidth + 1"
+                    )
+                    assert fits, f"{path} is wider than {width} px"
+                    if path in ("/leads/", "/console/leads/"):
+                        links = page.locator("table td a")
+                        extra.append(str(await links.first.get_attribute("href")))
+                    if path == "/leads/?status=accepted":
+                        deal = page.locator("a[href$='/deal']")
+                        extra.append(str(await deal.first.get_attribute("href")))
+                for path in extra:
+                    await page.goto(f"{demo_server}{path}")
+                    await page.screenshot(
+                        path=str(ARTIFACTS / f"leads-{_name(path)}-{size}-{suffix}.png"),
+                        full_page=True,
+                    )
+                assert not [e for e in errors if "Content Security Policy" in e], errors
+                await context.close()
