@@ -11,8 +11,9 @@ from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.customers.services import customer_choices
 from portal.deals import services
+from portal.deals.ordering import set_deal_prices
 from portal.deals.schemas import DealData
-from portal.deals.tables import Deal
+from portal.deals.tables import Deal, DealLine
 from portal.lib.clock import today
 
 # (partner user, customer, project, lines, amount in yuan, stage, outcome, phone)
@@ -96,6 +97,15 @@ async def _one(seller: CurrentUser, vendor: CurrentUser, spec: tuple[Any, ...]) 
         )
     elif outcome in ("approved", "expiring", "won", "lost"):
         await services.approve_deal(vendor, deal_id)
+    if outcome in ("approved", "expiring"):  # a deal price: 15 % below list on every product
+        rows = await DealLine.select(DealLine.id, DealLine.product.list_price_amount).where(
+            DealLine.deal == deal_id
+        )
+        await set_deal_prices(
+            vendor,
+            deal_id,
+            {int(r["id"]): int(r["product.list_price_amount"]) * 85 // 100 for r in rows},
+        )
     if outcome == "expiring":  # approved long ago: the protection ends in four days
         await Deal.update(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.deals.tables import Deal
+from portal.deals.tables import Deal, DealLine
 from portal.demo import load_demo
 from portal.lib.clock import today
 
@@ -22,3 +22,5 @@ async def test_the_demo_has_deals_in_every_status_and_loads_once():
     assert any(r["conflict"] and r["status"] == "submitted" for r in rows)
     week = today() + dt.timedelta(days=7)
     assert any(r["status"] == "approved" and r["protection_until"] <= week for r in rows)
+    priced = await DealLine.select(DealLine.deal).where(DealLine.special_price_amount.is_not_null())
+    assert priced  # the protected demo deals carry deal prices to order against
