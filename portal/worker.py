@@ -42,6 +42,7 @@ from portal.deals import ordering as deal_ordering
 from portal.deals import services as deal_services
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
+from portal.deals.leads import lead_from_campaign
 from portal.finance import holds as finance_holds
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
@@ -180,6 +181,8 @@ def wire() -> None:
     hooks.notice_wanted.provide(notice_preferences.wanting)
     hooks.csat_score.provide(csat.csat_for)
     hooks.request_csat.provide(csat.request_csat)
+    # communications -> deals: an end customer's campaign response becomes a routed lead
+    hooks.campaign_lead.provide(lead_from_campaign)
 
 
 wire()

@@ -24,6 +24,7 @@ from portal.deals.access import (
     numbered,
 )
 from portal.deals.lead_constants import LeadSource, LeadStatus
+from portal.deals.lead_routing import route_leads
 from portal.deals.lead_tables import Lead, LeadOffer
 from portal.lib.cards import Card
 from portal.lib.clock import now
@@ -99,7 +100,9 @@ def check_lead(data: LeadData, categories: dict[str, int]) -> dict[str, str]:
     return errors
 
 
-def lead_row(data: LeadData, categories: dict[str, int], actor: CurrentUser, moment: Any) -> Lead:
+def lead_row(
+    data: LeadData, categories: dict[str, int], actor: CurrentUser | None, moment: Any
+) -> Lead:
     interest = data.product_interest.strip()
     return Lead(
         company=data.company.strip(),
@@ -112,14 +115,14 @@ def lead_row(data: LeadData, categories: dict[str, int], actor: CurrentUser, mom
         source=data.source,
         note=data.note.strip(),
         status=LeadStatus.NEW,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor else None,
         created_at=moment,
         updated_at=moment,
     )
 
 
 async def insert_leads(
-    actor: CurrentUser, rows: list[LeadData], categories: dict[str, int], via: str
+    actor: CurrentUser | None, rows: list[LeadData], categories: dict[str, int], via: str
 ) -> list[int]:
     """Write checked leads (one transaction, numbered from their ids, one audit entry); ids."""
     moment = now()
@@ -148,6 +151,29 @@ async def create_lead(actor: CurrentUser, data: LeadData) -> int:
     if errors:
         raise FormError(errors)
     return (await insert_leads(actor, [data], categories, via=str(data.source)))[0]
+
+
+async def lead_from_campaign(campaign_id: int, fields: dict[str, Any]) -> int | None:
+    """An end customer's response to a campaign as a lead (source "campaign"), routed at once
+    (the hooks.campaign_lead provider); None when the response is not a usable lead."""
+    categories = await category_ids()
+    note = str(fields.get("note", "")).strip()
+    data = LeadData(
+        company=str(fields.get("company", "")),
+        contact_name=str(fields.get("contact_name", "")),
+        phone=str(fields.get("phone", "")),
+        province=str(fields.get("province", "")),
+        email=str(fields.get("email", "")),
+        city=str(fields.get("city", "")),
+        product_interest=str(fields.get("product_interest", "")),
+        source=LeadSource.CAMPAIGN,
+        note=f"{note} (#{campaign_id})".strip(),
+    )
+    if check_lead(data, categories):
+        return None
+    lead_id = (await insert_leads(None, [data], categories, via=f"campaign:{campaign_id}"))[0]
+    await route_leads([lead_id])
+    return lead_id
 
 
 def _where(user: CurrentUser, filters: LeadFilters) -> list[Any]:

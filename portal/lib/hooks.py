@@ -131,6 +131,13 @@ deal_terms: Provider[..., dict[str, Any]] = Provider(
     "(a readable message) for another partner's deal, one not approved or no longer protected "
     "(deals).",
 )
+campaign_lead: Provider[..., int | None] = Provider(
+    "campaign_lead",
+    "(campaign_id, fields: {'company', 'contact_name', 'phone', 'email', 'province', 'city', "
+    "'product_interest', 'note'}) -> the id of the new lead, routed at once, or None when the "
+    "response is not a usable lead (no company, contact, way to reach or province): an end "
+    "customer's response to a campaign becomes a lead for the partners (deals).",
+)
 deal_choices: Provider[..., list[tuple[int, str]]] = Provider(
     "deal_choices",
     "(partner_id) -> [(id, 'DR-2026-000123 · project')]: the partner's protected deals an order "
@@ -200,6 +207,7 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     customer_name_for_user,
     deal_terms,
     deal_choices,
+    campaign_lead,
     credit_owed,
     order_hold,
     customer_cases,

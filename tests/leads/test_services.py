@@ -162,3 +162,19 @@ async def test_acceptance_figures(vera, alice):
     mine = table[alice.partner_id]
     assert (mine["accepted"], mine["declined"], mine["acceptance_rate"]) == (1, 1, 0.5)
     assert mine["median_minutes"] == 0
+
+
+async def test_a_campaign_response_becomes_a_routed_lead_through_the_hook(vera, alice):
+    from portal.lib import hooks
+
+    await make_rule(vera.current)
+    fields = {"company": "活动回复有限公司", "contact_name": "钟先生", "phone": "13500001111"}
+    assert await hooks.campaign_lead(7, {**fields, "province": "nowhere"}) is None
+    lead_id = await hooks.campaign_lead(7, {**fields, "province": "SH", "note": "想要报价"})
+    row = await _lead(lead_id)
+    assert (row["source"], row["status"], row["partner"]) == (
+        "campaign",
+        "offered",
+        alice.partner_id,
+    )
+    assert row["note"] == "想要报价 (#7)"
