@@ -45,7 +45,11 @@ def render_xlsx(detail: dict[str, Any], locale: str) -> bytes:
             (_("Period"), detail["period"]),
             (_("Opening balance"), spreadsheets.yuan(detail["opening_amount"])),
             (_("Goods shipped"), spreadsheets.yuan(detail["debit_amount"])),
-            (_("Payments received"), spreadsheets.yuan(detail["credit_amount"])),
+            (
+                _("Payments received"),
+                spreadsheets.yuan(detail["credit_amount"] - detail.get("rebate_amount", 0)),
+            ),
+            (_("Rebate credit notes"), spreadsheets.yuan(detail.get("rebate_amount", 0))),
             (_("Closing balance"), spreadsheets.yuan(detail["closing_amount"])),
         ]
         header = [

@@ -105,6 +105,8 @@ async def statement(partner_id: int, period: str) -> dict[str, Any]:
         "opening_amount": opening,
         "debit_amount": sum(int(x["amount"]) for x in lines if x["amount"] > 0),
         "credit_amount": -sum(int(x["amount"]) for x in lines if x["amount"] < 0),
+        # of which rebate credit notes (the rest: payments and negative adjustments)
+        "rebate_amount": -sum(int(x["amount"]) for x in lines if x["kind"] == "rebate"),
         "closing_amount": balance,
         "lines": lines,
         "answer": answer,

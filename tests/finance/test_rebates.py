@@ -132,3 +132,21 @@ async def test_alice_home_says_what_rebate_she_has_earned(as_user, alice, vera):
 
     assert "已获返利" in page
     assert f"{(order['total'] * 2 + 50) // 100 / 100:,.2f}" in page
+
+
+async def test_the_statement_of_the_settling_month_names_the_rebate_credit_note(
+    as_user, alice, vera, time_travel
+):
+    order = await shipped_order(alice, vera)
+    programme = await _programme(vera, "", order["total"])
+    time_travel.move_to(clock.day_start(programme["ends_on"]) + dt.timedelta(hours=3))
+    await rebates.settle_programme(vera.current, programme)
+    following = programme["ends_on"].replace(day=28) + dt.timedelta(days=10)
+    time_travel.move_to(clock.day_start(following.replace(day=2)))
+
+    page = await (await as_user(alice)).get(
+        f"/money/statements/{programme['ends_on']:%Y-%m}", headers={"Accept-Language": "zh-CN"}
+    )
+
+    assert page.status_code == 200
+    assert "返利贷项" in page.text
