@@ -22,7 +22,7 @@ from portal.core.tables import OutboundEmail
 from portal.deals.access import deal_numbers_for_user
 from portal.deals.constants import STATUS_LABELS as DEAL_STATUS_LABELS
 from portal.lib import clock, jobs
-from portal.lib.forms import optional_date, optional_int
+from portal.lib.forms import id_filter, optional_date
 from portal.lib.i18n import (
     LANGUAGE_NAMES,
     N_,
@@ -32,6 +32,7 @@ from portal.lib.i18n import (
     to_local,
 )
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_id
 from portal.lib.spreadsheets import XLSX_TYPE, workbook
 from portal.lib.stuck import email_stuck_reason
 from portal.orders.access import order_numbers_for_user
@@ -96,7 +97,7 @@ def _ids(rows: list[dict[str, Any]], target_type: str) -> list[int]:
 
 
 def _digits(row: dict[str, Any]) -> bool:
-    return str(row["target_id"]).isdigit()
+    return parse_id(row["target_id"]) is not None
 
 
 class Describer:
@@ -185,7 +186,7 @@ class Describer:
         target_type, raw = row["target_type"], str(row["target_id"])
         if not target_type:
             return {}
-        number = int(raw) if raw.isdigit() else None
+        number = parse_id(raw)
         text = raw
         if target_type == "partner" and number is not None:
             text = self.partners.get(number, f"#{number}")
@@ -237,7 +238,7 @@ async def _filters(
     return audit.AuditFilters(
         action=params["action"].strip(),
         actor=params["actor"].strip(),
-        partner_id=optional_int(params["partner_id"]),
+        partner_id=id_filter(params["partner_id"]),
         partner_ids=partner_ids,
         since=optional_date(params["since"]),
         until=optional_date(params["until"]),

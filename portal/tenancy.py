@@ -13,11 +13,8 @@ from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
+from portal.lib.forms import NotFound as NotFound  # defined below every domain, raised here too
 from portal.partners.tables import Partner
-
-
-class NotFound(Exception):
-    """The row does not exist or lies outside the user's tenant scope (shown as 404)."""
 
 
 def partner_scope(user: CurrentUser, partner_column: Column) -> Any:

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.schemas import CurrentUser
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.lib.security import sign, unsign
 from portal.settings import get_settings
 
@@ -142,11 +143,8 @@ class Page:
 
 
 def page_number(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), 100_000)
+    """?page= as a page number: 1 when missing or not a number in ASCII digits, at most 100,000."""
+    return min(parse_int(value) or 1, 100_000)
 
 
 @dataclass(frozen=True)

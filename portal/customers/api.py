@@ -32,6 +32,7 @@ from portal.customers.schemas import (
     SharedCustomerOut,
 )
 from portal.lib.forms import FormError
+from portal.lib.inputs import PageNo, PerPage
 from portal.web import current_user, not_found
 
 SALES = {"access": Access.PARTNER_SALES}
@@ -134,8 +135,8 @@ class CustomerApi(Controller):
         segment: FromQuery[str] = "",
         tag: FromQuery[str] = "",
         owner: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> CustomerListOut:
         """Customers the caller may see, newest first; q searches name, contact, phone, e-mail."""
         user = current_user(request)
@@ -224,8 +225,8 @@ class CustomerApi(Controller):
         self,
         request: Request,
         customer_id: FromPath[int],
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> InteractionListOut:
         """The customer's contact log, newest first."""
         customer = await _customer(current_user(request), customer_id)

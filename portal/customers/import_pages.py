@@ -15,6 +15,7 @@ from portal.customers.page_helpers import SALES
 from portal.customers.schemas import ImportOptionsForm
 from portal.lib.forms import FormError, read_form
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.web import current_user, page, redirect
 
 
@@ -99,10 +100,13 @@ class CustomerImportPages(Controller):
         imp = await self._import(user, import_id)
         data = await request.form()
         form, errors, _values = read_form(ImportOptionsForm, data)
+        last = len(imp["headers"]) - 1  # col_<position> of a column the file has; others ignored
         mapping = {
-            key[4:]: str(value)
+            str(position): str(value)
             for key, value in data.items()
-            if key.startswith("col_") and key[4:].isdigit() and value
+            if key.startswith("col_")
+            and value
+            and (position := parse_int(key[4:], high=last)) is not None
         }
         try:
             if form is None:

@@ -19,6 +19,7 @@ from portal.customers.schemas import CustomerFilters
 from portal.customers.tables import Customer
 from portal.customers.values import name_key, phone_key, tags_list
 from portal.lib.clock import now
+from portal.lib.forms import id_filter
 from portal.lib.i18n import to_local
 
 SORTS = {
@@ -112,8 +113,8 @@ def _filters_where(user: CurrentUser, filters: CustomerFilters) -> list[Any]:
         where.append(Customer.owner == user.id)
     elif filters.owner == "none":
         where.append(Customer.owner.is_null())
-    elif filters.owner.isdigit():
-        where.append(Customer.owner == int(filters.owner))
+    elif (owner := id_filter(filters.owner)) is not None:
+        where.append(Customer.owner == owner)
     if filters.source:
         where.append(Customer.source == filters.source)
     today = to_local(now()).date()

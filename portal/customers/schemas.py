@@ -16,6 +16,7 @@ from portal.customers.constants import (
     Outcome,
     Source,
 )
+from portal.lib.inputs import Id
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=80)]
@@ -35,7 +36,7 @@ class CustomerForm(msgspec.Struct, kw_only=True):
     region: Short = ""
     city: Short = ""
     source: Source = Source.OTHER
-    owner_id: int | None = None
+    owner_id: Id | None = None
     tags: Annotated[str, msgspec.Meta(max_length=700)] = ""
     notes: Notes = ""
     contact_name: Annotated[str, msgspec.Meta(max_length=100)] = ""
@@ -63,16 +64,16 @@ class InteractionForm(msgspec.Struct, kw_only=True):
     summary: Summary
     outcome: Outcome = Outcome.NONE
     followup_on: dt.date | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class QuickLogForm(InteractionForm, kw_only=True):
-    customer_id: int
+    customer_id: Id
 
 
 class BulkTagForm(msgspec.Struct, kw_only=True):
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
-    ids: list[int] = []
+    ids: list[Id] = []
     remove: bool = False
 
 
@@ -122,7 +123,7 @@ class CustomerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     region: Short = ""
     city: Short = ""
     source: Source = Source.WEBSITE
-    owner_id: int | None = None
+    owner_id: Id | None = None
     tags: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=30)]], msgspec.Meta(max_length=20)
     ] = []
@@ -141,7 +142,7 @@ class CustomerPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     region: Short | msgspec.UnsetType = msgspec.UNSET
     city: Short | msgspec.UnsetType = msgspec.UNSET
     source: Source | msgspec.UnsetType = msgspec.UNSET
-    owner_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    owner_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     tags: list[Annotated[str, msgspec.Meta(max_length=30)]] | msgspec.UnsetType = msgspec.UNSET
     notes: Notes | msgspec.UnsetType = msgspec.UNSET
 
@@ -206,7 +207,7 @@ class InteractionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     occurred_at: dt.datetime | None = None
     outcome: Outcome = Outcome.NONE
     followup_on: dt.date | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class InteractionOut(msgspec.Struct, kw_only=True):

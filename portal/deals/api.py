@@ -31,6 +31,7 @@ from portal.deals.schemas import (
     WinIn,
 )
 from portal.lib.forms import FormError
+from portal.lib.inputs import PageNo, PerPage
 from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER_SALES, Access.VENDOR)}
@@ -140,8 +141,8 @@ class DealApi(Controller):
         status: FromQuery[str] = "",
         stage: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> DealListOut:
         """The deals the caller may see, newest first; status "open" or one status."""
         user = current_user(request)

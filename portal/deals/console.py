@@ -17,7 +17,7 @@ from portal.deals.constants import BOARD_COLUMNS
 from portal.deals.pages import _read, _step, load, stage_options, status_options
 from portal.deals.schemas import ApproveForm, DealFilters, ExtendForm, NoteForm, ReasonForm
 from portal.lib.clock import today
-from portal.lib.forms import FormError
+from portal.lib.forms import FormError, id_filter
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.partners.access import partners_in_scope
@@ -46,7 +46,7 @@ class DealConsole(Controller):
             status=str(q.get("status", ""))[:20],
             stage=str(q.get("stage", ""))[:20],
             q=str(q.get("q", "")).strip()[:100],
-            partner_id=int(partner) if partner.isdigit() else None,
+            partner_id=id_filter(partner),
             page=page_number(q.get("page")),
             per_page=PER_PAGE,
         )
@@ -55,7 +55,7 @@ class DealConsole(Controller):
             "status": filters.status,
             "stage": filters.stage,
             "q": filters.q,
-            "partner_id": partner if partner.isdigit() else "",
+            "partner_id": str(filters.partner_id or ""),
         }
         return page(
             request,

@@ -32,8 +32,9 @@ from portal.deals.schemas import (
 )
 from portal.lib import spreadsheets
 from portal.lib.clock import today
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_id
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.lib.storage import download_headers
 from portal.web import Page, current_user, page, page_number, redirect
@@ -213,8 +214,8 @@ class DealPages(Controller):
     @get("/new", name="deals:new")
     async def new(self, request: Request, customer_id: FromQuery[str] = "") -> Template:
         values: dict[str, Any] = {"stage": Stage.QUALIFIED.value}
-        if customer_id.isdigit():
-            values["customer_id"] = customer_id
+        if (customer := id_filter(customer_id)) is not None:
+            values["customer_id"] = str(customer)
         return await self._form(request, values)
 
     async def _save(self, request: Request, deal_id: int | None) -> Template | Redirect:
@@ -306,9 +307,10 @@ def order_ids(text: str) -> list[int]:
     """ "12, 15 #18" -> [12, 15, 18]; FormError on anything else."""
     out = []
     for part in text.replace("，", ",").replace("#", " ").replace(",", " ").split():
-        if not part.isdigit():
+        number = parse_id(part)
+        if number is None:
             raise FormError({"order_ids": _("Enter order ids such as 12, 15.")})
-        out.append(int(part))
+        out.append(number)
     return out
 
 

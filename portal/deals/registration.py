@@ -29,6 +29,7 @@ from portal.deals.tables import Deal, DealLine
 from portal.lib.clock import now, zone
 from portal.lib.forms import EMAIL_RE, FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.orders.catalog import products_by_sku
 from portal.tenancy import NotFound
 
@@ -55,9 +56,10 @@ def parse_lines(text: str) -> tuple[list[tuple[str, int]], str]:
         if not line:
             continue
         parts = [p for p in re.split(r"[\s,，;；]+", line) if p]
-        if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) < 1:
+        quantity = parse_int(parts[1], low=1) if len(parts) == 2 else None
+        if quantity is None:
             return [], _("Line %(n)s: write a SKU and a quantity, e.g. CAM-200 40.", n=n)
-        out.append((parts[0], int(parts[1])))
+        out.append((parts[0], quantity))
     return out, ""
 
 

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from portal.deals.constants import Stage
+from portal.lib.inputs import Id
 
 Name = Annotated[str, Meta(max_length=200)]
 Text = Annotated[str, Meta(max_length=4000)]
@@ -20,7 +21,7 @@ class DealData:
     """A deal as the services take it, from the form or the API (already typed)."""
 
     name: str
-    customer_id: int | None = None
+    customer_id: Id | None = None
     customer_name: str = ""  # a new customer, created on the spot, when no customer_id
     credit_code: str = ""
     customer_phone: str = ""
@@ -37,7 +38,7 @@ class DealForm(msgspec.Struct, kw_only=True):
     """The partner's registration form; `lines` are "SKU quantity" lines, amount as text."""
 
     name: Name
-    customer_id: int | None = None
+    customer_id: Id | None = None
     customer_name: Name = ""
     credit_code: Annotated[str, Meta(max_length=40)] = ""
     customer_phone: Annotated[str, Meta(max_length=40)] = ""
@@ -79,7 +80,7 @@ class DealFilters(msgspec.Struct, kw_only=True):
     status: str = ""  # "" = every status, "open", or one status
     stage: str = ""
     q: str = ""
-    partner_id: int | None = None
+    partner_id: Id | None = None
     expiring: bool = False  # protected and ending within 14 days
     page: int = 1
     per_page: int = 50
@@ -95,7 +96,7 @@ class LineIn(msgspec.Struct, kw_only=True):
 
 class DealIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, Meta(min_length=1, max_length=200)]
-    customer_id: int | None = None
+    customer_id: Id | None = None
     customer_name: Name = ""
     credit_code: Annotated[str, Meta(max_length=40)] = ""
     customer_phone: Annotated[str, Meta(max_length=40)] = ""
@@ -137,7 +138,7 @@ class ExtendIn(msgspec.Struct, kw_only=True):
 
 
 class WinIn(msgspec.Struct, kw_only=True):
-    order_ids: list[int] = []
+    order_ids: list[Id] = []
 
 
 class LineOut(msgspec.Struct, kw_only=True):

@@ -26,6 +26,7 @@ from portal.finance.schemas import (
 from portal.lib import clock
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import PageNo, PerPage
 from portal.tenancy import NotFound
 from portal.web import current_user
 
@@ -75,8 +76,8 @@ class ReceivableApi(Controller):
         request: Request,
         status: FromQuery[str] = "",
         partner_code: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> ReceivableListOut:
         """Receivables the caller may see, oldest due date first. state: "" (unpaid, the
         default), open, overdue, paid or all; vendor staff may filter by partner_code."""

@@ -87,7 +87,7 @@ def clean(form: InvoicingForm) -> dict[str, str]:
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
             errors[name] = _("At most %(n)s characters.", n=limit)
-    if values["bank_account"] and not values["bank_account"].isdigit():
+    if values["bank_account"] and not re.fullmatch(r"[0-9]+", values["bank_account"]):
         errors["bank_account"] = _("A bank account number has digits only.")
     if values["invoice_phone"] and not re.fullmatch(r"[0-9+()\- ]{5,40}", values["invoice_phone"]):
         errors["invoice_phone"] = _("Enter a phone number such as 021-6288 1024.")

@@ -14,7 +14,7 @@ from portal.auth.schemas import CurrentUser
 from portal.finance import statement_files, statements
 from portal.finance.access import get_partner_for_user
 from portal.lib import spreadsheets
-from portal.lib.forms import FormError
+from portal.lib.forms import FormError, id_list
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.lib.storage import download_headers
@@ -111,7 +111,7 @@ class StatementPages(Controller):
         await self._load(request, period)
         data = await request.form()
         comment = str(data.get("comment") or "")
-        entry_ids = [int(v) for v in data.getall("entry", []) if str(v).isdigit()]
+        entry_ids = id_list(data.getall("entry", []))
         try:
             await statements.dispute(current_user(request), period, comment, entry_ids)
         except statements.StatementConflict as exc:

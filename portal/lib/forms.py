@@ -12,7 +12,7 @@ from typing import Any, TypeVar, get_args, get_origin
 import msgspec
 
 from portal.lib.i18n import gettext as _
-from portal.lib.inputs import clean_text, has_nul
+from portal.lib.inputs import clean_text, has_nul, parse_id, parse_int
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -25,6 +25,28 @@ class FormError(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class NotFound(Exception):
+    """The row does not exist or lies outside the user's tenant scope (shown as 404 by app.py).
+    Defined here, below every domain, so that `id_filter` can raise it; `portal.tenancy`, where
+    the access helpers raise it, re-exports it."""
+
+
+def id_filter(value: Any) -> int | None:
+    """A query or form parameter naming a row by id: None when empty, the id, or 404 for a value no
+    row can have (an id in other digits or past the range is as unknown as a missing one)."""
+    if value is None or not str(value).strip():
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise NotFound()
+    return number
+
+
+def id_list(values: Any) -> list[int]:
+    """Several ids (checkboxes of a bulk action): 404 when any cannot be an id."""
+    return [n for n in (id_filter(v) for v in values) if n is not None]
 
 
 def _is_optional(tp: Any) -> bool:
@@ -156,15 +178,10 @@ def struct_values(obj: msgspec.Struct) -> dict[str, Any]:
 
 
 def optional_int(value: Any) -> int | None:
-    """A query-string or form filter as a whole number; None when empty or not a number (a filter
-    that cannot be read is ignored, never a 500). The one parser for such values."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
+    """A query-string or form filter holding a count (days, a number of rows) as a whole number;
+    None when empty or not a number in ASCII digits within range (a filter that cannot be read is
+    ignored, never a 500). Ids use `lib.inputs.id_filter` (404) instead."""
+    return parse_int(value)
 
 
 def optional_date(value: Any) -> dt.date | None:

@@ -17,6 +17,7 @@ from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import PageNo, PerPage, QueryId
 from portal.orders import catalog, queries, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import MovementKind
@@ -183,8 +184,8 @@ class ProductApi(Controller):
         category: FromQuery[str] = "",
         availability: FromQuery[str] = "",
         sort: FromQuery[str] = "sku",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> ProductListOut:
         """Products with, for a partner user, their net price, its reason and availability.
         Filters: q (SKU or name), category (code), availability (in_stock, low, out)."""
@@ -259,9 +260,9 @@ class OrderApi(Controller):
         request: Request,
         status: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        partner_id: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        partner_id: QueryId = None,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> OrderListOut:
         """Orders the caller may see, newest first (status may list several, comma-separated)."""
         user = current_user(request)

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
-from portal.lib.forms import FormError, optional_date, optional_int, read_form
+from portal.lib.forms import FormError, id_filter, optional_date, optional_int, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import services
@@ -83,7 +83,7 @@ class OrderConsole(Controller):
         filters = OrderFilters(
             status=status,
             q=q.strip()[:100],
-            partner_id=optional_int(partner_id),
+            partner_id=id_filter(partner_id),
             older_than_days=optional_int(older_than),
             min_amount=_amount(min_amount),
             max_amount=_amount(max_amount),

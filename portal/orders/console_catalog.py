@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 
 from portal.auth.constants import Access
 from portal.lib import clock
-from portal.lib.forms import FormError, optional_int, read_form, struct_values
+from portal.lib.forms import FormError, id_filter, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
 from portal.orders import catalog, exports, imports, queries
@@ -258,7 +258,7 @@ class CatalogConsole(Controller):
             filters = OrderFilters(
                 status=query.get("status", ""),
                 q=query.get("q", ""),
-                partner_id=optional_int(query.get("partner_id", "")),
+                partner_id=id_filter(query.get("partner_id", "")),
                 older_than_days=optional_int(query.get("older_than", "")),
                 min_amount=_amount(query.get("min_amount", "")),
                 max_amount=_amount(query.get("max_amount", "")),

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
-from portal.lib.forms import FormError, optional_int, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
 from portal.orders import price_rules, prices
@@ -192,7 +192,7 @@ class PriceConsole(Controller):
 
     @get("/contract-prices", name="console_catalog:contract_prices")
     async def contract_prices(self, request: Request, partner_id: FromQuery[str] = "") -> Template:
-        return await self._contracts_page(request, partner_id=optional_int(partner_id))
+        return await self._contracts_page(request, partner_id=id_filter(partner_id))
 
     @post("/contract-prices", name="console_catalog:contract_price_create", opt=ADMIN)
     async def contract_price_create(self, request: Request) -> Template | Redirect:

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import msgspec
 
+from portal.lib.inputs import Id
 from portal.orders.constants import MAX_LINE_QUANTITY, MAX_ORDER_LINES, StockDisplay
 
 # Letters, digits and . _ - only: a SKU is part of URLs (/catalog/{sku}) and pasted order lines.
@@ -33,7 +34,7 @@ class ProductForm(msgspec.Struct, kw_only=True):
     name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
     description_zh: Annotated[str, msgspec.Meta(max_length=5000)] = ""
     description_en: Annotated[str, msgspec.Meta(max_length=5000)] = ""
-    category_id: int | None = None
+    category_id: Id | None = None
     unit: Annotated[str, msgspec.Meta(min_length=1, max_length=20)] = "pcs"
     list_price: Money
     min_order_quantity: Quantity = 1
@@ -61,7 +62,7 @@ class WarehouseForm(msgspec.Struct, kw_only=True):
 class PriceListForm(msgspec.Struct, kw_only=True):
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    tier_id: int
+    tier_id: Id
     discount: Percent = "0"
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
@@ -74,7 +75,7 @@ class PriceListItemForm(msgspec.Struct, kw_only=True):
 
 
 class ContractPriceForm(msgspec.Struct, kw_only=True):
-    partner_id: int
+    partner_id: Id
     sku: Sku
     price: Money
     valid_from: dt.date | None = None
@@ -148,7 +149,7 @@ class QuantityBreakData(msgspec.Struct, kw_only=True):
 
 
 class StockForm(msgspec.Struct, kw_only=True):
-    warehouse_id: int
+    warehouse_id: Id
     on_hand: Count
     safety_stock: Count = 0
     note: Text300 = ""
@@ -175,8 +176,8 @@ class CheckoutForm(msgspec.Struct, kw_only=True):
     delivery_address: Text2000 = ""
     note: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    end_customer_id: int | None = None  # one of the partner's customers (customers domain)
-    deal_id: int | None = None  # one of the partner's protected deals (deals domain)
+    end_customer_id: Id | None = None  # one of the partner's customers (customers domain)
+    deal_id: Id | None = None  # one of the partner's protected deals (deals domain)
 
 
 class ReasonForm(msgspec.Struct, kw_only=True):
@@ -205,7 +206,7 @@ class CatalogFilters(msgspec.Struct, kw_only=True):
 class OrderFilters(msgspec.Struct, kw_only=True):
     status: str = ""
     q: str = ""  # order number, SKU or end customer
-    partner_id: int | None = None  # console only
+    partner_id: Id | None = None  # console only
     since: dt.date | None = None
     until: dt.date | None = None
     older_than_days: int | None = None  # console: waiting longer than N days

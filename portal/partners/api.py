@@ -14,6 +14,7 @@ from portal.auth.schemas import CurrentUser
 from portal.core import audit
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import QueryId
 from portal.partners import access, services
 from portal.partners.pages_common import (
     USER,
@@ -107,7 +108,7 @@ class PartnerApi(Controller):
         kind: FromQuery[str] = "",
         province: FromQuery[str] = "",
         status: FromQuery[str] = "",
-        manager: FromQuery[int | None] = None,
+        manager: QueryId = None,
         sort: FromQuery[str] = "name",
         page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Parameter(ge=1, le=200)] = 25,

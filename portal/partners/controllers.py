@@ -12,7 +12,7 @@ from litestar.response import Redirect, Response, Template
 from portal.auth import invitations as auth_invitations
 from portal.auth import services as auth_services
 from portal.lib import clock, hooks
-from portal.lib.forms import FormError, optional_int, read_form, struct_values
+from portal.lib.forms import FormError, id_filter, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.spreadsheets import XLSX_TYPE
 from portal.partners import access, services
@@ -58,7 +58,7 @@ def _filters(request: Request) -> PartnerFilters:
         kind=params["kind"],
         province=params["province"],
         status=params["status"],
-        manager=optional_int(params["manager"]),
+        manager=id_filter(params["manager"]),
         sort=params["sort"] or "name",
         page=page_number(request.query_params.get("page")),
         per_page=PER_PAGE,

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 
 from portal.auth.constants import Role
+from portal.lib.inputs import Id
 from portal.partners.constants import PartnerKind
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -20,7 +21,7 @@ class PartnerForm(msgspec.Struct, kw_only=True):
     name: Name
     name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
     kind: PartnerKind
-    tier_id: int
+    tier_id: Id
     province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
     city: Annotated[str, msgspec.Meta(max_length=80)] = ""
     address: Annotated[str, msgspec.Meta(max_length=300)] = ""
@@ -28,7 +29,7 @@ class PartnerForm(msgspec.Struct, kw_only=True):
     contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
     contact_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
     credit_limit: Annotated[str, msgspec.Meta(max_length=30)] = "0"
-    channel_manager_id: int | None = None
+    channel_manager_id: Id | None = None
     joined_on: dt.date | None = None
     locale: str = "zh_CN"
     notes: Annotated[str, msgspec.Meta(max_length=5000)] = ""
@@ -71,7 +72,7 @@ class PartnerContactForm(msgspec.Struct, kw_only=True):
 class TierChangeForm(msgspec.Struct, kw_only=True):
     """Move a partner to another tier; the reason goes into the tier history."""
 
-    tier_id: int
+    tier_id: Id
     tier_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
@@ -116,8 +117,8 @@ class StaffForm(msgspec.Struct, kw_only=True):
 class ApproveForm(msgspec.Struct, kw_only=True):
     """Approve an application: the new partner's tier and (optionally) its channel manager."""
 
-    tier_id: int
-    channel_manager_id: int | None = None
+    tier_id: Id
+    channel_manager_id: Id | None = None
 
 
 class ApplicationForm(msgspec.Struct, kw_only=True):
@@ -191,7 +192,7 @@ class PartnerCreateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     contact_phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
     contact_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
     credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] = 0
-    channel_manager_id: int | None = None
+    channel_manager_id: Id | None = None
     joined_on: dt.date | None = None
     locale: str = "zh_CN"
 
@@ -217,6 +218,6 @@ class PartnerPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     credit_limit_amount: Annotated[int, msgspec.Meta(ge=0, le=10**15)] | msgspec.UnsetType = (
         msgspec.UNSET
     )
-    channel_manager_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    channel_manager_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     locale: str | msgspec.UnsetType = msgspec.UNSET

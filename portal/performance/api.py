@@ -10,6 +10,7 @@ from litestar.params import FromQuery
 from portal.auth.constants import Access
 from portal.lib import clock
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import QueryId
 from portal.performance import views
 from portal.performance.access import get_partner_for_user
 from portal.performance.console import filter_rows
@@ -51,7 +52,7 @@ class PerformanceApi(Controller):
         self,
         request: Request,
         period: FromQuery[str] = "",
-        partner_id: FromQuery[int | None] = None,
+        partner_id: QueryId = None,
     ) -> ScorecardOut:
         """Partners: their own scorecard. Vendor staff: a partner in their scope (partner_id)."""
         user = current_user(request)

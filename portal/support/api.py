@@ -18,6 +18,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import PageNo, PerPage
 from portal.settings import get_settings
 from portal.support import inbound, services
 from portal.support.constants import Channel
@@ -123,8 +124,8 @@ class CaseApi(Controller):
         request: Request,
         status: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> CaseListOut:
         """Cases the caller may see; status "" = open (new, open, waiting), "all", or a list."""
         user = current_user(request)

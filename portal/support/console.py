@@ -13,7 +13,14 @@ from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
 from portal.lib import charts, clock
-from portal.lib.forms import FormError, optional_date, optional_int, read_form, struct_values
+from portal.lib.forms import (
+    FormError,
+    id_filter,
+    id_list,
+    optional_date,
+    read_form,
+    struct_values,
+)
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partners_in_scope
 from portal.partners.tiers import tier_names
@@ -63,8 +70,8 @@ class CaseConsole(Controller):
             q=q.strip()[:100],
             category=category,
             priority=priority,
-            partner_id=optional_int(partner_id),
-            team_id=optional_int(team_id),
+            partner_id=id_filter(partner_id),
+            team_id=id_filter(team_id),
             assignee=assignee,
             sla=sla,
             page=number,
@@ -106,8 +113,8 @@ class CaseConsole(Controller):
     async def bulk_assign(self, request: Request) -> Redirect:
         user = current_user(request)
         data = await request.form()
-        ids = [int(v) for v in data.getall("case_id", []) if str(v).isdigit()]
-        assignee = optional_int(str(data.get("assignee_id", "")))
+        ids = id_list(data.getall("case_id", []))
+        assignee = id_filter(data.get("assignee_id"))
         back = str(data.get("back", "")) or "/console/cases"
         if not back.startswith("/console/cases"):
             back = "/console/cases"
@@ -235,8 +242,8 @@ class CaseConsole(Controller):
             await services.assign(
                 user,
                 case_id,
-                optional_int(str(data.get("assignee_id", ""))),
-                optional_int(str(data.get("team_id", ""))),
+                id_filter(data.get("assignee_id")),
+                id_filter(data.get("team_id")),
             )
         except FormError as exc:
             return redirect(
@@ -394,7 +401,7 @@ class KnowledgeBaseConsole(Controller):
         user = current_user(request)
         data = await request.form()
         form, errors, values = read_form(ArticleForm, data)
-        source = optional_int(str(data.get("source_case_id", "")))
+        source = id_filter(data.get("source_case_id"))
         if form is not None:
             try:
                 article_id = await kb.save_article(user, form, article_id, source)

@@ -22,6 +22,7 @@ from portal.core import email
 from portal.core.notifications import notify
 from portal.lib import hooks, jobs
 from portal.lib.clock import now
+from portal.lib.inputs import parse_id
 from portal.settings import get_settings
 from portal.support.constants import (
     BREACH,
@@ -67,10 +68,11 @@ def token_user(token: str) -> int | None:
     """The user id a recipient token was issued to, or None when its tag does not match."""
     case_token, _sep, rest = token.partition("-")
     user, _sep, _tag = rest.partition("-")
-    if not (user.isascii() and user.isdigit() and len(user) <= 12):
+    user_id = parse_id(user)
+    if user_id is None:
         return None
-    expected = recipient_token(case_token, int(user))
-    return int(user) if hmac.compare_digest(expected, token.lower()) else None
+    expected = recipient_token(case_token, user_id)
+    return user_id if hmac.compare_digest(expected, token.lower()) else None
 
 
 async def _users(ids: list[int]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.customers import services as customers
 from portal.lib import storage
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import gettext as _
 from portal.orders.access import recent_orders_for_user
 from portal.support import access, kb, services
@@ -135,8 +135,8 @@ class CasePages(Controller):
     @get("/new", name="cases:new")
     async def new(self, request: Request, order_id: FromQuery[str] = "") -> Template:
         values: dict[str, Any] = {"priority": "normal"}
-        if order_id.isdigit():
-            values["order_id"] = order_id
+        if (order := id_filter(order_id)) is not None:
+            values["order_id"] = str(order)
             values["category"] = CaseCategory.ORDER.value
         return await self._form(request, values)
 
@@ -254,7 +254,7 @@ class KnowledgeBase(Controller):
     async def index(
         self, request: Request, q: FromQuery[str] = "", category: FromQuery[str] = ""
     ) -> Template:
-        category_id = int(category) if category.isdigit() else None
+        category_id = id_filter(category)
         articles = await kb.search(q.strip()[:200], category_id=category_id, limit=50)
         return page(
             request,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.lib.clock import now
+from portal.lib.inputs import parse_int
 from portal.settings import get_settings
 from portal.support import sla
 from portal.support.constants import (
@@ -76,7 +77,7 @@ async def calendar_row() -> dict[str, Any]:
 
 
 def parse_work_days(value: str) -> frozenset[int]:
-    return frozenset(int(x) for x in value.split(",") if x.strip().isdigit() and int(x) < 7)
+    return frozenset(d for x in value.split(",") if (d := parse_int(x, high=6)) is not None)
 
 
 async def load_policy() -> Policy:

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from portal.lib.inputs import Id
 from portal.support.constants import (
     MAX_BODY,
     MAX_SUBJECT,
@@ -28,15 +29,15 @@ class CaseForm(msgspec.Struct, kw_only=True):
     priority: CasePriority = CasePriority.NORMAL
     subject: Subject
     description: Annotated[str, Meta(min_length=4, max_length=MAX_BODY)]
-    order_id: int | None = None
-    end_customer_id: int | None = None
+    order_id: Id | None = None
+    end_customer_id: Id | None = None
 
 
 class StaffCaseForm(CaseForm, kw_only=True):
     """Staff open a case for a partner and name the partner user it is for."""
 
-    partner_id: int
-    requester_id: int | None = None
+    partner_id: Id
+    requester_id: Id | None = None
 
 
 class ReplyForm(msgspec.Struct, kw_only=True):
@@ -46,8 +47,8 @@ class ReplyForm(msgspec.Struct, kw_only=True):
 
 
 class AssignForm(msgspec.Struct, kw_only=True):
-    assignee_id: int | None = None
-    team_id: int | None = None
+    assignee_id: Id | None = None
+    team_id: Id | None = None
 
 
 class ReasonForm(msgspec.Struct, kw_only=True):
@@ -59,8 +60,8 @@ class CaseFilters(msgspec.Struct, kw_only=True):
     q: str = ""
     category: str = ""
     priority: str = ""
-    partner_id: int | None = None
-    team_id: int | None = None
+    partner_id: Id | None = None
+    team_id: Id | None = None
     assignee: str = ""  # "", "me", "none" or a user id
     sla: str = ""  # "", "breached", "at_risk"
     page: int = 1
@@ -72,7 +73,7 @@ class ArticleForm(msgspec.Struct, kw_only=True):
     title_en: Annotated[str, Meta(max_length=200)] = ""
     body_zh: Annotated[str, Meta(max_length=MAX_BODY)] = ""
     body_en: Annotated[str, Meta(max_length=MAX_BODY)] = ""
-    category_id: int | None = None
+    category_id: Id | None = None
     keywords: Annotated[str, Meta(max_length=300)] = ""
     status: ArticleStatus = ArticleStatus.DRAFT
 
@@ -85,10 +86,10 @@ class CaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     subject: Subject
     description: Annotated[str, Meta(min_length=4, max_length=MAX_BODY)]
     priority: CasePriority = CasePriority.NORMAL
-    order_id: int | None = None
-    end_customer_id: int | None = None
-    partner_id: int | None = None  # vendor staff only
-    requester_id: int | None = None  # vendor staff only
+    order_id: Id | None = None
+    end_customer_id: Id | None = None
+    partner_id: Id | None = None  # vendor staff only
+    requester_id: Id | None = None  # vendor staff only
 
 
 class ReplyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from portal.db import is_sqlite
 from portal.lib import hooks
 from portal.lib.cards import Card
 from portal.lib.clock import now
+from portal.lib.forms import id_filter
 from portal.lib.i18n import gettext as _
 from portal.orders.access import get_order_for_user
 from portal.support.access import case_scope, get_case_for_user
@@ -145,8 +146,8 @@ def _filters_where(user: CurrentUser, filters: CaseFilters) -> list[Any]:
         where.append(SupportCase.assignee_id == user.id)
     elif filters.assignee == "none":
         where.append(SupportCase.assignee_id.is_null())
-    elif filters.assignee.isdigit():
-        where.append(SupportCase.assignee_id == int(filters.assignee))
+    elif (assignee := id_filter(filters.assignee)) is not None:
+        where.append(SupportCase.assignee_id == assignee)
     moment = now()
     running = SupportCase.status.is_in(list(RUNNING))
     breached = (SupportCase.first_responded_at.is_null() & (SupportCase.fr_due_at <= moment)) | (
