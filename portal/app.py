@@ -6,13 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import msgspec
 from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import ClientException, HTTPException
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -20,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 
 from portal import __version__
+from portal.api_document import ApiDocument, describe_api
 from portal.auth.constants import Access
 from portal.auth.guards import access_guard, auth_middleware
 from portal.core import email
@@ -108,53 +106,6 @@ def form_error_handler(request: Request, exc: FormError) -> Response[Any]:
     return http_exception_handler(request, ClientException(detail=message))
 
 
-class FieldError(msgspec.Struct):
-    field: str
-    message: str
-
-
-class ErrorBody(msgspec.Struct):
-    """Every error of the JSON API: a readable message in the user's language and the status;
-    `errors` lists the fields of a request that did not validate. Some answers add details
-    (a refused order's `lines`, a duplicate customer's `duplicates`, a form's `fields`)."""
-
-    error: str
-    status: int
-    errors: list[FieldError] | msgspec.UnsetType = msgspec.UNSET
-
-
-API_ERRORS = {
-    400: "The request is not valid (a field's type or format); `errors` names the fields.",
-    401: "No valid bearer token (Authorization: Bearer <token> from POST /api/v1/auth/tokens).",
-    403: "The token's user may not do this.",
-    404: "No such record, or it belongs to another partner.",
-}
-API_WRITE_ERRORS = {
-    409: "The record's state does not allow it (stock, credit, status, a duplicate).",
-    422: "The values were refused (a rule of the domain); `fields` or the message says which.",
-}
-
-
-def _document_api_errors(app: Litestar) -> None:
-    """Every operation of /api/v1 documents the error answers it can give, with the body the
-    server really sends (ErrorBody), so that a client generated from the document works."""
-    for route in app.routes:
-        if not route.path.startswith("/api/"):
-            continue
-        for handler in getattr(route, "route_handlers", []):
-            codes = dict(API_ERRORS)
-            if set(handler.http_methods) & {"POST", "PUT", "PATCH", "DELETE"}:
-                codes.update(API_WRITE_ERRORS)
-            if handler.name == "api:tokens":
-                codes[429] = "Too many failed attempts for this account or address."
-            handler.responses = {
-                code: ResponseSpec(
-                    data_container=ErrorBody, description=text, generate_examples=False
-                )
-                for code, text in codes.items()
-            } | dict(handler.responses or {})
-
-
 def create_app(run_scheduler: bool = True) -> Litestar:
     """The ASGI application; every process builds the same one from the same settings."""
     settings = get_settings()
@@ -188,7 +139,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
             version=__version__,
             description="JSON API for integrators. Authenticate with `Authorization: Bearer <token>` "
             "from POST /api/v1/auth/tokens.",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ApiDocument()],
             openapi_router=Router(
                 path="/schema",
                 route_handlers=[],
@@ -218,7 +169,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
     # language too, not as an anonymous English page (issue 12, point 16). Static files are
     # public and the same for everyone: they are served without looking the session up.
     app.asgi_handler = auth_middleware(app.asgi_handler, anonymous=("/static/",))
-    _document_api_errors(app)
+    describe_api(app)
 
     def url_for(name: str, **params: object) -> str:
         return app.route_reverse(name, **params)

@@ -29,7 +29,7 @@ def throttled_message(minutes: int) -> str:
     return _("Too many failed attempts. Try again in %(n)s minutes.", n=minutes)
 
 
-class TokenRequest(msgspec.Struct):
+class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(max_length=254)]
     password: Annotated[str, msgspec.Meta(max_length=256)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "API"

@@ -89,12 +89,12 @@ class DealFilters(msgspec.Struct, kw_only=True):
 # JSON API
 
 
-class LineIn(msgspec.Struct, kw_only=True):
+class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sku: Annotated[str, Meta(min_length=1, max_length=40)]
     quantity: Annotated[int, Meta(ge=1, le=10_000_000)]
 
 
-class DealIn(msgspec.Struct, kw_only=True):
+class DealIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=200)]
     customer_id: Id | None = None
     customer_name: Name = ""
@@ -110,7 +110,7 @@ class DealIn(msgspec.Struct, kw_only=True):
     submit: bool = False  # submit for review at once
 
 
-class DealPatch(msgspec.Struct, kw_only=True, omit_defaults=True):
+class DealPatch(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
     credit_code: Annotated[str, Meta(max_length=40)] | None = None
     customer_phone: Annotated[str, Meta(max_length=40)] | None = None
@@ -123,21 +123,21 @@ class DealPatch(msgspec.Struct, kw_only=True, omit_defaults=True):
     note: Text | None = None
 
 
-class ApproveIn(msgspec.Struct, kw_only=True):
+class ApproveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     days: Annotated[int, Meta(ge=1, le=365)] | None = None
     note: Text = ""
 
 
-class ReasonIn(msgspec.Struct, kw_only=True):
+class ReasonIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(min_length=1, max_length=2000)]
 
 
-class ExtendIn(msgspec.Struct, kw_only=True):
+class ExtendIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(max_length=2000)] = ""  # the partner's request
     days: Annotated[int, Meta(ge=1, le=365)] | None = None  # vendor staff granting it
 
 
-class WinIn(msgspec.Struct, kw_only=True):
+class WinIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     order_ids: list[Id] = []
 
 

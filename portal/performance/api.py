@@ -3,9 +3,11 @@ staff (channel managers: their partners). Bad periods answer 400 with a readable
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get
 from litestar.exceptions import HTTPException
-from litestar.params import FromQuery
+from litestar.params import Parameter
 
 from portal.auth.constants import Access
 from portal.lib import clock
@@ -25,6 +27,13 @@ PERIOD_HELP = (
     "growth figures compare it with the same days of the previous period (1–2 December against "
     "1–2 November) and of the previous year."
 )
+
+
+# the periods Period.parse reads (years 2000-2100), or nothing: the document says so, and a query
+# outside it is refused by validation (400) exactly as the document says
+PeriodQuery = Annotated[
+    str, Parameter(pattern=r"^$|^(20[0-9]{2}|2100)(-(0?[1-9]|1[0-2])|-?[Qq][1-4])?$")
+]
 
 
 def _period(text: str) -> Period:
@@ -51,7 +60,7 @@ class PerformanceApi(Controller):
     async def scorecard(
         self,
         request: Request,
-        period: FromQuery[str] = "",
+        period: PeriodQuery = "",
         partner_id: QueryId = None,
     ) -> ScorecardOut:
         """Partners: their own scorecard. Vendor staff: a partner in their scope (partner_id)."""
@@ -99,7 +108,7 @@ class PerformanceApi(Controller):
         description="Every active partner in the caller's scope (channel managers: their "
         "partners), best first. " + PERIOD_HELP,
     )
-    async def leaderboard(self, request: Request, period: FromQuery[str] = "") -> BoardOut:
+    async def leaderboard(self, request: Request, period: PeriodQuery = "") -> BoardOut:
         user = current_user(request)
         chosen = _period(period)
         board = await views.board_for(chosen)

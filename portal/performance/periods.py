@@ -26,9 +26,10 @@ class PeriodKind(StrEnum):
 
 MONTHS_IN = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
 _PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), PeriodKind.MONTH),
-    (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), PeriodKind.QUARTER),
-    (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
+    # [0-9], not \d: \d takes other scripts' digits too ("２０２６"), issue 14 point 7
+    (re.compile(r"^([0-9]{4})-([0-9]{1,2})$"), PeriodKind.MONTH),
+    (re.compile(r"^([0-9]{4})-?[Qq]([1-4])$"), PeriodKind.QUARTER),
+    (re.compile(r"^([0-9]{4})$"), PeriodKind.YEAR),
 )
 
 

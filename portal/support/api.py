@@ -30,6 +30,7 @@ from portal.support.schemas import (
     CaseListOut,
     CaseOut,
     DeadlineOut,
+    InboundAccepted,
     MessageOut,
     ReplyIn,
 )
@@ -204,8 +205,14 @@ class InboundEmailApi(Controller):
     path = "/inbound-email"
     opt = {"access": Access.PUBLIC}
 
-    @post("/", name="api:inbound_email", status_code=202)
-    async def receive(self, request: Request) -> Response[dict[str, Any]]:
+    @post(
+        "/",
+        name="api:inbound_email",
+        status_code=202,
+        description="The raw message is the body (Content-Type: message/rfc822); no bearer token, "
+        "the X-Inbound-Secret header instead. 422 names why a message was refused.",
+    )
+    async def receive(self, request: Request) -> Response[InboundAccepted]:
         secret = get_settings().inbound_email_secret
         if not secret:
             raise HTTPException(status_code=503, detail=_("Inbound e-mail is not configured."))
@@ -218,11 +225,11 @@ class InboundEmailApi(Controller):
         except inbound.Refused as exc:
             raise HTTPException(status_code=422, detail=exc.reason) from None
         return Response(
-            {
-                "case_id": accepted.case_id,
-                "message_id": accepted.message_id,
-                "duplicate": accepted.duplicate,
-            },
+            InboundAccepted(
+                case_id=accepted.case_id,
+                message_id=accepted.message_id,
+                duplicate=accepted.duplicate,
+            ),
             status_code=202,
         )
 

@@ -144,3 +144,11 @@ class CaseListOut(msgspec.Struct, kw_only=True):
     total: int
     page: int
     per_page: int
+
+
+class InboundAccepted(msgspec.Struct, kw_only=True):
+    """An inbound e-mail stored as a reply on its case (duplicate: the same Message-ID before)."""
+
+    case_id: int
+    message_id: int
+    duplicate: bool

@@ -76,9 +76,14 @@ async def test_an_empty_search_says_so(as_user, vera, partner_a):
     assert page.status_code == 200 and "No partners match these filters." in page.text
 
 
-async def test_a_bad_page_number_or_manager_is_ignored(as_user, vera, partner_a):
-    page = await (await as_user(vera)).get("/console/partners?page=abc&manager=x")
+async def test_a_bad_page_number_is_ignored_and_a_manager_no_user_can_be_is_not_found(
+    as_user, vera, partner_a
+):
+    client = await as_user(vera)
+    page = await client.get("/console/partners?page=abc")
     assert page.status_code == 200 and "华东" in page.text
+    # an id that no row can have (issue 14 point 7): as unknown as a missing one
+    assert (await client.get("/console/partners?manager=x")).status_code == 404
 
 
 async def test_anonymous_is_sent_to_login(client, partner_a):
