@@ -29,7 +29,8 @@ class ErrorBody(msgspec.Struct):
 
     error: str
     status: int
-    errors: list[FieldError] | msgspec.UnsetType = msgspec.UNSET
+    errors: list[FieldError] | msgspec.UnsetType = msgspec.UNSET  # 400: fields of the wrong type
+    fields: dict[str, str] | msgspec.UnsetType = msgspec.UNSET  # 422: field -> the rule it broke
 
 
 API_ERRORS = {

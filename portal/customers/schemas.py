@@ -16,9 +16,9 @@ from portal.customers.constants import (
     Outcome,
     Source,
 )
-from portal.lib.inputs import Id
+from portal.lib.inputs import ONE_LINE, Id
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 Short = Annotated[str, msgspec.Meta(max_length=80)]
 Phone = Annotated[str, msgspec.Meta(max_length=40)]
 Email = Annotated[str, msgspec.Meta(max_length=200)]
@@ -105,7 +105,7 @@ class CustomerFilters(msgspec.Struct, kw_only=True):
 
 
 class ContactIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=ONE_LINE)]
     title: Annotated[str, msgspec.Meta(max_length=100)] = ""
     phone: Phone = ""
     email: Email = ""
@@ -204,7 +204,10 @@ class InteractionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     channel: Channel
     summary: Summary
     direction: Direction = Direction.INBOUND
-    occurred_at: dt.datetime | None = None
+    # RFC 3339 (2026-11-18T10:00:00+08:00); a time without an offset is read as local time
+    occurred_at: (
+        Annotated[dt.datetime, msgspec.Meta(extra_json_schema={"format": "date-time"})] | None
+    ) = None
     outcome: Outcome = Outcome.NONE
     followup_on: dt.date | None = None
     assignee_id: Id | None = None

@@ -10,9 +10,9 @@ import msgspec
 from msgspec import Meta
 
 from portal.deals.constants import Stage
-from portal.lib.inputs import Id
+from portal.lib.inputs import ONE_LINE, Id
 
-Name = Annotated[str, Meta(max_length=200)]
+Name = Annotated[str, Meta(max_length=200, pattern=ONE_LINE)]
 Text = Annotated[str, Meta(max_length=4000)]
 
 

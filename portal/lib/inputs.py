@@ -36,6 +36,10 @@ _JSON_CONTROL_RE = re.compile(
 _MAX_CHECKED_BODY = 4 * 1024 * 1024
 
 
+# a one-line field of a JSON body (subject, name): no control character but tab, so no CR/LF (forms
+# refuse CR/LF in any short field through lib.forms.read_form)
+ONE_LINE = "^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$"
+
 # PostgreSQL integer / serial: every id column. SQLite would take 2^63-1; one bound for both.
 ID_MAX = 2**31 - 1
 _ASCII_INT = re.compile(r"-?[0-9]{1,19}")

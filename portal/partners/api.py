@@ -44,7 +44,7 @@ def _unprocessable(exc: FormError) -> HTTPException:
     return HTTPException(
         status_code=422,
         detail=_("Invalid input: %(details)s", details=summary),
-        extra={"errors": errors},
+        extra={"fields": errors},  # as every 422 of the API (app.form_error_handler)
     )
 
 

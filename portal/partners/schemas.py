@@ -8,10 +8,10 @@ from typing import Annotated
 import msgspec
 
 from portal.auth.constants import Role
-from portal.lib.inputs import Id
+from portal.lib.inputs import ONE_LINE, Id
 from portal.partners.constants import PartnerKind
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 Short = Annotated[str, msgspec.Meta(max_length=120)]
 
 
@@ -19,7 +19,7 @@ class PartnerForm(msgspec.Struct, kw_only=True):
     """Create/edit a partner in the console. credit_limit is typed in yuan, stored in fen."""
 
     name: Name
-    name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    name_en: Annotated[str, msgspec.Meta(max_length=200, pattern=ONE_LINE)] = ""
     kind: PartnerKind
     tier_id: Id
     province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
@@ -185,7 +185,7 @@ class PartnerCreateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: PartnerKind
     tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
     province: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
-    name_en: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    name_en: Annotated[str, msgspec.Meta(max_length=200, pattern=ONE_LINE)] = ""
     city: Annotated[str, msgspec.Meta(max_length=80)] = ""
     address: Annotated[str, msgspec.Meta(max_length=300)] = ""
     contact_name: Short = ""
@@ -201,7 +201,9 @@ class PartnerPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     """PATCH /api/v1/partners/{id}: only the fields present change."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    name_en: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    name_en: Annotated[str, msgspec.Meta(max_length=200, pattern=ONE_LINE)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
     kind: PartnerKind | msgspec.UnsetType = msgspec.UNSET
     tier: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | msgspec.UnsetType = (
         msgspec.UNSET

@@ -71,7 +71,8 @@ class PerformanceApi(Controller):
         elif user.is_vendor and partner_id is not None:
             target_id = int((await get_partner_for_user(user, partner_id))["id"])
         elif user.is_vendor:
-            raise HTTPException(status_code=400, detail=_("Name a partner with partner_id."))
+            # a rule, not a format: the document cannot say "required for vendor staff"
+            raise HTTPException(status_code=422, detail=_("Name a partner with partner_id."))
         else:
             raise not_found()
         assert target_id is not None

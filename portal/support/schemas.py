@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from portal.lib.inputs import Id
+from portal.lib.inputs import ONE_LINE, Id
 from portal.support.constants import (
     MAX_BODY,
     MAX_SUBJECT,
@@ -18,7 +18,7 @@ from portal.support.constants import (
     CaseStatus,
 )
 
-Subject = Annotated[str, Meta(min_length=3, max_length=MAX_SUBJECT)]
+Subject = Annotated[str, Meta(min_length=3, max_length=MAX_SUBJECT, pattern=ONE_LINE)]
 Body = Annotated[str, Meta(min_length=1, max_length=MAX_BODY)]
 
 

@@ -3,6 +3,8 @@ a partner naming another partner_id on POST /api/v1/cases is told so (422) and n
 
 from __future__ import annotations
 
+from portal.customers.tables import Customer
+from portal.partners.tables import Partner
 from portal.support.tables import SupportCase as Case
 from tests.factories import PASSWORD, bearer_headers
 from tests.personas import post_form, sign_in
@@ -52,3 +54,39 @@ async def test_a_partner_naming_another_partner_id_gets_422(client, alice, carol
         "/api/v1/cases", json={**case, "partner_id": alice.current.partner_id}, headers=headers
     )
     assert own.status_code == 201
+
+
+async def test_cr_lf_in_a_one_line_field_of_the_api_is_refused_and_nothing_is_stored(
+    client, alice, bob, vera
+):
+    case = {
+        "category": "billing",
+        "priority": "high",
+        "subject": "Invoice missing\r\nBcc: everyone@example.com",
+        "description": "Line one.\nLine two is fine in a description.",
+    }
+    response = await client.post(
+        "/api/v1/cases", json=case, headers=await bearer_headers(client, alice)
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["field"] == "subject"
+    customer = await client.post(
+        "/api/v1/customers", json={"name": "Acme\nEvil"}, headers=await bearer_headers(client, bob)
+    )
+    assert customer.status_code == 400
+    partners_before = await Partner.count()
+    partner = await client.post(
+        "/api/v1/partners",
+        json={"name": "Evil\rCo", "province": "SH", "tier": "silver", "kind": "dealer"},
+        headers=await bearer_headers(client, vera),
+    )
+    assert partner.status_code == 400
+    assert await Case.count() == 0 and await Customer.count() == 0
+    assert await Partner.count() == partners_before
+    # a tab is no line break, and multi-line fields keep their lines
+    ok = await client.post(
+        "/api/v1/cases",
+        json={**case, "subject": "Invoice\tmissing"},
+        headers=await bearer_headers(client, alice),
+    )
+    assert ok.status_code == 201

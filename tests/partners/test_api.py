@@ -64,7 +64,7 @@ async def test_bad_tier_and_province_answer_422_naming_the_fields(client, vera):
     )
     assert response.status_code == 422
     body = response.json()
-    assert set(body["errors"]) == {"tier", "province"} and "tier" in body["error"]
+    assert set(body["fields"]) == {"tier", "province"} and "tier" in body["error"]
     assert await Partner.count() == 0
 
 
@@ -98,7 +98,7 @@ async def test_vera_patches_only_the_fields_sent(client, vera, partner_a):
 async def test_tier_change_by_api_needs_a_reason(client, vera, partner_a):
     api = await _api(client, vera)
     refused = await api.patch(f"/api/v1/partners/{partner_a}", json={"tier": "platinum"})
-    assert refused.status_code == 422 and "tier_reason" in refused.json()["errors"]
+    assert refused.status_code == 422 and "tier_reason" in refused.json()["fields"]
     done = await api.patch(
         f"/api/v1/partners/{partner_a}", json={"tier": "platinum", "tier_reason": "Big deal"}
     )
@@ -118,7 +118,7 @@ async def test_an_unknown_status_is_422(client, vera, partner_a):
     response = await (await _api(client, vera)).patch(
         f"/api/v1/partners/{partner_a}", json={"status": "deleted"}
     )
-    assert response.status_code == 422 and "status" in response.json()["errors"]
+    assert response.status_code == 422 and "status" in response.json()["fields"]
 
 
 async def test_alice_gets_403_patching_her_partner_and_404_for_carols(
