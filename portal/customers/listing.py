@@ -64,7 +64,7 @@ async def partner_users(partner_id: int) -> list[dict[str, Any]]:
     )
 
 
-PHONE_LIKE = re.compile(r"^[\d\s\-+()（）.]+$")
+PHONE_LIKE = re.compile(r"^[0-9\s\-+()（）.]+$")
 
 
 def _search(user: CurrentUser, term: str) -> Any:

@@ -17,7 +17,7 @@ ENGLISH_SUFFIXES = frozenset(
     {"co", "ltd", "limited", "inc", "llc", "corp", "corporation", "company", "gmbh", "plc"}
 )
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
-CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 # Public mail services say nothing about which company a contact works for.
 PUBLIC_MAIL = frozenset(
     {

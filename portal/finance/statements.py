@@ -29,7 +29,7 @@ from portal.support.schemas import CaseForm
 from portal.support.services import open_case
 from portal.tenancy import NotFound, partner_scope
 
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 MONTHS_LISTED = 12
 
 

@@ -33,8 +33,8 @@ from portal.support.tables import (
 
 class CalendarForm(msgspec.Struct, kw_only=True):
     time_zone: Annotated[str, Meta(max_length=60)]
-    start: Annotated[str, Meta(pattern=r"^\d{1,2}:\d{2}$")]
-    end: Annotated[str, Meta(pattern=r"^\d{1,2}:\d{2}$")]
+    start: Annotated[str, Meta(pattern=r"^[0-9]{1,2}:[0-9]{2}$")]
+    end: Annotated[str, Meta(pattern=r"^[0-9]{1,2}:[0-9]{2}$")]
     work_days: list[int] = []
     warn_percent: Annotated[int, Meta(ge=1, le=99)] = 80
     second_breach_percent: Annotated[int, Meta(ge=101, le=1000)] = 200

@@ -32,7 +32,7 @@ from portal.support.emails import token_user
 from portal.support.tables import CaseEmail, CaseMessage, SupportCase
 from portal.tenancy import NotFound
 
-TOKEN_RE = re.compile(r"^[^+@\s]+\+([0-9a-f]{20})(-\d{1,12}-[0-9a-f]{16})?@", re.IGNORECASE)
+TOKEN_RE = re.compile(r"^[^+@\s]+\+([0-9a-f]{20})(-[0-9]{1,12}-[0-9a-f]{16})?@", re.IGNORECASE)
 AUTH_FAIL_RE = re.compile(r"\b(dmarc|spf)\s*=\s*(fail|softfail)\b", re.IGNORECASE)
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 QUOTE_HEADERS = [

@@ -125,3 +125,12 @@ async def test_an_api_body_id_past_the_range_gets_a_readable_4xx(client, alice):
         assert 400 <= customer.status_code < 500, customer.text
         assert customer.json()["error"]
     assert await SupportCase.count() == 0
+
+
+async def test_a_period_written_in_other_digits_is_refused(client, alice):
+    headers = await bearer_headers(client, alice)
+    other = "2026-10".translate(ARABIC_INDIC)
+    scorecard = await client.get(f"/api/v1/performance/scorecard?period={other}", headers=headers)
+    assert scorecard.status_code == 400, scorecard.text
+    statement = await client.get(f"/api/v1/statements/{other}", headers=headers)
+    assert statement.status_code in (400, 404), statement.text
