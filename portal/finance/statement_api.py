@@ -22,6 +22,7 @@ from portal.finance.statement_pages import pdf_response, statement_for, statemen
 from portal.lib.forms import FormError
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import Id
 from portal.web import current_user
 
 
@@ -55,7 +56,7 @@ class StatementListOut(msgspec.Struct, kw_only=True):
 
 class DisputeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     comment: Annotated[str, Meta(min_length=1, max_length=2000)]
-    entry_ids: list[int] = []
+    entry_ids: list[Id] = []
 
 
 def statement_out(s: dict[str, Any], code: str, with_lines: bool) -> StatementOut:

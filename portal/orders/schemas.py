@@ -269,10 +269,10 @@ class OrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     delivery_address: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     # One of the caller's customers (GET /api/v1/customers); the order then shows on its page.
-    end_customer_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    end_customer_id: Id | None = None
     # One of the caller's protected deals (GET /api/v1/deals): its special prices apply to the
     # quantities registered on it; another partner's, or one not protected, answers 422.
-    deal_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    deal_id: Id | None = None
 
 
 class OrderLineOut(msgspec.Struct, kw_only=True):
