@@ -119,7 +119,9 @@ def input_guard(app: ASGIApp) -> ASGIApp:
             if name == b"content-type":
                 content_type = value.decode("latin-1").split(";")[0].strip().lower()
             elif name == b"content-length":
-                length = parse_int(value.decode("latin-1"), high=2**62) or 0
+                # a length that cannot be read counts as too long to check: the app's limit applies
+                declared = parse_int(value.decode("latin-1"), high=2**62)
+                length = _MAX_CHECKED_BODY + 1 if declared is None else declared
         is_json = content_type == "application/json" or content_type.endswith("+json")
         is_form = content_type == "application/x-www-form-urlencoded"
         if not (is_json or is_form) or length > _MAX_CHECKED_BODY:

@@ -124,6 +124,12 @@ async def test_an_api_body_id_past_the_range_gets_a_readable_4xx(client, alice):
         )
         assert 400 <= customer.status_code < 500, customer.text
         assert customer.json()["error"]
+        order = await client.post(
+            "/api/v1/orders",
+            json={"lines": [{"sku": "CAM-1", "quantity": 1}], "end_customer_id": number},
+            headers=headers,
+        )
+        assert 400 <= order.status_code < 500, order.text
     assert await SupportCase.count() == 0
 
 
