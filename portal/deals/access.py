@@ -17,6 +17,7 @@ from portal.deals.lead_constants import NUMBER_PREFIX as LEAD_PREFIX
 from portal.deals.lead_tables import Lead
 from portal.deals.tables import Deal
 from portal.lib.clock import zone
+from portal.lib.inputs import parse_id
 from portal.tenancy import NotFound, partner_scope
 
 DEAL_COLUMNS = (
@@ -84,7 +85,7 @@ def numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def id_from_number(text: str) -> int | None:
     """The row id of "LD-2026-000123" (or of a bare "000123"); None when it is not one."""
     tail = text.strip().upper().rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) <= 12 else None
+    return parse_id(tail)
 
 
 def lead_scope(user: CurrentUser) -> Any:

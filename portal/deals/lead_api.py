@@ -28,6 +28,7 @@ from portal.deals.lead_schemas import (
     OfferOut,
 )
 from portal.lib.forms import FormError
+from portal.lib.inputs import PageNo, PerPage
 from portal.web import current_user
 
 READERS = {"access": (Access.PARTNER_SALES, Access.VENDOR)}
@@ -90,8 +91,8 @@ class LeadApi(Controller):
         request: Request,
         status: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
     ) -> LeadListOut:
         """The leads the caller may see, newest first; status "open" (new or offered) or one
         status. A partner gets those offered to or accepted by it."""

@@ -18,7 +18,7 @@ from portal.deals.lead_constants import SOURCE_LABELS, STATUS_LABELS, LeadSource
 from portal.deals.lead_pages import first_error, province_names
 from portal.deals.lead_routing import route_leads
 from portal.deals.lead_schemas import CapacityForm, LeadForm, RuleForm
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
 from portal.orders.tables import Category
@@ -73,7 +73,7 @@ class LeadConsole(Controller):
         partner = str(q.get("partner_id", ""))
         filters = leads.LeadFilters(
             status=str(q.get("status", ""))[:20],
-            partner_id=int(partner) if partner.isdigit() else None,
+            partner_id=id_filter(partner),
             province=str(q.get("province", ""))[:10],
             q=str(q.get("q", "")).strip()[:100],
             page=page_number(q.get("page")),
@@ -82,7 +82,7 @@ class LeadConsole(Controller):
         rows, total = await leads.list_leads(user, filters)
         params = {
             "status": filters.status,
-            "partner_id": partner if partner.isdigit() else "",
+            "partner_id": str(filters.partner_id or ""),
             "province": filters.province,
             "q": filters.q,
         }

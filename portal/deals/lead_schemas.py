@@ -8,6 +8,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from portal.lib.inputs import Id
+
 Short = Annotated[str, Meta(max_length=200)]
 Text = Annotated[str, Meta(max_length=4000)]
 
@@ -37,22 +39,22 @@ class RuleForm(msgspec.Struct, kw_only=True):
     position: Annotated[int, Meta(ge=0, le=10_000)] = 10
     provinces: Annotated[str, Meta(max_length=400)] = ""
     city: Annotated[str, Meta(max_length=80)] = ""
-    category_id: int | None = None
+    category_id: Id | None = None
     partner_kind: Annotated[str, Meta(max_length=20)] = ""
-    min_tier_id: int | None = None
+    min_tier_id: Id | None = None
     same_province: bool = False
     is_active: bool = False
 
 
 class CapacityForm(msgspec.Struct, kw_only=True):
-    partner_id: int
+    partner_id: Id
     capacity: Annotated[int, Meta(ge=0, le=10_000)]
 
 
 # JSON API
 
 
-class LeadIn(msgspec.Struct, kw_only=True):
+class LeadIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A lead from the vendor's website form or a call centre (vendor API token)."""
 
     company: Annotated[str, Meta(min_length=1, max_length=200)]
@@ -66,7 +68,7 @@ class LeadIn(msgspec.Struct, kw_only=True):
     note: Text = ""
 
 
-class LeadDeclineIn(msgspec.Struct, kw_only=True):
+class LeadDeclineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(min_length=1, max_length=1000)]
 
 

@@ -14,6 +14,7 @@ from portal.deals.tables import TierProtection
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.partners.tables import Partner, Tier
 
 
@@ -46,10 +47,11 @@ def parse_days(data: Any, tier_ids: list[int]) -> dict[int, int]:
     errors: dict[str, str] = {}
     for tier_id in tier_ids:
         raw = str(data.get(f"protect_{tier_id}", "") or "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PROTECTION_DAYS:
+        days = parse_int(raw, low=1, high=MAX_PROTECTION_DAYS)
+        if days is None:
             errors[f"protect_{tier_id}"] = _("Between 1 and 365 days.")
             continue
-        out[tier_id] = int(raw)
+        out[tier_id] = days
     if errors:
         raise FormError(errors)
     return out

@@ -23,6 +23,7 @@ from portal.lib import spreadsheets
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.lib.money import AmountError, parse_amount
 from portal.orders.placement import in_transaction
 from portal.partners.tables import Partner
@@ -77,7 +78,9 @@ def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        if len(value) == 8 and value.isdigit():  # 20261201, as many bank exports write it
+        if (
+            len(value) == 8 and parse_int(value) is not None
+        ):  # 20261201, as many bank exports write it
             try:
                 return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
             except ValueError:

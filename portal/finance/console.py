@@ -16,7 +16,7 @@ from portal.finance import access, bank_import, holds, services
 from portal.finance.constants import METHOD_LABELS, TERMS_LABELS, PaymentMethod, PaymentTerms
 from portal.finance.schemas import InvoiceNumberForm, PaymentForm, TermsForm
 from portal.lib import clock
-from portal.lib.forms import FormError, read_form
+from portal.lib.forms import FormError, id_list, read_form
 from portal.lib.i18n import format_money
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, parse_amount
@@ -171,7 +171,7 @@ class FinanceConsole(Controller):
             bank_reference=form.bank_reference,
             method=form.method,
             note=form.note,
-            receivable_ids=tuple(int(v) for v in chosen if v.isdigit()),
+            receivable_ids=tuple(id_list(chosen)),
         )
         try:
             _payment_id, created = await services.record_payment(user, partner, data)

@@ -20,6 +20,7 @@ from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import format_date, format_money
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 
 SETTING_KEY = "vendor"
 MAX_BLOCK_DAYS = 365
@@ -41,11 +42,12 @@ def parse_block_days(raw: str) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) > MAX_BLOCK_DAYS:
+    days = parse_int(text, high=MAX_BLOCK_DAYS)
+    if days is None:
         raise FormError(
             {"overdue_block_days": _("Enter a whole number of days from 0 to 365, or leave empty.")}
         )
-    return int(text)
+    return days
 
 
 async def set_block_days(actor: CurrentUser, days: int | None) -> bool:

@@ -16,6 +16,7 @@ from portal.lib import hooks
 from portal.lib.forms import FormError, optional_date, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import ngettext
+from portal.lib.inputs import parse_id
 from portal.orders import catalog, queries, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS, Availability, OrderStatus
@@ -125,7 +126,7 @@ class CartPages(Controller):
         # The deal the buyer picked (?deal_id=, then kept in the checkout form): the cart shows
         # its prices; one the partner can no longer order against is said beside the picker.
         raw_deal = str(values.get("deal_id") or request.query_params.get("deal_id") or "")
-        deal_id = int(raw_deal) if raw_deal.isdigit() else None
+        deal_id = parse_id(raw_deal)
         try:
             view = await services.cart_view(user, deal_id)
         except FormError as exc:
