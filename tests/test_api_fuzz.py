@@ -41,7 +41,7 @@ expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
 [auth.openapi.bearer]
 bearer = "{token}"
 """
-EXAMPLES = 3  # per operation and generation mode: 51 operations x 2 modes x 2 personas
+EXAMPLES = 3  # per operation and generation mode: 56 operations x 2 modes x 2 personas
 # Known findings in portal/communications (moving package, not edited here): its feedback answer
 # bodies do not refuse unknown fields, so the document allows any extra property and the input
 # guard then refuses one holding a control character. forbid_unknown_fields=True on
