@@ -4,7 +4,7 @@ as alice (a partner admin) and as the vendor admin: no server error, no answer o
 The requests reach the app in process, through the test's httpx client on the test's event loop
 (the database pool lives there; schemathesis's own ASGI transport runs the app on another loop,
 which asyncpg refuses). Generation is derandomized and bounded (`EXAMPLES` per operation and mode),
-so the run is the same every time and takes well under a minute per persona.
+so the run is the same every time and takes about a minute per persona (2 loaded cores).
 """
 
 from __future__ import annotations
