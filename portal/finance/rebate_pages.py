@@ -22,7 +22,7 @@ from portal.finance.constants import (
     RebateMode,
 )
 from portal.lib import clock
-from portal.lib.forms import FormError
+from portal.lib.forms import FormError, id_filter
 from portal.lib.i18n import gettext as _
 from portal.orders.catalog import list_categories
 from portal.web import current_user, page, redirect
@@ -80,7 +80,7 @@ class RebateConsole(Controller):
                 rebates.ProgrammeInput(
                     **{k: values[k] for k in FIELDS},
                     growth_bonus=values["growth_bonus"],
-                    category_id=int(category) if category.isdigit() else None,
+                    category_id=id_filter(category),
                 ),
             )
         except FormError as exc:
