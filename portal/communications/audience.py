@@ -14,6 +14,7 @@ from typing import Any
 from portal.auth.constants import PartnerStatus
 from portal.communications import queries
 from portal.communications.constants import Audience
+from portal.lib.inputs import parse_id
 from portal.partners.constants import PROVINCES, PartnerKind
 
 
@@ -58,7 +59,7 @@ def clean_values(audience: str, values: Sequence[str], tier_codes: Sequence[str]
     if audience == Audience.REGION:
         return [v for v in dict.fromkeys(values) if v in PROVINCES]
     if audience == Audience.PARTNERS:
-        return [v for v in dict.fromkeys(values) if v.isdigit()]
+        return [v for v in dict.fromkeys(values) if parse_id(v) is not None]
     return []
 
 

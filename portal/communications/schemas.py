@@ -18,4 +18,4 @@ LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
 
 class ScheduleForm(msgspec.Struct, kw_only=True):
     publish_on: dt.date
-    publish_time: Annotated[str, msgspec.Meta(pattern=r"^\d{1,2}:\d{2}$")] = "09:00"
+    publish_time: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,2}:[0-9]{2}$")] = "09:00"

@@ -140,3 +140,22 @@ async def test_a_period_written_in_other_digits_is_refused(client, alice):
     assert scorecard.status_code == 400, scorecard.text
     statement = await client.get(f"/api/v1/statements/{other}", headers=headers)
     assert statement.status_code in (400, 404), statement.text
+
+
+async def test_communications_reads_its_numbers_with_the_one_parser(as_user, vera):
+    """Issue 14 point 7 in communications: "²" in the results' partner filter, the campaign and
+    survey lists' partner filter and the CSAT days answered 500 or were taken as numbers."""
+    from tests.communications.factories import make_request
+
+    request_id = await make_request(vera.current)
+    console = await as_user(vera)
+    for url in (
+        f"/console/feedback/{request_id}/results?partner=²",
+        f"/console/feedback/{request_id}/results?partner={HUGE}",
+        "/console/feedback?partner_id=²",
+        "/console/campaigns?partner_id=²",
+    ):
+        assert (await console.get(url)).status_code == 404, url
+    refused = await post_form(console, "/console/feedback/settings", {"csat_days_open": "¹⁴"})
+    assert refused.status_code == 400
+    assert "1 to 90" in refused.text

@@ -16,6 +16,7 @@ from portal.communications.campaigns.constants import ActivityKind
 from portal.communications.campaigns.schemas import CampaignListOut, CampaignOut, FileOut
 from portal.lib import clock
 from portal.lib.i18n import localized
+from portal.lib.inputs import PageNo
 from portal.web import current_user, not_found
 
 READERS = {"access": (Access.PARTNER, Access.VENDOR)}
@@ -52,7 +53,7 @@ class CampaignsApi(Controller):
 
     @get("/campaigns", name="api:campaigns")
     async def list_campaigns(
-        self, request: Request, page: FromQuery[int] = 1, past: FromQuery[bool] = False
+        self, request: Request, page: PageNo = 1, past: FromQuery[bool] = False
     ) -> CampaignListOut:
         """Published campaigns addressed to the caller's partner (vendors: every one)."""
         user = current_user(request)

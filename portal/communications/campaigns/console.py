@@ -30,7 +30,7 @@ from portal.communications.forms import (
 )
 from portal.lib import clock, storage
 from portal.lib.clock import now
-from portal.lib.forms import FormError, optional_int, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import current_locale, format_datetime, localized, ngettext
 from portal.lib.i18n import gettext as _
 from portal.partners.access import partner_names_for_user
@@ -66,7 +66,7 @@ class CampaignConsole(Controller):
         number = page_number(request.query_params.get("page"))
         # the campaigns addressed to one partner (the link from its console page); a partner
         # outside the reader's scope has no name here and matches nothing
-        pid = optional_int(partner_id)
+        pid = id_filter(partner_id)
         names = await partner_names_for_user(current_user(request), [pid] if pid else [])
         rows, total = await campaign_reads.list_campaigns_console(
             status, number, PER_PAGE, partner_id=(pid if pid in names else -1) if pid else None

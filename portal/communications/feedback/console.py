@@ -34,9 +34,10 @@ from portal.communications.forms import (
 )
 from portal.lib import clock
 from portal.lib.clock import now
-from portal.lib.forms import FormError, optional_int, read_form
+from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.partners.access import partner_names_for_user
 from portal.partners.constants import province_name
 from portal.partners.tiers import tier_names
@@ -56,7 +57,7 @@ async def _filters(request: Request) -> ResultFilters:
     return ResultFilters(
         tier=query.get("tier", "")[:30],
         region=query.get("region", "")[:10],
-        partner=int(partner) if partner.isdigit() else None,
+        partner=id_filter(partner),
         partner_ids=await vendor_partner_ids(current_user(request)),
     )
 
@@ -75,7 +76,7 @@ class FeedbackConsole(Controller):
         # the requests addressed to one partner (the link from its console page); a partner
         # outside the reader's scope has no name here and matches nothing
         partner_id = str(request.query_params.get("partner_id") or "").strip()
-        pid = optional_int(partner_id)
+        pid = id_filter(partner_id)
         names = await partner_names_for_user(current_user(request), [pid] if pid else [])
         if pid:
             where = where & FeedbackRequest.id.is_in(
@@ -363,7 +364,7 @@ class FeedbackConsole(Controller):
             "auto_csat_cases": data.get("auto_csat_cases") == "on",
             "csat_days_open": raw_days,
         }
-        if not raw_days.isdigit() or not 1 <= int(raw_days) <= 90:
+        if parse_int(raw_days, low=1, high=90) is None:
             return page(
                 request,
                 "console/communications/settings.html",

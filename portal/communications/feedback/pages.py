@@ -16,6 +16,7 @@ from portal.communications.feedback.access import get_request_for_user
 from portal.communications.feedback.constants import QuestionKind
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.lib.inputs import parse_int
 from portal.web import current_user, page, redirect
 
 PARTNERS = {"access": Access.PARTNER}
@@ -40,10 +41,8 @@ def answers_from_form(questions: list[dict[str, Any]], data: Any) -> dict[int, d
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return -1  # refused by the range check with a message
+    number = parse_int(value, low=-(2**31), high=2**31 - 1)
+    return -1 if number is None else number  # refused by the range check with a message
 
 
 def values_from_answers(answers: dict[int, dict[str, Any]]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import msgspec
 from portal.communications.constants import Audience
 from portal.communications.feedback.constants import AnswerScope, QuestionKind
 from portal.communications.schemas import LongText, OptionalTitle, Title
+from portal.lib.inputs import Id
 
 
 class FeedbackRequestForm(msgspec.Struct, kw_only=True):
@@ -38,7 +39,7 @@ class ResultFilters(msgspec.Struct, kw_only=True):
     region: str = ""
     partner: int | None = None
     # The partners the reader may see (None: all), from `tenancy.vendor_partner_ids`.
-    partner_ids: list[int] | None = None
+    partner_ids: list[Id] | None = None
 
 
 class QuestionOut(msgspec.Struct, kw_only=True):
@@ -67,15 +68,17 @@ class FeedbackRequestListOut(msgspec.Struct, kw_only=True):
     items: list[FeedbackRequestOut]
 
 
-class AnswerIn(msgspec.Struct, kw_only=True):
-    question_id: int
-    value: int | None = None
-    choices: list[int] = []
-    text: str = ""
+class AnswerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    question_id: Id
+    value: Annotated[int, msgspec.Meta(ge=-1000, le=1000)] | None = None
+    choices: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=0, le=1000)]], msgspec.Meta(max_length=100)
+    ] = []
+    text: Annotated[str, msgspec.Meta(max_length=20_000)] = ""
 
 
-class ResponseIn(msgspec.Struct, kw_only=True):
-    answers: list[AnswerIn]
+class ResponseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    answers: Annotated[list[AnswerIn], msgspec.Meta(max_length=200)]
 
 
 class ResponseOut(msgspec.Struct, kw_only=True):
