@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time as _real_time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -41,6 +42,11 @@ TEST_NOW = dt.datetime.fromisoformat(
     os.environ.get("TEST_NOW", "2026-11-18T04:00:00Z").replace("Z", "+00:00")
 )
 os.environ["PORTAL_CLOCK_AT"] = TEST_NOW.isoformat()
+# ... at this real time: a process started before any test's clock publishes (a session fixture's
+# server, set up ahead of the test's own fixtures) stands where the others do, not at TEST_NOW
+# again (a demo loaded at 12:00:06 and a server that started at 12:00:00 put a contact logged
+# later before it)
+os.environ["PORTAL_CLOCK_REAL"] = repr(_real_time.time())
 os.environ["PORTAL_CLOCK_OWNER"] = str(os.getpid())
 for name in ("REDIS_URL", "SMTP_URL"):
     os.environ.pop(name, None)

@@ -78,6 +78,10 @@ async def log_interaction(
     occurred = data.occurred_at or moment
     if occurred.tzinfo is None:
         raise FormError({"occurred_at": _("Enter a valid date and time.")})
+    if occurred.replace(second=0, microsecond=0) == moment.replace(second=0, microsecond=0):
+        # the form's time has minutes only: a contact logged "now" (the minute it shows) takes
+        # the exact instant, so it comes after whatever else was logged earlier in that minute
+        occurred = moment
     errors: dict[str, str] = {}
     if occurred > moment + dt.timedelta(minutes=10):
         errors["occurred_at"] = _("A contact cannot lie in the future.")

@@ -114,6 +114,31 @@ async def test_logging_a_contact_updates_last_contact_and_closes_open_followups(
     assert customer["last_contact_at"] > now() - dt.timedelta(minutes=1)
 
 
+async def test_a_contact_logged_at_the_minute_the_form_shows_comes_first(alice, time_travel):
+    # given a contact logged a few seconds into this minute (a lead accepted, say)
+    time_travel.move_to(dt.datetime(2026, 11, 18, 4, 0, 5, tzinfo=dt.UTC))
+    customer_id = await make_customer(alice.current)
+    customer = await get_customer_for_user(alice.current, customer_id)
+    await services.log_interaction(
+        alice.current, customer, services.InteractionData(channel="other", summary="Lead")
+    )
+    time_travel.move_to(dt.datetime(2026, 11, 18, 4, 0, 30, tzinfo=dt.UTC))
+
+    # when the user logs one with the time the form offers (this minute, no seconds)
+    shown = clock.now().replace(second=0, microsecond=0)
+    await services.log_interaction(
+        alice.current,
+        customer,
+        services.InteractionData(channel="wechat", summary="Sent the brochure", occurred_at=shown),
+    )
+
+    # then it heads the timeline, at the instant it was logged
+    rows, _total = await services.list_interactions(customer_id)
+    assert [r["summary"] for r in rows] == ["Sent the brochure", "Lead"]
+    logged = rows[0]["occurred_at"] - dt.datetime(2026, 11, 18, 4, 0, 30, tzinfo=dt.UTC)
+    assert dt.timedelta(0) <= logged < dt.timedelta(seconds=5)
+
+
 async def test_a_contact_cannot_lie_in_the_future(alice):
     customer_id = await make_customer(alice.current)
     customer = await get_customer_for_user(alice.current, customer_id)

@@ -9,8 +9,9 @@ How each fault is made to land where it should:
   it claims waits before rendering; it is killed once it holds claims and none has a PDF yet.
 - mid-send: once SMTP is back, the server holds the first report message in DATA (the 250 never
   comes) and every later one from the same worker, tells the scenario which worker sent it (each
-  has its own MAIL_FROM), and that worker is killed while it waits; aiosmtpd drops a message whose
-  client vanished mid-DATA, as an MTA that had not accepted it.
+  has its own MAIL_FROM), and that worker is killed while it waits; a message whose client
+  vanished mid-DATA is dropped, as by an MTA that had not accepted it (the inbox is told of the
+  kill, so a handler aiosmtpd cancels late never counts it).
 - Redis: a redis-server of the scenario's own on a free port (never the shared 6379), without
   persistence, so the restart loses every queued job and the sweepers must queue them again.
 
@@ -67,10 +68,18 @@ class Inbox:
         self.armed = False
         self.victim: str | None = None
         self.held: Counter[str] = Counter()  # messages of the victim waiting in DATA, by kind
+        self.dead: set[str] = set()  # senders killed while their messages were held
         self._released = threading.Event()
 
     def arm(self) -> None:
         self.armed = True
+
+    def killed(self, sender: str) -> None:
+        """The sender died holding messages: none of them is ever accepted. aiosmtpd cancels a
+        handler whose client vanished only once its loop has read the EOF, which a busy machine
+        may do after `release()`; an MTA never accepts what it got no end of DATA for."""
+        with self.lock:
+            self.dead.add(sender)
 
     def release(self) -> None:
         self.armed = False
@@ -93,6 +102,8 @@ class Inbox:
                         break
                     await asyncio.sleep(0.05)  # cancelled by aiosmtpd when the client dies
         with self.lock:
+            if sender in self.dead:
+                return "421 the client is gone"
             for rcpt in envelope.rcpt_tos:
                 self.accepted.append((mid, rcpt.lower(), sender, kind))
             self.last_at["report" if kind == "report" else "e-mail"] = time.perf_counter()
@@ -459,6 +470,7 @@ class Scenario:
             figures.to_render = self.count("status = 'sending' AND pdf_key = ''")
             victim.proc.kill()
             victim.proc.wait()
+            self.inbox.killed(victim.sender)
             figures.campaign_held_at_kill = self.inbox.held[CAMPAIGNS[1]]
             figures.killed_mid_send = victim.name
         self.inbox.release()
