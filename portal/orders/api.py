@@ -18,7 +18,7 @@ from portal.lib import hooks
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
 from portal.lib.inputs import PageNo, PerPage, QueryId
-from portal.orders import catalog, queries, services
+from portal.orders import catalog, catalog_listing, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import MovementKind
 from portal.orders.schemas import (
@@ -198,7 +198,7 @@ class ProductApi(Controller):
             page=max(page, 1),
             per_page=min(max(per_page, 1), 200),
         )
-        items, total = await queries.list_catalog(user, filters)
+        items, total = await catalog_listing.list_catalog(user, filters)
         return ProductListOut(
             [product_out(i) for i in items], total, filters.page, filters.per_page
         )
@@ -206,7 +206,7 @@ class ProductApi(Controller):
     @get("/{sku:str}", name="api:product")
     async def show(self, request: Request, sku: FromPath[str]) -> ProductOut:
         """One product with its volume breaks and the price at each."""
-        item = await queries.catalog_item(current_user(request), sku)
+        item = await catalog_listing.catalog_item(current_user(request), sku)
         return product_out(item)
 
 

@@ -16,7 +16,7 @@ from portal.lib import clock
 from portal.lib.forms import FormError, id_filter, optional_int, read_form, struct_values
 from portal.lib.i18n import gettext as _
 from portal.lib.money import AmountError, minor_to_text, parse_amount
-from portal.orders import catalog, exports, imports, queries
+from portal.orders import catalog, catalog_listing, exports, imports
 from portal.orders.console import _amount
 from portal.orders.constants import MovementKind
 from portal.orders.pages import availability_options
@@ -81,7 +81,7 @@ class CatalogConsole(Controller):
             per_page=PER_PAGE,
             include_inactive=True,
         )
-        items, total = await queries.list_catalog(user, filters)
+        items, total = await catalog_listing.list_catalog(user, filters)
         params = {"q": filters.q, "category": category, "availability": availability}
 
         return page(
@@ -226,7 +226,7 @@ class CatalogConsole(Controller):
             include_inactive=True,
             sort="sku",
         )
-        items, total = await queries.list_catalog(user, filters)
+        items, total = await catalog_listing.list_catalog(user, filters)
         warehouses = await catalog.list_warehouses(include_inactive=False)
         levels = await catalog.levels_for([i["id"] for i in items])
         params = {"q": filters.q, "availability": availability}

@@ -17,6 +17,7 @@ from piccolo.columns.combination import WhereRaw
 
 from portal.lib import hooks
 from portal.lib.clock import now
+from portal.orders import queries
 from portal.orders.constants import OPEN_STATUSES
 from portal.orders.tables import CreditExposure, Order
 from portal.partners.tables import Partner
@@ -40,17 +41,8 @@ async def take(partner_id: int, amount: int) -> bool:
     return matched
 
 
-def _owed(partner_id: int) -> tuple[str, list[Any]]:
-    """The hooks' owed amounts as one SQL term and its arguments ("0" when none is wired)."""
-    values = hooks.credit_owed.values
-    if not values:
-        return "0", []
-    sql = " + ".join(f"COALESCE(({v}), 0)" for v in values)
-    return sql, [partner_id] * sum(v.count("{}") for v in values)
-
-
 async def _raise(partner_id: int, amount: int) -> bool:
-    owed_sql, owed_args = _owed(partner_id)
+    owed_sql, owed_args = queries.owed_term(partner_id)
     matched = (
         await CreditExposure.update(
             {
@@ -103,9 +95,7 @@ async def context(partner_id: int) -> dict[str, Any]:
     )
     limit = int(partner["credit_limit_amount"]) if partner else 0
     open_amount = int(row["open_amount"]) if row else 0
-    owed_sql, owed_args = _owed(partner_id)
-    owed = await Order.raw(f"SELECT {owed_sql} AS owed", *owed_args)
-    owed_amount = int(owed[0]["owed"] or 0) if owed else 0
+    owed_amount = await queries.owed_amount(partner_id)
     return {
         "limit_amount": limit,
         "open_amount": open_amount,

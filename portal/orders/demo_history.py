@@ -18,6 +18,7 @@ from typing import Any
 from portal.auth.tables import User
 from portal.db import write_transaction
 from portal.lib import clock
+from portal.orders import queries
 from portal.orders.constants import ORDER_NUMBER_PREFIX, OrderStatus, PriceRule
 from portal.orders.tables import Order, OrderLine, Product
 from portal.partners.tables import Partner
@@ -29,12 +30,6 @@ LEVEL = {"platinum": 1_150_000, "gold": 430_000, "silver": 150_000, "registered"
 SEASON = (0.95, 0.62, 1.0, 1.02, 1.05, 1.1, 0.96, 0.94, 1.08, 0.9, 1.15, 1.3)
 # Yearly growth per demo partner, in partner order: some climb, some slide.
 GROWTH = (0.32, 0.12, -0.10, 0.24, 0.05, -0.18, 0.15, 0.0)
-# The real number from the id, zero-padded to 6 digits, portable to SQLite and PostgreSQL.
-NUMBER_SQL = (
-    "UPDATE partner_order SET number = {} || CASE WHEN length(CAST(id AS TEXT)) >= 6"
-    " THEN CAST(id AS TEXT) ELSE substr('000000', 1, 6 - length(CAST(id AS TEXT)))"
-    " || CAST(id AS TEXT) END WHERE number LIKE {}"
-)
 DISCOUNT_BP = {"platinum": 2500, "gold": 1800, "silver": 1200, "registered": 500}
 
 
@@ -166,7 +161,7 @@ async def load_order_history_demo(today: dt.date | None = None) -> int:
                 await OrderLine.insert(*batch[s : s + 500])
         # Real numbers from the ids, in one statement per year (SO-2025-000123), as placement does
         for year in sorted({o["number"].split("-")[1] for o in orders}):
-            await Order.raw(NUMBER_SQL, f"{ORDER_NUMBER_PREFIX}-{year}-", f"hist-{year}-%")
+            await queries.number_orders_from_ids(f"{ORDER_NUMBER_PREFIX}-{year}-", f"hist-{year}-%")
     return len(orders)
 
 

@@ -17,7 +17,7 @@ from portal.lib.forms import FormError, optional_date, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.i18n import ngettext
 from portal.lib.inputs import parse_id
-from portal.orders import catalog, queries, services
+from portal.orders import catalog, catalog_listing, services
 from portal.orders.access import get_order_for_user
 from portal.orders.constants import STATUS_LABELS, Availability, OrderStatus
 from portal.orders.schemas import (
@@ -78,7 +78,7 @@ class CatalogPages(Controller):
             page=number,
             per_page=PER_PAGE,
         )
-        items, total = await queries.list_catalog(user, filters)
+        items, total = await catalog_listing.list_catalog(user, filters)
         params = {"q": filters.q, "category": category, "availability": availability, "sort": sort}
         return page(
             request,
@@ -96,7 +96,7 @@ class CatalogPages(Controller):
     @get("/{sku:str}", name="catalog:show")
     async def show(self, request: Request, sku: FromPath[str]) -> Template:
         user = current_user(request)
-        item = await queries.catalog_item(user, sku)
+        item = await catalog_listing.catalog_item(user, sku)
         return page(
             request,
             "catalog/show.html",

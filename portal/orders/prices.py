@@ -12,8 +12,7 @@ from typing import Any
 from portal.lib import clock
 from portal.lib.i18n import current_locale
 from portal.lib.i18n import gettext as _
-from portal.orders import pricing
-from portal.orders.tables import PriceList
+from portal.orders import pricing, queries
 from portal.tenancy import NotFound
 
 
@@ -90,13 +89,6 @@ class PartnerPricing:
         return pricing.quote_reason(quote, self.tier_name)
 
 
-def _as_date(value: Any) -> dt.date | None:
-    """Raw SQLite rows carry dates as text; PostgreSQL gives date objects."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 async def load_pricing(
     partner_id: int | None, product_ids: list[int] | None = None, on: dt.date | None = None
 ) -> PartnerPricing:
@@ -108,12 +100,7 @@ async def load_pricing(
     if partner_id is None:
         return PartnerPricing()
     on = on or clock.today()
-    heads = await PriceList.raw(
-        "SELECT t.code, t.name_zh, t.name_en, pl.id, pl.discount_bp, pl.valid_from,"
-        " pl.valid_until FROM partner p JOIN tier t ON t.id = p.tier"
-        " LEFT JOIN price_list pl ON pl.tier = p.tier AND pl.is_active = TRUE WHERE p.id = {}",
-        partner_id,
-    )
+    heads = await queries.pricing_heads(partner_id)
     if not heads:
         raise NotFound
     result = PartnerPricing(
@@ -123,41 +110,24 @@ async def load_pricing(
         tier_name_en=heads[0]["name_en"],
     )
     lists = [
-        {**h, "valid_from": _as_date(h["valid_from"]), "valid_until": _as_date(h["valid_until"])}
+        {
+            **h,
+            "valid_from": queries.as_date(h["valid_from"]),
+            "valid_until": queries.as_date(h["valid_until"]),
+        }
         for h in heads
         if h["id"] is not None
     ]
     result.price_list = pricing.choose_latest(lists, on)
     if product_ids is not None and not product_ids:
         return result
-    # Only "{}" placeholders are put into the SQL text; every value is a bound argument.
-    ids = list(product_ids or ())
-    marks = ", ".join("{}" for _ in ids)
-    for_products = (
-        (lambda column: f" AND {column} IN ({marks})")
-        if product_ids is not None
-        else (lambda _c: "")
-    )
-    parts = [
-        "SELECT 'contract' AS kind, cp.id, cp.product, cp.price_amount AS amount, cp.valid_from,"  # noqa: S608
-        " cp.valid_until, 0 AS min_quantity, 0 AS discount_bp FROM contract_price cp"
-        " WHERE cp.partner = {}" + for_products("cp.product"),
-        "SELECT 'break', qb.id, qb.product, 0, qb.valid_from, qb.valid_until, qb.min_quantity,"  # noqa: S608
-        " qb.discount_bp FROM quantity_break qb WHERE "
-        + (
-            f"qb.product IS NULL OR qb.product IN ({marks})" if product_ids is not None else "1 = 1"
-        ),
-    ]
-    args: list[Any] = [partner_id, *ids, *ids]
-    if result.price_list is not None:
-        parts.append(
-            "SELECT 'item', i.id, i.product, i.price_amount, NULL, NULL, 0, 0"  # noqa: S608
-            " FROM price_list_item i WHERE i.price_list = {}" + for_products("i.product")
-        )
-        args += [result.price_list["id"], *ids]
     contracts: dict[int, list[dict[str, Any]]] = {}
-    for row in await PriceList.raw(" UNION ALL ".join(parts), *args):
-        valid_from, valid_until = _as_date(row["valid_from"]), _as_date(row["valid_until"])
+    price_list_id = result.price_list["id"] if result.price_list is not None else None
+    for row in await queries.pricing_rules(partner_id, product_ids, price_list_id):
+        valid_from, valid_until = (
+            queries.as_date(row["valid_from"]),
+            queries.as_date(row["valid_until"]),
+        )
         if row["kind"] == "item":
             result.items[row["product"]] = row["amount"]
         elif row["kind"] == "contract":

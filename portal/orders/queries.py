@@ -1,9 +1,11 @@
-"""The raw SQL of the orders domain: the prices & stock listing (partners' most used page).
+"""The raw SQL of the orders domain: the prices & stock listing (partners' most used page), the
+pricing rules of a partner, the owed amounts the credit check adds, the demo history's numbers.
 
 The listing is two plain SQL statements rather than ORM queries: the count, and one page of
 products with their category and stock sums (correlated sub-selects, evaluated for the 50 rows
 shown). Only a filter or sort on availability joins the per-product stock aggregate for every
-product. Measured in bench/orders_pages.py.
+product. Measured in bench/orders_pages.py. This module sits at the bottom of the domain (tables,
+constants, schemas): catalog_listing.py and prices.py build on it.
 """
 
 from __future__ import annotations
@@ -11,14 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.auth.schemas import CurrentUser
-from portal.lib.i18n import current_locale, localized
-from portal.orders import stock
-from portal.orders.catalog import get_product_by_sku
-from portal.orders.constants import Availability, StockDisplay
-from portal.orders.prices import PartnerPricing, load_pricing
+from portal.lib import hooks
+from portal.lib.i18n import current_locale
+from portal.orders.constants import Availability
 from portal.orders.schemas import CatalogFilters
-from portal.orders.tables import Product
+from portal.orders.tables import Order, PriceList, Product
 
 STOCK_AGGREGATE = (
     "(SELECT sl.product, SUM(sl.on_hand) AS on_hand, SUM(sl.reserved) AS reserved,"
@@ -45,14 +44,14 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     """Raw SQLite rows carry dates as text; PostgreSQL gives date objects."""
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _catalog_sql(filters: CatalogFilters) -> tuple[str, list[tuple[str, str]], list[Any]]:
+def catalog_sql(filters: CatalogFilters) -> tuple[str, list[tuple[str, str]], list[Any]]:
     """(FROM ... WHERE ..., sort keys, arguments) for the listing and its count."""
     where = ["1 = 1"]
     args: list[Any] = []
@@ -85,43 +84,19 @@ def _catalog_sql(filters: CatalogFilters) -> tuple[str, list[tuple[str, str]], l
     return f"FROM product p {joins} WHERE {' AND '.join(where)}", keys, args
 
 
-def describe_item(
-    row: dict[str, Any], totals: tuple[int, int, int], pricing: PartnerPricing, vendor: bool
-) -> dict[str, Any]:
-    """A product as the listing shows it: names, stock band, and the viewer's price."""
-    on_hand, reserved, safety = totals
-    available = on_hand - reserved
-    row["name"] = localized(row, "name")
-    row["category_name"] = localized(row, "category.name") if row.get("category.code") else ""
-    row["on_hand"], row["reserved"], row["safety_stock"] = on_hand, reserved, safety
-    row["available"] = available
-    row["availability"] = stock.band(available, safety)
-    row["show_quantity"] = vendor or row["stock_display"] == StockDisplay.EXACT
-    quote = pricing.quote(row["id"], row["list_price_amount"], row["min_order_quantity"])
-    row["quote"] = quote
-    row["net_price_amount"] = None if vendor else quote.unit_amount
-    row["price_rule"] = None if vendor else quote.rule.value
-    row["price_reason"] = "" if vendor else pricing.reason(quote)
-    return row
-
-
-async def list_catalog(
-    user: CurrentUser, filters: CatalogFilters
-) -> tuple[list[dict[str, Any]], int]:
-    """A page of products with the viewer's price and availability, and the total count.
-
-    Partner users see active products with their own net price (at the minimum quantity) and
-    the rule behind it; vendor staff see list prices and exact quantities.
-    """
-    vendor = user.is_vendor
-    if not vendor:
-        filters.include_inactive = False
-    source, keys, args = _catalog_sql(filters)
-    per_page = min(max(filters.per_page, 1), 200)
+async def catalog_count(source: str, args: list[Any]) -> int:
+    """How many products the listing's FROM ... WHERE ... (from `catalog_sql`) matches."""
     counted = await Product.raw(f"SELECT COUNT(*) AS n {source}", *args)
-    total = int(counted[0]["n"])
-    # The inner query picks the page (sort keys only); the outer one adds names and the stock
-    # sums for those 50 rows alone, so a sort over 5,000 products never computes 5,000 sums.
+    return int(counted[0]["n"])
+
+
+async def catalog_page(
+    source: str, keys: list[tuple[str, str]], args: list[Any], limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """One page of the listing with names, category and stock sums.
+
+    The inner query picks the page (sort keys only); the outer one adds names and the stock
+    sums for those rows alone, so a sort over 5,000 products never computes 5,000 sums."""
     inner_keys = ", ".join(f"{expression} AS k{n}" for n, (expression, _d) in enumerate(keys))
     inner_order = ", ".join(f"{expression} {direction}" for expression, direction in keys)
     outer_order = ", ".join(f"pg.k{n} {direction}" for n, (_e, direction) in enumerate(keys))
@@ -129,52 +104,94 @@ async def list_catalog(
         f"{ROW_STOCK.format(column=column)} AS stock_{column}"
         for column in ("on_hand", "reserved", "safety_stock")
     )
-    rows = await Product.raw(
-        "SELECT p.id, p.sku, p.name_zh, p.name_en, p.unit, p.list_price_amount, p.currency,"  # noqa: S608 (constants and {} placeholders only)
-        " p.min_order_quantity, p.pack_size, p.is_active, p.image_url, p.stock_display,"
-        " p.restock_on, p.category, c.code AS category_code, c.name_zh AS category_name_zh,"
-        f" c.name_en AS category_name_en, {stock_sums}"
-        f" FROM (SELECT p.id AS page_id, {inner_keys} {source} ORDER BY {inner_order}"
-        " LIMIT {} OFFSET {}) pg JOIN product p ON p.id = pg.page_id"
-        f" LEFT JOIN category c ON c.id = p.category ORDER BY {outer_order}",
-        *args,
-        per_page,
-        (max(filters.page, 1) - 1) * per_page,
+    return list(
+        await Product.raw(
+            "SELECT p.id, p.sku, p.name_zh, p.name_en, p.unit, p.list_price_amount, p.currency,"  # noqa: S608 (constants and {} placeholders only)
+            " p.min_order_quantity, p.pack_size, p.is_active, p.image_url, p.stock_display,"
+            " p.restock_on, p.category, c.code AS category_code, c.name_zh AS category_name_zh,"
+            f" c.name_en AS category_name_en, {stock_sums}"
+            f" FROM (SELECT p.id AS page_id, {inner_keys} {source} ORDER BY {inner_order}"
+            " LIMIT {} OFFSET {}) pg JOIN product p ON p.id = pg.page_id"
+            f" LEFT JOIN category c ON c.id = p.category ORDER BY {outer_order}",
+            *args,
+            limit,
+            offset,
+        )
     )
-    pricing = await load_pricing(None if vendor else user.partner_id, [r["id"] for r in rows])
-    items = []
-    for row in rows:
-        row["is_active"] = bool(row["is_active"])
-        row["restock_on"] = _as_date(row["restock_on"])
-        for key in ("code", "name_zh", "name_en"):
-            row[f"category.{key}"] = row.pop(f"category_{key}")
-        totals = (
-            int(row.pop("stock_on_hand")),
-            int(row.pop("stock_reserved")),
-            int(row.pop("stock_safety_stock")),
-        )
-        items.append(describe_item(row, totals, pricing, vendor))
-    return items, total
 
 
-async def catalog_item(user: CurrentUser, sku: str) -> dict[str, Any]:
-    """One product as list_catalog shows it, plus its volume breaks with the resulting prices.
-    NotFound for unknown SKUs (and inactive ones, for partner users)."""
-    vendor = user.is_vendor
-    product = await get_product_by_sku(sku, active_only=not vendor)
-    totals = await stock.totals([product["id"]])
-    pricing = await load_pricing(None if vendor else user.partner_id, [product["id"]])
-    item = describe_item(product, totals.get(product["id"], (0, 0, 0)), pricing, vendor)
-    breaks = []
-    for b in sorted(pricing.breaks_for(product["id"]), key=lambda b: b.min_quantity):
-        quote = pricing.quote(product["id"], product["list_price_amount"], b.min_quantity)
-        breaks.append(
-            {
-                "min_quantity": b.min_quantity,
-                "discount_bp": b.discount_bp,
-                "unit_amount": None if vendor else quote.unit_amount,
-                "reason": "" if vendor else pricing.reason(quote),
-            }
+async def pricing_heads(partner_id: int) -> list[dict[str, Any]]:
+    """The partner's tier with each of its active price lists (one row with a NULL id when the
+    tier has none; no row for an unknown partner)."""
+    return list(
+        await PriceList.raw(
+            "SELECT t.code, t.name_zh, t.name_en, pl.id, pl.discount_bp, pl.valid_from,"
+            " pl.valid_until FROM partner p JOIN tier t ON t.id = p.tier"
+            " LEFT JOIN price_list pl ON pl.tier = p.tier AND pl.is_active = TRUE"
+            " WHERE p.id = {}",
+            partner_id,
         )
-    item["breaks"] = breaks
-    return item
+    )
+
+
+async def pricing_rules(
+    partner_id: int, product_ids: list[int] | None, price_list_id: int | None
+) -> list[dict[str, Any]]:
+    """The partner's contract prices, the volume breaks and the price list's items of the
+    products (None: all) in one UNION ALL, each row with its `kind` (contract, break, item)."""
+    # Only "{}" placeholders are put into the SQL text; every value is a bound argument.
+    ids = list(product_ids or ())
+    marks = ", ".join("{}" for _ in ids)
+    for_products = (
+        (lambda column: f" AND {column} IN ({marks})")
+        if product_ids is not None
+        else (lambda _c: "")
+    )
+    parts = [
+        "SELECT 'contract' AS kind, cp.id, cp.product, cp.price_amount AS amount, cp.valid_from,"  # noqa: S608
+        " cp.valid_until, 0 AS min_quantity, 0 AS discount_bp FROM contract_price cp"
+        " WHERE cp.partner = {}" + for_products("cp.product"),
+        "SELECT 'break', qb.id, qb.product, 0, qb.valid_from, qb.valid_until, qb.min_quantity,"  # noqa: S608
+        " qb.discount_bp FROM quantity_break qb WHERE "
+        + (
+            f"qb.product IS NULL OR qb.product IN ({marks})" if product_ids is not None else "1 = 1"
+        ),
+    ]
+    args: list[Any] = [partner_id, *ids, *ids]
+    if price_list_id is not None:
+        parts.append(
+            "SELECT 'item', i.id, i.product, i.price_amount, NULL, NULL, 0, 0"  # noqa: S608
+            " FROM price_list_item i WHERE i.price_list = {}" + for_products("i.product")
+        )
+        args += [price_list_id, *ids]
+    return list(await PriceList.raw(" UNION ALL ".join(parts), *args))
+
+
+def owed_term(partner_id: int) -> tuple[str, list[Any]]:
+    """The domains' owed amounts (hooks.credit_owed: finance's unpaid shipped goods) as one SQL
+    term and its arguments ("0" when none is wired), for the credit check's statement."""
+    values = hooks.credit_owed.values
+    if not values:
+        return "0", []
+    sql = " + ".join(f"COALESCE(({v}), 0)" for v in values)
+    return sql, [partner_id] * sum(v.count("{}") for v in values)
+
+
+async def owed_amount(partner_id: int) -> int:
+    """The owed amounts of `owed_term`, summed now."""
+    owed_sql, owed_args = owed_term(partner_id)
+    owed = await Order.raw(f"SELECT {owed_sql} AS owed", *owed_args)
+    return int(owed[0]["owed"] or 0) if owed else 0
+
+
+# The real number from the id, zero-padded to 6 digits, portable to SQLite and PostgreSQL.
+NUMBER_SQL = (
+    "UPDATE partner_order SET number = {} || CASE WHEN length(CAST(id AS TEXT)) >= 6"
+    " THEN CAST(id AS TEXT) ELSE substr('000000', 1, 6 - length(CAST(id AS TEXT)))"
+    " || CAST(id AS TEXT) END WHERE number LIKE {}"
+)
+
+
+async def number_orders_from_ids(prefix: str, placeholder_pattern: str) -> None:
+    """Orders numbered `placeholder_pattern` (LIKE) get `prefix` + their id on 6 digits."""
+    await Order.raw(NUMBER_SQL, prefix, placeholder_pattern)

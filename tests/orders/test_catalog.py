@@ -10,7 +10,7 @@ import pytest
 from portal.core.tables import AuditEntry
 from portal.lib.forms import FormError
 from portal.lib.i18n import use_locale
-from portal.orders import catalog, price_rules, prices, queries
+from portal.orders import catalog, catalog_listing, price_rules, prices
 from portal.orders.schemas import CatalogFilters, CategoryForm, ProductData
 from portal.orders.tables import StockMovement
 from tests.orders.factories import (
@@ -31,7 +31,7 @@ async def test_alice_sees_her_net_price_and_why(alice, partner_a):
     await make_contract(partner_a, "NP-2", 150_00, valid_until=dt.date(2099, 12, 31))
 
     with use_locale("en"):
-        items, total = await queries.list_catalog(alice.current, CatalogFilters())
+        items, total = await catalog_listing.list_catalog(alice.current, CatalogFilters())
 
     by_sku = {i["sku"]: i for i in items}
     assert total == 2
@@ -46,7 +46,7 @@ async def test_carol_in_another_tier_sees_her_own_prices(carol):
     await make_price_list("gold", discount_bp=2000)
     await make_price_list("silver", discount_bp=1000)
 
-    items, _total = await queries.list_catalog(carol.current, CatalogFilters())
+    items, _total = await catalog_listing.list_catalog(carol.current, CatalogFilters())
 
     assert items[0]["net_price_amount"] == 90_00
 
@@ -58,7 +58,9 @@ async def test_availability_filters_use_the_safety_stock(alice):
 
     found = {}
     for band in ("in_stock", "low", "out"):
-        items, _ = await queries.list_catalog(alice.current, CatalogFilters(availability=band))
+        items, _ = await catalog_listing.list_catalog(
+            alice.current, CatalogFilters(availability=band)
+        )
         found[band] = [i["sku"] for i in items]
 
     assert found == {"in_stock": ["AV-IN"], "low": ["AV-LOW"], "out": ["AV-OUT"]}
@@ -78,12 +80,14 @@ async def test_search_category_sort_and_paging(alice):
     )
     await make_product("NET-1", name_zh="交换机", name_en="Switch")
 
-    by_name, _ = await queries.list_catalog(alice.current, CatalogFilters(q="camera"))
-    in_category, _ = await queries.list_catalog(
+    by_name, _ = await catalog_listing.list_catalog(alice.current, CatalogFilters(q="camera"))
+    in_category, _ = await catalog_listing.list_catalog(
         alice.current, CatalogFilters(category="CAM", sort="-price")
     )
-    chinese, _ = await queries.list_catalog(alice.current, CatalogFilters(q="交换"))
-    page_two, total = await queries.list_catalog(alice.current, CatalogFilters(per_page=2, page=2))
+    chinese, _ = await catalog_listing.list_catalog(alice.current, CatalogFilters(q="交换"))
+    page_two, total = await catalog_listing.list_catalog(
+        alice.current, CatalogFilters(per_page=2, page=2)
+    )
 
     assert {i["sku"] for i in by_name} == {"CAM-1", "CAM-2"}
     assert [i["sku"] for i in in_category] == ["CAM-2", "CAM-1"]
@@ -94,8 +98,8 @@ async def test_search_category_sort_and_paging(alice):
 async def test_partners_do_not_see_inactive_products(alice, vera):
     await make_product("OLD-1", is_active=False)
 
-    partner_items, _ = await queries.list_catalog(alice.current, CatalogFilters())
-    vendor_items, _ = await queries.list_catalog(
+    partner_items, _ = await catalog_listing.list_catalog(alice.current, CatalogFilters())
+    vendor_items, _ = await catalog_listing.list_catalog(
         vera.current, CatalogFilters(include_inactive=True)
     )
 
@@ -109,7 +113,7 @@ async def test_volume_breaks_are_listed_with_their_prices(alice):
     await make_product("VB-1", price=100_00)
     await make_break("VB-1", 50, 300)
 
-    item = await queries.catalog_item(alice.current, "VB-1")
+    item = await catalog_listing.catalog_item(alice.current, "VB-1")
 
     assert [(b["min_quantity"], b["unit_amount"]) for b in item["breaks"]] == [(50, 97_00)]
 
@@ -189,7 +193,7 @@ async def test_an_explicit_price_list_item_is_set_and_replaced(vera, alice):
     await price_rules.set_price_list_item(vera.current, price_list, "PLI-1", 80_00)
     await price_rules.set_price_list_item(vera.current, price_list, "PLI-1", 70_00)
 
-    items, _ = await queries.list_catalog(alice.current, CatalogFilters())
+    items, _ = await catalog_listing.list_catalog(alice.current, CatalogFilters())
     assert (items[0]["net_price_amount"], items[0]["price_rule"]) == (70_00, "tier_price")
 
 
@@ -197,7 +201,7 @@ async def test_an_expired_contract_price_no_longer_applies(alice, partner_a):
     await make_product("EXP-1", price=100_00)
     await make_contract(partner_a, "EXP-1", 10_00, valid_until=dt.date(2000, 1, 1))
 
-    items, _ = await queries.list_catalog(alice.current, CatalogFilters())
+    items, _ = await catalog_listing.list_catalog(alice.current, CatalogFilters())
 
     assert items[0]["net_price_amount"] == 100_00
 
