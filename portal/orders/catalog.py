@@ -171,20 +171,20 @@ async def products_by_sku(skus: list[str]) -> dict[str, dict[str, Any]]:
     return {r["sku"]: r for r in rows}
 
 
-async def validate_product(product_id: int | None, data: dict[str, Any]) -> None:
+async def validate_product(product_id: int | None, product: ProductData) -> None:
     """Raise FormError naming every field that clashes or refers to nothing."""
     errors: dict[str, str] = {}
-    clash = Product.exists().where(Product.sku == data["sku"])
+    clash = Product.exists().where(Product.sku == product.sku.strip())
     if product_id is not None:
         clash = clash.where(Product.id != product_id)
     if await clash:
         errors["sku"] = _("Another product has this SKU.")
-    category = data.get("category_id")
+    category = product.category_id
     if category is not None and not await Category.exists().where(Category.id == category):
         errors["category_id"] = _("Choose one of the options.")
-    if data.get("stock_display") not in set(StockDisplay):
+    if product.stock_display not in set(StockDisplay):
         errors["stock_display"] = _("Choose one of the options.")
-    if data["min_order_quantity"] % data["pack_size"]:
+    if product.pack_size < 1 or product.min_order_quantity % product.pack_size:
         errors["min_order_quantity"] = _(
             "The minimum quantity must be a multiple of the pack size."
         )
@@ -192,23 +192,24 @@ async def validate_product(product_id: int | None, data: dict[str, Any]) -> None
         raise FormError(errors)
 
 
-def _columns(data: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in data.items() if k in PRODUCT_EDITABLE and k != "category_id"}
-    if "category_id" in data:
-        out["category"] = data["category_id"]
+def _columns(product: ProductData) -> dict[str, Any]:
+    """The product's columns as the table names them (category_id -> category)."""
+    values = {**msgspec.structs.asdict(product), "sku": product.sku.strip()}
+    out = {k: v for k, v in values.items() if k in PRODUCT_EDITABLE and k != "category_id"}
+    out["category"] = product.category_id
     return out
 
 
 async def save_product(actor: CurrentUser, product_id: int | None, product: ProductData) -> int:
     """Create or change a product (list price in minor units); FormError for bad input."""
     require_vendor_admin(actor)
+    await validate_product(product_id, product)
     data = {**msgspec.structs.asdict(product), "sku": product.sku.strip()}
-    await validate_product(product_id, data)
     moment = now()
     async with write_transaction():
         if product_id is None:
             rows = await Product.insert(
-                Product(**_columns(data), created_at=moment, updated_at=moment)
+                Product(**_columns(product), created_at=moment, updated_at=moment)
             ).returning(Product.id)
             product_id = int(rows[0]["id"])
             await audit.record(
@@ -222,7 +223,7 @@ async def save_product(actor: CurrentUser, product_id: int | None, product: Prod
             before = await get_product(product_id)
             before["category_id"] = before["category"]
             old, new = audit.changes(before, {k: data[k] for k in PRODUCT_EDITABLE if k in data})
-            changes: dict[Column | str, Any] = {k: v for k, v in _columns(data).items()}
+            changes: dict[Column | str, Any] = {k: v for k, v in _columns(product).items()}
             changes[Product.updated_at] = moment
             await Product.update(changes).where(Product.id == product_id)
             if new:

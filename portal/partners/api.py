@@ -24,6 +24,7 @@ from portal.partners.pages_common import (
 )
 from portal.partners.schemas import (
     NewPartner,
+    PartnerChanges,
     PartnerCreateIn,
     PartnerFilters,
     PartnerListOut,
@@ -145,7 +146,10 @@ class PartnerApi(Controller):
             # report every bad field at once, not only the tier
             if "tier_id" in exc.errors:
                 try:
-                    await services.validate_partner_data(values)
+                    fields = {
+                        k: v for k, v in values.items() if k in PartnerChanges.__struct_fields__
+                    }
+                    await services.validate_partner_data(PartnerChanges(**fields))
                 except FormError as more:
                     exc = FormError({**exc.errors, **more.errors})
             raise _unprocessable(exc) from None
@@ -183,7 +187,7 @@ class PartnerApi(Controller):
         try:
             if "tier_id" in changes:
                 changes["tier_id"] = await _tier_id(changes["tier_id"])
-            await services.update_partner(user, partner, changes)
+            await services.update_partner(user, partner, PartnerChanges(**changes))
         except FormError as exc:
             raise _unprocessable(exc) from None
         return _out(await access.get_partner_for_user(user, partner_id))

@@ -30,6 +30,7 @@ from portal.partners.schemas import (
     InviteForm,
     NewPartner,
     NotesForm,
+    PartnerChanges,
     PartnerContactForm,
     PartnerFilters,
     ReasonForm,
@@ -214,7 +215,7 @@ class PartnerConsole(Controller):
             data = struct_values(form) if form else None
         if data is not None:
             try:
-                await services.update_partner(user, partner, data)
+                await services.update_partner(user, partner, PartnerChanges(**data))
             except FormError as exc:
                 errors = exc.errors
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -57,6 +57,39 @@ class NewPartner(msgspec.Struct, kw_only=True):
     locale: str = "zh_CN"
     notes: str = ""
     tier_reason: str = ""
+
+
+class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An edit of a partner as services.update_partner takes it from the console, the API and
+    the tests: only the fields given (not UNSET) change; constructing it with a name that is no
+    partner field fails at once (TypeError), never silently ignored."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    name_en: str | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
+    province: str | msgspec.UnsetType = msgspec.UNSET
+    city: str | msgspec.UnsetType = msgspec.UNSET
+    address: str | msgspec.UnsetType = msgspec.UNSET
+    contact_name: str | msgspec.UnsetType = msgspec.UNSET
+    contact_phone: str | msgspec.UnsetType = msgspec.UNSET
+    contact_email: str | msgspec.UnsetType = msgspec.UNSET
+    credit_limit_amount: int | msgspec.UnsetType = msgspec.UNSET
+    channel_manager_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    locale: str | msgspec.UnsetType = msgspec.UNSET
+    notes: str | msgspec.UnsetType = msgspec.UNSET
+    joined_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    tier_id: int | msgspec.UnsetType = msgspec.UNSET
+    tier_reason: str | msgspec.UnsetType = msgspec.UNSET
+    status: str | msgspec.UnsetType = msgspec.UNSET
+    status_reason: str | msgspec.UnsetType = msgspec.UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields given, by name."""
+        return {
+            name: getattr(self, name)
+            for name in self.__struct_fields__
+            if getattr(self, name) is not msgspec.UNSET
+        }
 
 
 class PartnerContactForm(msgspec.Struct, kw_only=True):

@@ -28,7 +28,7 @@ from portal.partners.listing import (
     partners_xlsx,
 )
 from portal.partners.people import channel_manager_contact, invite_partner_user, update_colleague
-from portal.partners.schemas import NewPartner
+from portal.partners.schemas import NewPartner, PartnerChanges
 from portal.partners.tables import Partner, Tier, TierChange
 from portal.partners.tiers import (
     ensure_default_tiers,
@@ -89,8 +89,12 @@ MANAGER_EDITABLE = frozenset({"city", "address", "contact_name", "contact_phone"
 ADMIN_EDITABLE = frozenset({*EDITABLE, "tier_id", "tier_reason", "status", "status_reason"})
 
 
-async def validate_partner_data(data: dict[str, Any]) -> None:
-    """Raise FormError naming every field that refers to something that does not exist."""
+async def validate_partner_data(partner: NewPartner | PartnerChanges) -> None:
+    """Raise FormError naming every field that refers to something that does not exist (of a
+    new partner: all; of an edit: those given)."""
+    data = (
+        partner.given() if isinstance(partner, PartnerChanges) else msgspec.structs.asdict(partner)
+    )
     errors: dict[str, str] = {}
     if "province" in data and data["province"] not in PROVINCES:
         errors["province"] = _("Choose one of the options.")
@@ -140,8 +144,8 @@ async def _next_code() -> str:
 
 async def create_partner(actor: CurrentUser | None, new: NewPartner) -> int:
     """Create an active partner and its first tier-history row; raises FormError on bad input."""
+    await validate_partner_data(new)
     data = msgspec.structs.asdict(new)
-    await validate_partner_data(data)
     moment = now()
     data["joined_on"] = new.joined_on or moment.astimezone(get_settings().tz).date()
     async with write_transaction():
@@ -194,10 +198,11 @@ async def create_partner(actor: CurrentUser | None, new: NewPartner) -> int:
     return partner_id
 
 
-async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict[str, Any]) -> None:
+async def update_partner(actor: CurrentUser, partner: dict[str, Any], edit: PartnerChanges) -> None:
     """Apply an edit from the console or API; tier, status and credit changes get their own
     audit actions and the tier change a history row. `partner` comes from the access helper.
     Raises FormError for bad input and for fields outside editable_fields(actor)."""
+    data = edit.given()
     refused = set(data) - editable_fields(actor)
     if refused:
         raise FormError(
@@ -205,7 +210,7 @@ async def update_partner(actor: CurrentUser, partner: dict[str, Any], data: dict
         )
     if "status" in data and data["status"] not in set(PartnerStatus):
         raise FormError({"status": _("Choose one of the options.")})
-    await validate_partner_data(data)
+    await validate_partner_data(edit)
     partner_id = partner["id"]
     changes = {k: data[k] for k in EDITABLE if k in data}
     if "contact_email" in changes:

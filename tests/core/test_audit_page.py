@@ -18,6 +18,7 @@ from portal.orders.price_rules import set_price_list_item
 from portal.orders.services import approve_order
 from portal.partners import services as partner_services
 from portal.partners.access import get_partner_for_user
+from portal.partners.schemas import PartnerChanges
 from tests.factories import tier_id
 from tests.orders.factories import make_price_list, make_product, place
 
@@ -44,7 +45,7 @@ async def test_credit_limit_role_price_and_status_show_before_and_after(
 ):
     partner = await get_partner_for_user(vera.current, partner_a)
     await partner_services.update_partner(
-        vera.current, partner, {"credit_limit_amount": 150_000_00}
+        vera.current, partner, PartnerChanges(credit_limit_amount=150_000_00)
     )
     await auth_services.update_member(
         alice.current, bob.id, role="partner_admin", can_sales=True, can_purchasing=True,

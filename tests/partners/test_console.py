@@ -6,6 +6,7 @@ import pytest
 
 from portal.auth.tables import AuthSession, Invitation
 from portal.core.tables import AuditEntry, OutboundEmail
+from portal.partners.schemas import PartnerChanges
 from portal.partners.tables import Partner, TierChange
 from tests.factories import make_partner, tier_id
 from tests.personas import post_form
@@ -276,7 +277,7 @@ async def test_vera_exports_the_filtered_partner_list_to_excel(as_user, vera, pa
 
     # a name that a spreadsheet would run as a formula
     row = await Partner.select().where(Partner.id == partner_b).first()
-    await update_partner(vera.current, row, {"name": '=HYPERLINK("http://x")'})
+    await update_partner(vera.current, row, PartnerChanges(name='=HYPERLINK("http://x")'))
     client = await as_user(vera)
     response = await client.get("/console/partners/export.xlsx", params={"kind": "distributor"})
     assert response.status_code == 200

@@ -12,7 +12,7 @@ from portal.lib.forms import FormError
 from portal.partners import applications, services
 from portal.partners.access import get_partner_for_user
 from portal.partners.constants import PartnerKind
-from portal.partners.schemas import ApplicationForm, PartnerFilters
+from portal.partners.schemas import ApplicationForm, PartnerChanges, PartnerFilters
 from portal.partners.tables import Partner, PartnerApplication, TierChange
 from tests.factories import make_partner, tier_id
 
@@ -60,7 +60,7 @@ async def test_update_refuses_fields_the_actor_may_not_change(manny, partner_a):
     partner = await get_partner_for_user(manny.current, partner_a)
     with pytest.raises(FormError) as refused:
         await services.update_partner(
-            manny.current, partner, {"credit_limit_amount": 1, "city": "x"}
+            manny.current, partner, PartnerChanges(credit_limit_amount=1, city="x")
         )
     assert set(refused.value.errors) == {"credit_limit_amount"}
     row = await Partner.select(Partner.city).where(Partner.id == partner_a).first()
@@ -69,7 +69,9 @@ async def test_update_refuses_fields_the_actor_may_not_change(manny, partner_a):
 
 async def test_update_audits_only_what_changed(vera, partner_a):
     partner = await get_partner_for_user(vera.current, partner_a)
-    await services.update_partner(vera.current, partner, {"city": "杭州", "name": partner["name"]})
+    await services.update_partner(
+        vera.current, partner, PartnerChanges(city="杭州", name=partner["name"])
+    )
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "partner.update")
