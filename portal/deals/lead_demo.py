@@ -5,7 +5,6 @@ its reason, one that timed out, and one no rule places. Idempotent: skipped once
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from portal.deals import lead_answers, lead_rules, leads
 from portal.deals.demo import VENDOR, _actor
@@ -67,7 +66,7 @@ def _data(spec: tuple[str, ...]) -> leads.LeadData:
     )
 
 
-async def load_leads_demo() -> dict[str, Any]:
+async def load_leads_demo() -> dict[str, int]:
     if await LeadRule.exists():
         return {"leads": 0}
     vendor = await _actor(VENDOR)

@@ -9,7 +9,6 @@ against a deal through portal.orders.deal_prices.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
@@ -21,6 +20,7 @@ from portal.deals.tables import Deal, DealLine
 from portal.lib.clock import now, today
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.orders.deal_prices import DealTerms
 from portal.tenancy import NotFound
 
 # The deal's special prices stand while the partner may order against it.
@@ -31,9 +31,10 @@ def _orderable(status: str, until: dt.date | None) -> bool:
     return status in ORDERABLE and until is not None and until >= today()
 
 
-async def deal_terms(partner_id: int, deal_id: int) -> dict[str, Any]:
-    """hooks.deal_terms: the special prices of the partner's protected deal. Another partner's
-    deal reads as one that does not exist; FormError on 'deal_id' for either."""
+async def deal_terms(partner_id: int, deal_id: int) -> DealTerms:
+    """hooks.deal_terms: the special prices of the partner's protected deal, with the quantities
+    registered (orders.deal_prices subtracts what live orders took). Another partner's deal
+    reads as one that does not exist; FormError on 'deal_id' for either."""
     deal = (
         await Deal.select(
             Deal.id,
@@ -61,15 +62,15 @@ async def deal_terms(partner_id: int, deal_id: int) -> dict[str, Any]:
     lines = await DealLine.select(
         DealLine.product, DealLine.quantity, DealLine.special_price_amount
     ).where((DealLine.deal == deal_id) & DealLine.special_price_amount.is_not_null())
-    return {
-        "id": int(deal["id"]),
-        "number": deal["number"],
-        "customer_id": deal["customer"],
-        "customer_name": deal["customer_name"],
-        "prices": {
+    return DealTerms(
+        id=int(deal["id"]),
+        number=str(deal["number"]),
+        customer_id=deal["customer"],
+        customer_name=str(deal["customer_name"] or ""),
+        prices={
             int(r["product"]): (int(r["special_price_amount"]), int(r["quantity"])) for r in lines
         },
-    }
+    )
 
 
 async def deal_choices(partner_id: int | None) -> list[tuple[int, str]]:

@@ -123,13 +123,13 @@ customer_name_for_user: Provider[..., str] = Provider(
     "customer_name_for_user",
     "(user, customer_id) -> name, NotFound for a customer the user may not see (customers).",
 )
-deal_terms: Provider[..., dict[str, Any]] = Provider(
+deal_terms: Provider[..., Any] = Provider(
     "deal_terms",
-    "(partner_id, deal_id) -> {'id', 'number', 'customer_id', 'customer_name', 'prices': "
-    "{product_id: (unit_amount, registered quantity)}}: the special prices vendor staff granted "
-    "on the partner's protected deal, for an order placed against it; FormError on 'deal_id' "
-    "(a readable message) for another partner's deal, one not approved or no longer protected "
-    "(deals).",
+    "(partner_id, deal_id) -> orders.deal_prices.DealTerms (id, number, customer_id, "
+    "customer_name, prices {product_id: (unit_amount, registered quantity)}): the special prices "
+    "vendor staff granted on the partner's protected deal, for an order placed against it; "
+    "FormError on 'deal_id' (a readable message) for another partner's deal, one not approved or "
+    "no longer protected (deals). Typed Any here only because lib sits below orders.",
 )
 campaign_lead: Provider[..., int | None] = Provider(
     "campaign_lead",

@@ -25,7 +25,8 @@ DEAD = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 @dataclass
 class DealTerms:
-    """A protected deal's special prices: product id -> (unit amount, units left at that price)."""
+    """A protected deal's special prices: product id -> (unit amount, units at that price: as
+    registered from hooks.deal_terms, what is left of them from load_deal_terms)."""
 
     id: int
     number: str
@@ -59,16 +60,13 @@ async def used_quantities(deal_id: int) -> dict[int, int]:
 async def load_deal_terms(partner_id: int, deal_id: int) -> DealTerms:
     """The deal's prices with what is left of each registered quantity; FormError (on
     'deal_id') from the deals domain for a deal the partner cannot order against."""
-    terms = await hooks.deal_terms(partner_id, deal_id)
+    terms: DealTerms = await hooks.deal_terms(partner_id, deal_id)
     used = await used_quantities(deal_id)
-    return DealTerms(
-        id=int(terms["id"]),
-        number=str(terms["number"]),
-        customer_id=terms.get("customer_id"),
-        customer_name=str(terms.get("customer_name") or ""),
+    return replace(
+        terms,
         prices={
-            int(product_id): (int(amount), max(int(quantity) - used.get(int(product_id), 0), 0))
-            for product_id, (amount, quantity) in terms["prices"].items()
+            product_id: (amount, max(quantity - used.get(product_id, 0), 0))
+            for product_id, (amount, quantity) in terms.prices.items()
         },
     )
 

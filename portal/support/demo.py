@@ -446,7 +446,7 @@ async def _due(case_id: int) -> dt.datetime:
     return row["res_due_at"]
 
 
-async def load_support_demo() -> dict[str, Any]:
+async def load_support_demo() -> dict[str, int]:
     """Add the support demo rows that are missing; returns what was created."""
     settings = await _settings()
     teams = await _teams()
