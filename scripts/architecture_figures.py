@@ -1,6 +1,6 @@
 """Print the structural figures of issue 13 for a checkout (default: this one).
 
-    python scripts/architecture_figures.py [ROOT]
+    python scripts/architecture_figures.py [ROOT] [--crossing]
 
 Counts, over portal/ without migrations: imports that go up the layer order (the import-linter
 contract in pyproject.toml says the same, with chains), import cycles between the top-level
@@ -60,6 +60,41 @@ def _untyped(annotation: ast.expr) -> bool:
     """`dict[str, Any]`, written plainly or as a string."""
     text = ast.unparse(annotation).strip("'\"")
     return text.replace(" ", "") == "dict[str,Any]"
+
+
+def _crossing(root: Path, files: list[Path]) -> list[str]:
+    """The functions returning dict[str, Any] that code of another domain (or the web layer)
+    calls, by name or through their module: where an untyped output crosses a domain boundary."""
+    returns: set[tuple[str, str]] = set()
+    trees = {}
+    for path in files:
+        module = _module(root, path)
+        trees[module] = tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if node.returns is not None and _untyped(node.returns):
+                    returns.add((module, node.name))
+    modules = {m for m, _ in returns}
+
+    def domain(module: str) -> str:
+        return module.split(".")[1] if module.count(".") else module
+
+    found: set[str] = set()
+    for module, tree in trees.items():
+        alias: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    if (node.module, a.name) in returns and domain(node.module) != domain(module):
+                        found.add(f"{node.module}.{a.name}")
+                    if f"{node.module}.{a.name}" in modules:
+                        alias[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                target = alias.get(node.value.id)
+                if target and (target, node.attr) in returns and domain(target) != domain(module):
+                    found.add(f"{target}.{node.attr}")
+    return sorted(found)
 
 
 def figures(root: Path) -> dict[str, int]:
@@ -175,14 +210,24 @@ def figures(root: Path) -> dict[str, int]:
         "raw SQL sites outside queries.py": raw_sql,
         "files over 500 lines": long_files,
         "functions returning dict[str, Any]": dict_returns,
+        "  of which called from another domain": len(_crossing(root, files)),
         "functions taking data: dict[str, Any]": dict_data,
     }
 
 
 def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    root = Path(args[0]) if args else Path(__file__).resolve().parents[1]
     for name, value in figures(root).items():
         print(f"{name:42} {value}")
+    if "--crossing" in sys.argv:
+        files = [
+            p
+            for p in sorted((root / "portal").rglob("*.py"))
+            if "piccolo_migrations" not in p.parts
+        ]
+        for name in _crossing(root, files):
+            print(f"  {name}")
 
 
 if __name__ == "__main__":
