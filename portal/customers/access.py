@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 from piccolo.columns.combination import WhereRaw
 
 from portal.auth.schemas import CurrentUser
@@ -66,6 +67,40 @@ async def get_customer_for_user(user: CurrentUser, customer_id: int) -> dict[str
     if row is None:
         raise NotFound
     return row
+
+
+class CustomerRef(msgspec.Struct, frozen=True, kw_only=True):
+    """An end customer as other domains see it (support cases, deal registrations)."""
+
+    id: int
+    partner_id: int | None
+    name: str
+    contact_phone: str = ""
+    contact_email: str = ""
+
+
+async def customer_ref_for_user(user: CurrentUser, customer_id: int) -> CustomerRef:
+    """The customer's reference for another domain, if `user` may see it; NotFound otherwise."""
+    row = await (
+        Customer.select(
+            Customer.id,
+            Customer.partner,
+            Customer.name,
+            Customer.contact_phone,
+            Customer.contact_email,
+        )
+        .where(Customer.id == customer_id, *customer_scope(user))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return CustomerRef(
+        id=int(row["id"]),
+        partner_id=None if row["partner"] is None else int(row["partner"]),
+        name=str(row["name"]),
+        contact_phone=str(row["contact_phone"] or ""),
+        contact_email=str(row["contact_email"] or ""),
+    )
 
 
 async def get_customer_name_for_user(user: CurrentUser, customer_id: int) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from portal.auth.schemas import CurrentUser
 from portal.orders.tables import Order
 from portal.tenancy import NotFound, partner_scope
@@ -35,6 +37,32 @@ async def get_order_for_user(user: CurrentUser, order_id: int) -> dict[str, Any]
     if row is None:
         raise NotFound
     return row
+
+
+class OrderRef(msgspec.Struct, frozen=True, kw_only=True):
+    """An order as other domains see it (support cases, deals linking their orders)."""
+
+    id: int
+    number: str
+    partner_id: int
+    status: str
+
+
+async def order_ref_for_user(user: CurrentUser, order_id: int) -> OrderRef:
+    """The order's reference for another domain, if `user` may see it; NotFound otherwise."""
+    row = await (
+        Order.select(Order.id, Order.number, Order.partner, Order.status)
+        .where((Order.id == order_id) & partner_scope(user, Order.partner))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return OrderRef(
+        id=int(row["id"]),
+        number=str(row["number"]),
+        partner_id=int(row["partner"]),
+        status=str(row["status"]),
+    )
 
 
 async def recent_orders_for_user(user: CurrentUser, limit: int = 50) -> list[dict[str, Any]]:

@@ -19,13 +19,13 @@ from portal.auth.constants import PARTNER_ROLES, VENDOR_ROLES, Role
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import User
 from portal.core.audit import record
-from portal.customers.access import get_customer_for_user
+from portal.customers.access import customer_ref_for_user
 from portal.db import write_transaction
 from portal.lib import jobs
 from portal.lib.clock import now, zone
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.orders.access import get_order_for_user
+from portal.orders.access import order_ref_for_user
 from portal.partners.tables import Partner
 from portal.support import policy as policies
 from portal.support import sla
@@ -80,10 +80,10 @@ async def _check_order(actor: CurrentUser, order_id: int | None, partner_id: int
         return
 
     try:
-        order = await get_order_for_user(actor, order_id)
+        order = await order_ref_for_user(actor, order_id)
     except NotFound:
         raise FormError({"order_id": _("No such order.")}) from None
-    if int(order["partner"]) != partner_id:
+    if order.partner_id != partner_id:
         raise FormError({"order_id": _("The order belongs to another partner.")})
 
 
@@ -91,11 +91,10 @@ async def _check_customer(actor: CurrentUser, customer_id: int | None, partner_i
     if customer_id is None:
         return
     try:
-        customer = await get_customer_for_user(actor, customer_id)
+        customer = await customer_ref_for_user(actor, customer_id)
     except NotFound:
         raise FormError({"end_customer_id": _("No such end customer.")}) from None
-    owner = customer.get("partner") or customer.get("partner_id")
-    if owner is not None and int(owner) != partner_id:
+    if customer.partner_id is not None and customer.partner_id != partner_id:
         raise FormError({"end_customer_id": _("The end customer belongs to another partner.")})
 
 

@@ -19,7 +19,7 @@ from portal.lib.cards import Card
 from portal.lib.clock import now
 from portal.lib.forms import id_filter
 from portal.lib.i18n import gettext as _
-from portal.orders.access import get_order_for_user
+from portal.orders.access import order_ref_for_user
 from portal.support.access import case_scope, get_case_for_user
 from portal.support.case_files import Upload
 from portal.support.case_status import StatusConflict, can_reopen, reopen_deadline
@@ -266,7 +266,7 @@ async def _linked_names(user: CurrentUser, case: dict[str, Any]) -> tuple[str, s
     order_number = customer_name = ""
     if case.get("order_id"):
         try:
-            order_number = str((await get_order_for_user(user, case["order_id"]))["number"])
+            order_number = (await order_ref_for_user(user, case["order_id"])).number
         except NotFound:
             pass
     if case.get("end_customer_id"):
