@@ -21,8 +21,10 @@ from portal.customers.access import visible_customer_ids
 from portal.customers.constants import CHANNEL_LABELS
 from portal.customers.figures import activity_rows
 from portal.deals.access import lead_number
+from portal.deals.constants import STAGE_LABELS, STATUS_LABELS, DealStatus, Stage
+from portal.deals.figures import deal_rows
 from portal.deals.lead_rules import offer_rows
-from portal.lib.i18n import N_, current_locale
+from portal.lib.i18n import N_, current_locale, format_date
 from portal.lib.i18n import gettext as _
 from portal.orders.schemas import OrderFilters
 from portal.orders.services import list_orders
@@ -240,6 +242,45 @@ def _lead_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list
     return rows
 
 
+def _deal_label(row: dict[str, Any]) -> str:
+    status = str(row["status"])
+    if status in (DealStatus.APPROVED, DealStatus.EXPIRED) and row["stage"] in set(Stage):
+        label = STAGE_LABELS[Stage(row["stage"])]
+    else:
+        label = (
+            STATUS_LABELS.get(DealStatus(status), status) if status in set(DealStatus) else status
+        )
+    return _(label)
+
+
+def _deal_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        out = []
+        for r in await deal_rows(user, partner_id, window.start, window.end, what):
+            if user.is_vendor:
+                link = f"/console/deals/{r['id']}"
+            else:  # the deal pages are the sellers' (a buyer counts them, cannot open them)
+                link = f"/deals/{r['id']}" if user.allowed(Access.PARTNER_SALES) else ""
+            until = ""
+            if what == "pipeline" and r["protection_until"]:
+                until = _(
+                    "protected until %(day)s", day=format_date(_moment(r["protection_until"]))
+                )
+            out.append(
+                FigureRow(
+                    on=_moment(r["at"]),
+                    title=f"{r['number']} · {r['name']}",
+                    link=link,
+                    detail=" · ".join(x for x in (r["customer_name"], _deal_label(r), until) if x),
+                    amount=int(r["estimated_amount"] or 0),
+                    counted=r["status"] == DealStatus.WON if what == "closed" else None,
+                )
+            )
+        return out
+
+    return rows
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
     "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
@@ -264,6 +305,11 @@ DRILLS: dict[str, Drill] = {
     "nps": Drill(_communication_rows("nps"), N_("Recommendation scores given")),
     "lead_acceptance_rate": Drill(_lead_rows("answered"), N_("Leads answered"), N_("accepted")),
     "lead_accept_hours": Drill(_lead_rows("accepted"), N_("Leads accepted")),
+    "deals_registered": Drill(_deal_rows("registered"), N_("Deals registered")),
+    "deals_approved": Drill(_deal_rows("approved"), N_("Deals approved")),
+    "deals_won": Drill(_deal_rows("won"), N_("Deals won")),
+    "deal_win_rate": Drill(_deal_rows("closed"), N_("Deals won or lost"), N_("won")),
+    "pipeline_value": Drill(_deal_rows("pipeline"), N_("Deals protected on the last day")),
 }
 
 

@@ -78,6 +78,20 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=False,
         in_leaderboard=False,
     ),
+    # deals (portal/deals/figures.py: deal_figures): weight 0 until the vendor weighs them
+    Metric("deals_registered", N_("Deals registered"), "count", "deals", in_leaderboard=False),
+    Metric("deals_approved", N_("Deals approved"), "count", "deals", in_leaderboard=False),
+    Metric("deals_won", N_("Deals won"), "count", "deals", in_leaderboard=False),
+    Metric(
+        "deal_win_rate", N_("Deal win rate"), "ratio", "deals", 0, (0.0, 1.0), in_leaderboard=False
+    ),
+    Metric(
+        "pipeline_value",
+        N_("Pipeline value (protected deals)"),
+        "money",
+        "deals",
+        in_leaderboard=False,
+    ),
 )
 BY_KEY = {m.key: m for m in METRICS}
 

@@ -191,7 +191,8 @@ async def build_board(period: Period, today: dt.date | None = None) -> Board:
         )
         for metric in available:
             if metric.source != "orders":
-                default = 0 if metric.unit == "count" else None
+                # nothing counted is 0 (no deals protected: ¥0); a rate or average is unknown
+                default = 0 if metric.unit in ("count", "money") else None
                 figures[metric.key] = extra.get(pid, {}).get(metric.key, default)
         board.rows.append(
             ScoreRow(

@@ -375,14 +375,19 @@ async def home_cards(user: CurrentUser) -> list[Card]:
 
     if user.is_partner and user.partner_id is not None:
         period = Period.containing(clock.today())
-        card = await views.scorecard(user.partner_id, period, cached=True)
-        if not card:
+        # the leaderboard row alone (not the whole scorecard: its comparisons, trend and note
+        # cost a dozen statements the card does not show)
+        board = await views.board_for(period, cached=True)
+        row = board.row(user.partner_id)
+        if row is None:
             return []
+        band = metrics.rank_band(row.rank, board.total)
         # the running month, to date (the scorecard itself opens on the last closed month)
         running = _("%(period)s (to date)", period=period.label())
-        items = [(_("Revenue %(period)s", period=running), format_money(card["revenue"]), "")]
-        if card["band"]:
-            items.append((_("Score"), f"{card['row'].score} · {card['band']}", ""))
+        revenue = int(row.figures.get("revenue") or 0)
+        items = [(_("Revenue %(period)s", period=running), format_money(revenue), "")]
+        if band:
+            items.append((_("Score"), f"{row.score} · {band}", ""))
         return [
             Card(
                 title=_("My performance"),

@@ -1,4 +1,4 @@
-"""Figures from the other domains (customers, communications, support, leads).
+"""Figures from the other domains (customers, communications, support, leads, deals).
 
 Performance sits above every domain, so each source is the domain's figure function itself and
 how its result maps onto metric keys; adding a source is one entry here and metrics in
@@ -16,6 +16,7 @@ from typing import Any
 from portal.communications.campaigns.reads import campaign_figures
 from portal.communications.feedback.results import feedback_figures
 from portal.customers.figures import activity_figures
+from portal.deals.figures import deal_figures
 from portal.deals.lead_rules import lead_figures
 from portal.performance.metrics import Figures, ratio
 from portal.support.figures import case_figures
@@ -71,6 +72,17 @@ def _leads(f: Any) -> Figures:
     }
 
 
+def _deals(f: Any) -> Figures:
+    won, lost = _get(f, "won") or 0, _get(f, "lost") or 0
+    return {
+        "deals_registered": _get(f, "registered"),
+        "deals_approved": _get(f, "approved"),
+        "deals_won": won,
+        "deal_win_rate": ratio(won, won + lost),
+        "pipeline_value": _get(f, "pipeline_amount"),
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -84,6 +96,7 @@ SOURCES: tuple[Source, ...] = (
     Source("feedback", feedback_figures, _feedback),
     Source("cases", case_figures, _cases),
     Source("leads", lead_figures, _leads),
+    Source("deals", deal_figures, _deals),
 )
 
 
