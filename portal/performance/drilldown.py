@@ -24,7 +24,8 @@ from portal.deals.access import lead_number
 from portal.deals.constants import STAGE_LABELS, STATUS_LABELS, DealStatus, Stage
 from portal.deals.figures import deal_rows
 from portal.deals.lead_rules import offer_rows
-from portal.lib.i18n import N_, current_locale, format_date
+from portal.finance.figures import rebate_rows, receivable_rows
+from portal.lib.i18n import N_, current_locale, format_date, format_money
 from portal.lib.i18n import gettext as _
 from portal.orders.schemas import OrderFilters
 from portal.orders.services import list_orders
@@ -281,6 +282,66 @@ def _deal_rows(what: str) -> Callable[[CurrentUser, int, Window], Awaitable[list
     return rows
 
 
+def _account_link(user: CurrentUser, partner_id: int) -> str:
+    """Where a receivable or a rebate is seen: the partner's account in the console, the money
+    page for a partner's buyers (others count them, cannot open them)."""
+    if user.is_vendor:
+        return f"/console/finance/partners/{partner_id}"
+    return "/money" if user.allowed(Access.PARTNER_PURCHASING) else ""
+
+
+def _receivable_rows(
+    what: str,
+) -> Callable[[CurrentUser, int, Window], Awaitable[list[FigureRow]]]:
+    async def rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+        link = _account_link(user, partner_id)
+        out = []
+        for r in await receivable_rows(user, partner_id, window.start, window.end, what):
+            due = _("due %(day)s", day=format_date(r["due_on"]))
+            if what == "overdue":
+                detail, amount = due, r["open_amount"]
+            else:  # both terms: billed in the days, and owed at their end
+                owed = _("owed at the end: %(amount)s", amount=format_money(r["open_amount"]))
+                detail, amount = f"{due} · {owed}", int(r["amount"])
+            number = r["invoice_number"]
+            out.append(
+                FigureRow(
+                    on=r["issued_on"],
+                    title=f"{r['order_number']} · {number}" if number else r["order_number"],
+                    link=link,
+                    detail=detail,
+                    amount=amount,
+                    counted=bool(r["issued_in"]) if what == "outstanding" else None,
+                )
+            )
+        return out
+
+    return rows
+
+
+async def _rebate_rows(user: CurrentUser, partner_id: int, window: Window) -> list[FigureRow]:
+    out = []
+    for r in await rebate_rows(user, partner_id, window.start, window.end):
+        if user.is_vendor:
+            link = f"/console/finance/rebates/{r['programme']}"
+        else:
+            link = _account_link(user, partner_id)
+        out.append(
+            FigureRow(
+                on=_moment(r["at"]),
+                title=f"{r['programme_name']} · {r['programme_period']}",
+                link=link,
+                detail=_(
+                    "base %(base)s, earned so far %(earned)s",
+                    base=format_money(int(r["base_amount"])),
+                    earned=format_money(int(r["earned_amount"])),
+                ),
+                amount=int(r["earned_delta_amount"]),
+            )
+        )
+    return out
+
+
 DRILLS: dict[str, Drill] = {
     **{key: Drill(order_rows, N_("Orders approved")) for key in ORDER_METRICS},
     "customers_active": Drill(_customer_rows("active"), N_("Customers with a contact or order")),
@@ -310,6 +371,13 @@ DRILLS: dict[str, Drill] = {
     "deals_won": Drill(_deal_rows("won"), N_("Deals won")),
     "deal_win_rate": Drill(_deal_rows("closed"), N_("Deals won or lost"), N_("won")),
     "pipeline_value": Drill(_deal_rows("pipeline"), N_("Deals protected on the last day")),
+    "days_sales_outstanding": Drill(
+        _receivable_rows("outstanding"),
+        N_("Receivables billed in the period or owed at its end"),
+        N_("billed in the period"),
+    ),
+    "overdue_amount": Drill(_receivable_rows("overdue"), N_("Receivables overdue on the last day")),
+    "rebate_earned": Drill(_rebate_rows, N_("Rebate accruals")),
 }
 
 

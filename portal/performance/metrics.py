@@ -20,7 +20,8 @@ Figures = dict[str, int | float | None]
 
 @dataclass(frozen=True)
 class Metric:
-    """One KPI. unit: money (minor units), count, ratio (0..1), score (-100..100), minutes.
+    """One KPI. unit: money (minor units), count, ratio (0..1), score (-100..100), minutes,
+    days.
 
     scale = (worst, best) maps a value to 0..1 for the composite score on a fixed scale;
     None ranks the value among all partners instead (revenue: there is no natural maximum).
@@ -92,6 +93,24 @@ METRICS: tuple[Metric, ...] = (
         "deals",
         in_leaderboard=False,
     ),
+    # finance (portal/finance/figures.py: finance_figures): weight 0 until the vendor weighs them
+    Metric(
+        "days_sales_outstanding",
+        N_("Days sales outstanding"),
+        "days",
+        "finance",
+        higher_is_better=False,
+        in_leaderboard=False,
+    ),
+    Metric(
+        "overdue_amount",
+        N_("Overdue amount"),
+        "money",
+        "finance",
+        higher_is_better=False,
+        in_leaderboard=False,
+    ),
+    Metric("rebate_earned", N_("Rebate earned"), "money", "finance", in_leaderboard=False),
 )
 BY_KEY = {m.key: m for m in METRICS}
 

@@ -1,4 +1,5 @@
-"""Figures from the other domains (customers, communications, support, leads, deals).
+"""Figures from the other domains (customers, communications, support, leads, deals,
+finance).
 
 Performance sits above every domain, so each source is the domain's figure function itself and
 how its result maps onto metric keys; adding a source is one entry here and metrics in
@@ -18,6 +19,7 @@ from portal.communications.feedback.results import feedback_figures
 from portal.customers.figures import activity_figures
 from portal.deals.figures import deal_figures
 from portal.deals.lead_rules import lead_figures
+from portal.finance.figures import finance_figures
 from portal.performance.metrics import Figures, ratio
 from portal.support.figures import case_figures
 
@@ -83,6 +85,14 @@ def _deals(f: Any) -> Figures:
     }
 
 
+def _finance(f: Any) -> Figures:
+    return {
+        "days_sales_outstanding": _get(f, "days_outstanding"),
+        "overdue_amount": _get(f, "overdue_amount"),
+        "rebate_earned": _get(f, "rebate_amount"),
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -97,6 +107,7 @@ SOURCES: tuple[Source, ...] = (
     Source("cases", case_figures, _cases),
     Source("leads", lead_figures, _leads),
     Source("deals", deal_figures, _deals),
+    Source("finance", finance_figures, _finance),
 )
 
 
