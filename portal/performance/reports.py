@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.lib import pdf, storage
+from portal.deals.constants import STAGE_LABELS, STATUS_LABELS, DealStatus, Stage
+from portal.deals.figures import pipeline_summary
+from portal.lib import charts, pdf, storage
 from portal.lib.clock import now
+from portal.lib.i18n import format_money, normalise, use_locale
 from portal.lib.i18n import gettext as _
-from portal.lib.i18n import normalise, use_locale
 from portal.partners.tables import Partner
 from portal.performance import views
 from portal.performance.constants import DELIVERY_LABELS, DeliveryStatus
@@ -27,6 +29,30 @@ def report_filename(partner: dict[str, Any], period: Period) -> str:
     return f"performance-{period.code}-{partner['code']}.pdf"
 
 
+async def pipeline_section(partner_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The report's pipeline: the deals protected on the last day by stage, those won and lost
+    in the days, the win rate, and the values as one chart (the scorecard's own conditions)."""
+    summary = await pipeline_summary(partner_id, start, end)
+    rows = [
+        {**s, "label": _(STAGE_LABELS[Stage(s["stage"])]), "outcome": False}
+        for s in summary["stages"]
+    ]
+    for status in (DealStatus.WON, DealStatus.LOST):
+        rows.append({**summary[status.value], "label": _(STATUS_LABELS[status]), "outcome": True})
+    points = [
+        charts.Point(r["label"], r["amount"], title=f"{r['label']}: {format_money(r['amount'])}")
+        for r in rows
+    ]
+    chart = charts.bar_chart(
+        points,
+        title=_("Deal values by stage"),
+        axis_format=views.axis_money,
+        height=200,
+        highlight_last=False,
+    )
+    return {**summary, "rows": rows, "chart": chart, "as_of": end - dt.timedelta(days=1)}
+
+
 async def report_context(
     partner_id: int, period: Period, *, cached: bool = False
 ) -> dict[str, Any]:
@@ -35,7 +61,9 @@ async def report_context(
     if not card:
         return {}
     partner = await Partner.select().where(Partner.id == partner_id).first()
-    return {**card, "partner": partner, "generated_at": now()}
+    days = card["window"]
+    pipeline = await pipeline_section(partner_id, days.start, days.end)
+    return {**card, "partner": partner, "generated_at": now(), "pipeline": pipeline}
 
 
 async def render_report(

@@ -4,15 +4,17 @@ opening the deals behind it, within the tenant wall."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from portal.deals import services
 from portal.deals.tables import Deal
 from portal.lib import clock
-from portal.performance import views
+from portal.performance import reports, views
 from portal.performance.periods import Period
 from tests.deals.factories import make_deal
 from tests.performance.factories import local
@@ -130,3 +132,15 @@ async def test_the_deal_drill_down_stops_at_the_tenant_wall(
     assert not any(f"/deals/{d}" in carol_page for d in closed["won"])
     assert own.status_code == 200 and 'data-rows="3"' in own.text
     assert foreign.status_code == 404
+
+
+async def test_the_monthly_report_has_the_pipeline_by_stage_and_the_win_rate(partner_a, closed):
+    english = await reports.report_html(partner_a, closed["period"], "en")
+    chinese = await reports.report_html(partner_a, closed["period"], "zh_CN")
+    pdf = PdfReader(io.BytesIO(await reports.render_report(partner_a, closed["period"], "zh_CN")))
+    text = "".join(page.extract_text() for page in pdf.pages)
+
+    assert "Pipeline and deals" in english and "Win rate 75%: 3 won of 4 closed." in english
+    assert "¥50,000.00" in english and "<svg" in english.split("Pipeline and deals")[1]
+    assert "商机管道" in chinese and "赢单率 75%" in chinese
+    assert "商机管道" in text and "赢单率" in text

@@ -99,6 +99,28 @@ def card(note: bool = True) -> dict[str, Any]:
     }
 
 
+PIPELINE_ROWS = [
+    {"label": "Qualified <b>", "n": 2, "amount": 240_000_00, "outcome": False},
+    {"label": "Proposal", "n": 1, "amount": 50_000_00, "outcome": False},
+    {"label": "Negotiation", "n": 0, "amount": 0, "outcome": False},
+    {"label": "Won", "n": 3, "amount": 360_000_00, "outcome": True},
+    {"label": "Lost", "n": 1, "amount": 80_000_00, "outcome": True},
+]
+PIPELINE = {
+    "rows": PIPELINE_ROWS,
+    "open_count": 3,
+    "open_amount": 290_000_00,
+    "won": {"n": 3, "amount": 360_000_00},
+    "lost": {"n": 1, "amount": 80_000_00},
+    "win_rate": 0.75,
+    "as_of": dt.date(2026, 10, 31),
+    "chart": charts.bar_chart(
+        [charts.Point(r["label"], r["amount"]) for r in PIPELINE_ROWS],
+        title="Deal values <script>",
+        highlight_last=False,
+    ),
+}
+
 PERIOD_PICKER = {
     "period": PERIOD,
     "periods": [PERIOD.shift(-i) for i in range(3)],
@@ -323,6 +345,8 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 **card(),
                 "partner": {"id": 1, "name": "华东智联科技有限公司", "name_en": "Partner A"},
                 "generated_at": NOW,
+                "window": Window(PERIOD, PERIOD.start, PERIOD.end),
+                "pipeline": PIPELINE,
                 "cjk_font": "Noto Sans CJK SC",
                 "locale": "zh_CN",
             },
