@@ -97,7 +97,7 @@ async def finance_figures(
     partner_ids: Sequence[int] | None, start: dt.date, end: dt.date
 ) -> dict[int, dict[str, Any]]:
     """Per partner: sales_amount, open_amount (at the end), overdue_amount (on the last day),
-    days_outstanding and rebate_amount for [start, end); four statements."""
+    days_outstanding and rebate_amount for [start, end); six grouped statements."""
     out: dict[int, dict[str, Any]] = {}
 
     def slot(pid: Any) -> dict[str, Any]:
@@ -118,11 +118,27 @@ async def finance_figures(
     for r in sales:
         slot(r["partner"])["sales_amount"] = int(r["amount"] or 0)
     last = end - dt.timedelta(days=1)
-    for r in await _open_receivables(partner_ids, end):
-        entry = slot(r["partner"])
-        entry["open_amount"] += r["open_amount"]
-        if r["due_on"] < last:
-            entry["overdue_amount"] += r["open_amount"]
+    through = PaymentAllocation.receivable
+    for key, due_before in (("open_amount", None), ("overdue_amount", last)):
+        # billed and still unpaid at the end, less what payments received before it allocated
+        # (grouped sums: every partner's receivables, whatever their number)
+        billed = Receivable.select(Receivable.partner, Sum(Receivable.amount, alias="amount"))
+        billed = billed.where(_open_at(end), *_partners(Receivable.partner, partner_ids))
+        paid = PaymentAllocation.select(
+            through.partner.as_alias("partner"), Sum(PaymentAllocation.amount, alias="amount")
+        ).where(
+            through.issued_on < end,
+            through.paid_on.is_null() | (through.paid_on >= end),
+            PaymentAllocation.payment.paid_on < end,
+            *_partners(through.partner, partner_ids),
+        )
+        if due_before is not None:
+            billed = billed.where(Receivable.due_on < due_before)
+            paid = paid.where(through.due_on < due_before)
+        for r in await billed.group_by(Receivable.partner):
+            slot(r["partner"])[key] += int(r["amount"] or 0)
+        for r in await paid.group_by(through.partner):
+            slot(r["partner"])[key] -= int(r["amount"] or 0)
     rebates = await (
         RebateAccrual.select(
             RebateAccrual.partner, Sum(RebateAccrual.earned_delta_amount, alias="amount")
