@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
@@ -150,9 +151,35 @@ async def deal_rows(
     return sorted(rows, key=lambda r: (str(r["at"] or ""), int(r["id"])))
 
 
-async def pipeline_summary(partner_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The partner's pipeline for the report: the protected deals on the last day by stage
-    (count, estimated amount; every stage listed), and the deals won and lost in the days."""
+@dataclass(frozen=True)
+class Tally:
+    """How many deals, and their estimated amount (minor units)."""
+
+    n: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class PipelineSummary:
+    """A partner's pipeline for [start, end): the protected deals on the last day per stage
+    (every stage, in order), and the deals won and lost in the days."""
+
+    stages: list[tuple[Stage, Tally]]
+    won: Tally
+    lost: Tally
+
+    @property
+    def open(self) -> Tally:
+        return Tally(sum(t.n for _s, t in self.stages), sum(t.amount for _s, t in self.stages))
+
+    @property
+    def win_rate(self) -> float | None:
+        closed = self.won.n + self.lost.n
+        return self.won.n / closed if closed else None
+
+
+async def pipeline_summary(partner_id: int, start: dt.date, end: dt.date) -> PipelineSummary:
+    """The partner's pipeline for the report, with the scorecard's conditions (two statements)."""
     by_stage = await (
         Deal.select(Deal.stage, Count(Deal.id, alias="n"), Sum(Deal.estimated_amount, alias="a"))
         .where(_condition("pipeline", start, end), Deal.partner == partner_id)
@@ -163,21 +190,11 @@ async def pipeline_summary(partner_id: int, start: dt.date, end: dt.date) -> dic
         .where(_condition("closed", start, end), Deal.partner == partner_id)
         .group_by(Deal.status)
     )
-    stages = {str(r["stage"]): (int(r["n"]), int(r["a"] or 0)) for r in by_stage}
-    outcomes = {str(r["status"]): (int(r["n"]), int(r["a"] or 0)) for r in closed}
-    won, lost = outcomes.get(DealStatus.WON, (0, 0)), outcomes.get(DealStatus.LOST, (0, 0))
-    return {
-        "stages": [
-            {
-                "stage": s.value,
-                "n": stages.get(s.value, (0, 0))[0],
-                "amount": stages.get(s.value, (0, 0))[1],
-            }
-            for s in Stage
-        ],
-        "open_count": sum(n for n, _a in stages.values()),
-        "open_amount": sum(a for _n, a in stages.values()),
-        "won": {"n": won[0], "amount": won[1]},
-        "lost": {"n": lost[0], "amount": lost[1]},
-        "win_rate": won[0] / (won[0] + lost[0]) if won[0] + lost[0] else None,
-    }
+    stages = {str(r["stage"]): Tally(int(r["n"]), int(r["a"] or 0)) for r in by_stage}
+    outcomes = {str(r["status"]): Tally(int(r["n"]), int(r["a"] or 0)) for r in closed}
+    none = Tally(0, 0)
+    return PipelineSummary(
+        stages=[(s, stages.get(s.value, none)) for s in Stage],
+        won=outcomes.get(DealStatus.WON, none),
+        lost=outcomes.get(DealStatus.LOST, none),
+    )

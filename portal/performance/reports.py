@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.deals.constants import STAGE_LABELS, STATUS_LABELS, DealStatus, Stage
+from portal.deals.constants import STAGE_LABELS, STATUS_LABELS, DealStatus
 from portal.deals.figures import pipeline_summary
 from portal.lib import charts, pdf, storage
 from portal.lib.clock import now
@@ -33,12 +33,14 @@ async def pipeline_section(partner_id: int, start: dt.date, end: dt.date) -> dic
     """The report's pipeline: the deals protected on the last day by stage, those won and lost
     in the days, the win rate, and the values as one chart (the scorecard's own conditions)."""
     summary = await pipeline_summary(partner_id, start, end)
-    rows = [
-        {**s, "label": _(STAGE_LABELS[Stage(s["stage"])]), "outcome": False}
-        for s in summary["stages"]
+    rows: list[dict[str, Any]] = [
+        {"label": _(STAGE_LABELS[stage]), "n": t.n, "amount": t.amount, "outcome": False}
+        for stage, t in summary.stages
     ]
-    for status in (DealStatus.WON, DealStatus.LOST):
-        rows.append({**summary[status.value], "label": _(STATUS_LABELS[status]), "outcome": True})
+    for status, t in ((DealStatus.WON, summary.won), (DealStatus.LOST, summary.lost)):
+        rows.append(
+            {"label": _(STATUS_LABELS[status]), "n": t.n, "amount": t.amount, "outcome": True}
+        )
     points = [
         charts.Point(r["label"], r["amount"], title=f"{r['label']}: {format_money(r['amount'])}")
         for r in rows
@@ -50,7 +52,16 @@ async def pipeline_section(partner_id: int, start: dt.date, end: dt.date) -> dic
         height=200,
         highlight_last=False,
     )
-    return {**summary, "rows": rows, "chart": chart, "as_of": end - dt.timedelta(days=1)}
+    return {
+        "rows": rows,
+        "open_count": summary.open.n,
+        "open_amount": summary.open.amount,
+        "won": summary.won,
+        "lost": summary.lost,
+        "win_rate": summary.win_rate,
+        "chart": chart,
+        "as_of": end - dt.timedelta(days=1),
+    }
 
 
 async def report_context(
