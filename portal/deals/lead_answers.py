@@ -24,6 +24,7 @@ from portal.customers.access import get_customer_for_user
 from portal.customers.constants import Source
 from portal.customers.contacts import ContactData
 from portal.customers.followups import InteractionData, log_interaction
+from portal.customers.listing import forget_cached
 from portal.customers.records import CustomerData, create_customer
 from portal.db import write_transaction
 from portal.deals.access import get_lead_for_user, lead_number
@@ -82,10 +83,18 @@ async def _close_offer(
 
 
 async def accept_lead(actor: CurrentUser, lead_id: int) -> int:
-    """The partner takes the lead; returns the id of the customer it became."""
+    """The partner takes the lead; returns the id of the customer it became. One transaction:
+    the lead, its offer, the customer, the logged inquiry and the link all commit together, or
+    none does (a failure half-way leaves the lead offered and no customer)."""
     partner_id = _seller(actor)
     lead = await get_lead_for_user(actor, lead_id)
     moment = now()
+    summary = _("Lead %(number)s from the vendor.", number=lead["number"])
+    if lead["note"]:
+        summary = f"{summary} {lead['note']}"
+    # create_customer and log_interaction open write_transaction() themselves: inside this one
+    # Piccolo joins them to it (no savepoint, no second connection), so their writes commit or
+    # roll back with the lead's.
     async with write_transaction():
         won = await (
             Lead.update(
@@ -106,46 +115,46 @@ async def accept_lead(actor: CurrentUser, lead_id: int) -> int:
         if not won:
             raise NotAllowed(_("This lead is no longer waiting for your answer."))
         await _close_offer(lead_id, partner_id, Outcome.ACCEPTED, actor)
+        customer_id = await create_customer(
+            actor,
+            CustomerData(
+                name=lead["company"],
+                region=province_name(lead["province"], "zh_CN"),
+                city=lead["city"],
+                source=Source.VENDOR_LEAD,
+                notes=lead["note"],
+                contacts=[
+                    ContactData(name=lead["contact_name"], phone=lead["phone"], email=lead["email"])
+                ],
+            ),
+            allow_duplicate=True,
+            via="lead",
+        )
+        customer = await get_customer_for_user(actor, customer_id)
+        await log_interaction(
+            actor,
+            customer,
+            InteractionData(
+                channel="other",
+                direction="inbound",
+                summary=summary[:2000],
+                occurred_at=moment,
+                followup_on=next_working_day(today()),
+                source="lead",
+            ),
+        )
+        await Lead.update({Lead.customer_id: customer_id}).where(Lead.id == lead_id)
         await record(
             "lead.accepted",
             actor=actor,
             partner_id=partner_id,
             target_type="lead",
             target_id=lead_id,
-            after={"number": lead["number"], "company": lead["company"]},
+            after={"number": lead["number"], "company": lead["company"], "customer": customer_id},
         )
-    customer_id = await create_customer(
-        actor,
-        CustomerData(
-            name=lead["company"],
-            region=province_name(lead["province"], "zh_CN"),
-            city=lead["city"],
-            source=Source.VENDOR_LEAD,
-            notes=lead["note"],
-            contacts=[
-                ContactData(name=lead["contact_name"], phone=lead["phone"], email=lead["email"])
-            ],
-        ),
-        allow_duplicate=True,
-        via="lead",
-    )
-    customer = await get_customer_for_user(actor, customer_id)
-    summary = _("Lead %(number)s from the vendor.", number=lead["number"])
-    if lead["note"]:
-        summary = f"{summary} {lead['note']}"
-    await log_interaction(
-        actor,
-        customer,
-        InteractionData(
-            channel="other",
-            direction="inbound",
-            summary=summary[:2000],
-            occurred_at=moment,
-            followup_on=next_working_day(today()),
-            source="lead",
-        ),
-    )
-    await Lead.update({Lead.customer_id: customer_id}).where(Lead.id == lead_id)
+    # create_customer dropped the cached tag lists and counts before this commit; a page read
+    # in between may have cached them again without the new customer
+    forget_cached()
     return customer_id
 
 

@@ -91,6 +91,38 @@ async def test_accepting_makes_a_customer_with_a_follow_up_due(vera, alice):
         await lead_answers.accept_lead(alice.current, lead_id)
 
 
+async def _fail(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("the disk is full")
+
+
+@pytest.mark.parametrize("step", ["create_customer", "log_interaction"])
+async def test_a_failure_while_accepting_leaves_the_lead_offered_and_no_customer(
+    vera, alice, monkeypatch, step
+):
+    # given a lead offered to alice's partner
+    await make_rule(vera.current)
+    lead_id = await make_lead(vera.current, "SH", company="半途而废有限公司")
+    # when accepting fails half-way (creating the customer, or logging the inquiry after it)
+    monkeypatch.setattr(lead_answers, step, _fail)
+    with pytest.raises(RuntimeError):
+        await lead_answers.accept_lead(alice.current, lead_id)
+    # then the lead still waits for her answer, its offer open, and no customer was made
+    row = await _lead(lead_id)
+    assert (row["status"], row["partner"], row["customer_id"]) == (
+        "offered",
+        alice.partner_id,
+        None,
+    )
+    offer = await LeadOffer.select().where(LeadOffer.lead == lead_id).first()
+    assert (offer["outcome"], offer["ended_at"]) == ("", None)  # still waiting
+    assert await Customer.count() == 0 and await Interaction.count() == 0
+    # and once the fault is gone she can accept it
+    monkeypatch.undo()
+    customer_id = await lead_answers.accept_lead(alice.current, lead_id)
+    assert (await _lead(lead_id))["customer_id"] == customer_id
+    assert await Customer.count() == 1
+
+
 async def test_a_decline_hands_the_lead_to_the_next_partner_and_is_kept(vera, alice, bob):
     other = await make_partner(province="SH")
     await make_rule(vera.current)
