@@ -251,6 +251,8 @@ ACTION_LABELS: dict[str, str] = {
     "lead.rule_deleted": N_("Lead routing rule deleted"),
     "lead.capacity_set": N_("Partner lead capacity changed"),
     "deal.price_set": N_("Deal price granted"),
+    "deal.file_attached": N_("File attached to a deal"),
+    "deal.file_removed": N_("File removed from a deal"),
     "deal.protection_days_changed": N_("Deal protection periods changed"),
     "finance.invoice_recorded": N_("Invoice recorded"),
     "finance.invoicing_updated": N_("Invoicing details changed"),

@@ -15,7 +15,7 @@ from portal.auth.schemas import CurrentUser
 from portal.deals.constants import DealStatus
 from portal.deals.lead_constants import NUMBER_PREFIX as LEAD_PREFIX
 from portal.deals.lead_tables import Lead
-from portal.deals.tables import Deal
+from portal.deals.tables import Deal, DealAttachment
 from portal.lib.clock import zone
 from portal.lib.inputs import parse_id
 from portal.tenancy import NotFound, partner_scope
@@ -43,6 +43,25 @@ async def get_deal_for_user(user: CurrentUser, deal_id: int) -> dict[str, Any]:
     row = await Deal.select(*DEAL_COLUMNS).where((Deal.id == deal_id) & deal_scope(user)).first()
     if row is None:
         raise NotFound
+    return row
+
+
+async def get_deal_attachment_for_user(user: CurrentUser, attachment_id: int) -> dict[str, Any]:
+    """A file of a deal `user` may see (through the deal's door), with the deal's status and
+    partner; NotFound otherwise."""
+    row = await (
+        DealAttachment.select(
+            *DealAttachment.all_columns(),
+            DealAttachment.deal.status.as_alias("deal_status"),
+            DealAttachment.deal.partner.as_alias("deal_partner"),
+            DealAttachment.deal.number.as_alias("deal_number"),
+        )
+        .where(DealAttachment.id == attachment_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    await get_deal_for_user(user, int(row["deal"]))
     return row
 
 

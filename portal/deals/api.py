@@ -18,6 +18,7 @@ from portal.auth.schemas import CurrentUser
 from portal.deals import services
 from portal.deals.schemas import (
     ApproveIn,
+    AttachmentOut,
     DealData,
     DealFilters,
     DealIn,
@@ -54,6 +55,7 @@ def deal_out(
     lines: list[dict[str, Any]],
     orders: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
+    files: list[dict[str, Any]] | None = None,
 ) -> DealOut:
     return DealOut(
         id=deal["id"],
@@ -94,12 +96,24 @@ def deal_out(
             if events is not None
             else None
         ),
+        attachments=(
+            [
+                AttachmentOut(
+                    name=f["filename"], size=int(f["size"]), url=f"/deals/files/{f['id']}"
+                )
+                for f in files
+            ]
+            if files is not None
+            else None
+        ),
     )
 
 
 async def full_deal(user: CurrentUser, deal_id: int, status_code: int = 200) -> DealOut:
     detail = await services.deal_detail(user, deal_id)
-    return deal_out(detail["deal"], detail["lines"], detail["orders"], detail["events"])
+    return deal_out(
+        detail["deal"], detail["lines"], detail["orders"], detail["events"], detail["files"]
+    )
 
 
 def _data(body: DealIn | DealPatch, before: dict[str, Any] | None = None) -> DealData:

@@ -12,6 +12,21 @@ MAX_PROTECTION_DAYS = 365
 EXTENSION_DAYS = 30  # default extension granted on a partner's request
 REMINDER_DAYS = (14, 3)  # reminders this many days before protection ends, once each
 MAX_LINES = 50
+MAX_ATTACHMENTS = 10  # files per deal
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = (
+    "pdf",
+    "png",
+    "jpeg",
+    "gif",
+    "webp",
+    "txt",
+    "csv",
+    "xlsx",
+    "docx",
+    "pptx",
+    "zip",
+)
 
 
 class DealStatus(StrEnum):
@@ -30,6 +45,9 @@ HOLDING = (DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED, DealStatus.APPROVED)
 OPEN = (DealStatus.DRAFT, DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED, DealStatus.APPROVED)
 EDITABLE = (DealStatus.DRAFT, DealStatus.INFO_REQUESTED)
 CLOSED = (DealStatus.WON, DealStatus.LOST)
+# The partner may remove a file while the vendor has not decided (a draft, or waiting for review
+# or for the information asked): after a decision the files are part of what was decided on.
+FILES_REMOVABLE = (DealStatus.DRAFT, DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED)
 
 
 class Stage(StrEnum):

@@ -15,6 +15,8 @@ from portal.auth.schemas import CurrentUser
 from portal.customers.services import customer_choices
 from portal.deals import services
 from portal.deals.constants import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
     BOARD_COLUMNS,
     STAGE_LABELS,
     STATUS_LABELS,
@@ -36,7 +38,7 @@ from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import gettext as _
 from portal.lib.inputs import parse_id
 from portal.lib.money import AmountError, minor_to_text, parse_amount
-from portal.lib.storage import download_headers
+from portal.lib.storage import accept_attribute, allowed_label, download_headers
 from portal.web import Page, current_user, page, page_number, redirect
 
 SELLERS = {"access": Access.PARTNER_SALES}
@@ -49,6 +51,17 @@ def stage_options() -> list[tuple[str, str]]:
 
 def status_options() -> list[tuple[str, str]]:
     return [(s.value, _(STATUS_LABELS[s])) for s in DealStatus]
+
+
+def file_form(can_attach: bool) -> dict[str, Any]:
+    """What the deal page's files card needs besides the files: whether the upload form and the
+    remove buttons show (the partner's own page), and the accepted kinds and size."""
+    return {
+        "can_attach": can_attach,
+        "file_accept": accept_attribute(ATTACHMENT_TYPES),
+        "file_kinds": allowed_label(ATTACHMENT_TYPES),
+        "file_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
 
 
 def form_data(form: DealForm) -> DealData:
@@ -246,7 +259,13 @@ class DealPages(Controller):
     @get("/{deal_id:int}", name="deals:show")
     async def show(self, request: Request, deal_id: FromPath[int]) -> Template:
         detail = await load(current_user(request), deal_id)
-        return page(request, "deals/show.html", **detail, stage_options=stage_options())
+        return page(
+            request,
+            "deals/show.html",
+            **detail,
+            **file_form(True),
+            stage_options=stage_options(),
+        )
 
     @get("/{deal_id:int}/edit", name="deals:edit")
     async def edit(self, request: Request, deal_id: FromPath[int]) -> Template:

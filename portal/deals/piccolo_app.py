@@ -6,7 +6,14 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from portal.deals.lead_tables import Lead, LeadCapacity, LeadOffer, LeadRule
-from portal.deals.tables import Deal, DealEvent, DealLine, DealOrder, TierProtection
+from portal.deals.tables import (
+    Deal,
+    DealAttachment,
+    DealEvent,
+    DealLine,
+    DealOrder,
+    TierProtection,
+)
 
 APP_CONFIG = AppConfig(
     app_name="deals",
@@ -16,6 +23,7 @@ APP_CONFIG = AppConfig(
         DealLine,
         DealEvent,
         DealOrder,
+        DealAttachment,
         Lead,
         LeadOffer,
         LeadRule,

@@ -155,6 +155,12 @@ class EventOut(msgspec.Struct, kw_only=True):
     detail: str
 
 
+class AttachmentOut(msgspec.Struct, kw_only=True):
+    name: str
+    size: int  # bytes
+    url: str  # the download, for a signed-in partner seller or vendor staff member
+
+
 class DealOut(msgspec.Struct, kw_only=True):
     id: int
     number: str
@@ -179,7 +185,8 @@ class DealOut(msgspec.Struct, kw_only=True):
     order_ids: list[int]
     created_at: dt.datetime
     updated_at: dt.datetime
-    events: list[EventOut] | None = None
+    events: list[EventOut] | None = None  # the deal's detail only
+    attachments: list[AttachmentOut] | None = None  # the deal's detail only
 
 
 class DealListOut(msgspec.Struct, kw_only=True):

@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from portal.auth.constants import Permission
 from portal.auth.schemas import CurrentUser
 from portal.deals.access import DEAL_COLUMNS, deal_scope, get_deal_for_user
+from portal.deals.attachments import list_attachments
 from portal.deals.conflicts import conflict_message, conflicting_deals
 from portal.deals.constants import OPEN, REMINDER_DAYS, STATUS_LABELS, STATUS_TONES, DealStatus
 from portal.deals.queries import pipeline_by_product_line
@@ -119,8 +120,8 @@ async def list_deals(user: CurrentUser, filters: DealFilters) -> tuple[list[dict
 
 
 async def deal_detail(user: CurrentUser, deal_id: int) -> dict[str, Any]:
-    """The deal, its lines, timeline and orders; for vendor staff also the conflicting deals
-    of other partners. NotFound outside the wall."""
+    """The deal, its lines, timeline, orders and files; for vendor staff also the conflicting
+    deals of other partners. NotFound outside the wall."""
     deal = await get_deal_for_user(user, deal_id)
     lines = await (
         DealLine.select(
@@ -142,6 +143,7 @@ async def deal_detail(user: CurrentUser, deal_id: int) -> dict[str, Any]:
         "lines": lines,
         "events": events,
         "orders": orders,
+        "files": await list_attachments(deal_id),
         "conflicts": conflicts,
         "conflict_text": conflict_message() if deal["conflict"] else "",
     }

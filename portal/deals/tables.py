@@ -107,6 +107,23 @@ class DealOrder(Table, tablename="deal_order"):
     order = ForeignKey(Order, on_delete=OnDelete.cascade, index=True)
 
 
+class DealAttachment(Table, tablename="deal_attachment"):
+    """A file the partner attached to a deal (a quote, a tender, a drawing); the bytes are kept
+    by portal.lib.storage under `key`, reached only through the deal's tenant door."""
+
+    id: Serial
+
+    deal = ForeignKey(Deal, on_delete=OnDelete.cascade, index=True)
+    key = Varchar(length=300)
+    filename = Varchar(length=255)
+    content_type = Varchar(length=100)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    uploaded_by_id = BigInt(null=True, default=None)
+    uploaded_by_name = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
 class TierProtection(Table, tablename="deal_tier_protection"):
     """The protection period an approval grants to partners of one tier (no row: the default)."""
 

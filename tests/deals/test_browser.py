@@ -93,3 +93,59 @@ async def test_phone_pages_and_the_deal_price_in_the_cart(demo_server, browser):
                 fits = await page.evaluate("document.documentElement.scrollWidth <= 392")
                 assert fits, "the conflict view widens a 390 px phone"
             await context.close()
+
+
+async def test_a_deals_files_on_the_partner_page_and_the_vendor_console(demo_server, browser):
+    """Alice attaches a quote to a submitted demo deal; her page lists it with a remove button,
+    the vendor's console page lists it to download; 1440 px and 390 px, English and Chinese
+    (screenshots tests/artifacts/deals-files-{partner,vendor}-{size}-{en,zh}.png)."""
+    attached = False
+    for locale, suffix in (("en-US", "en"), ("zh-CN", "zh")):
+        for width, size in ((1440, "desktop"), (390, "phone")):
+            context = await browser.new_context(
+                viewport={"width": width, "height": 900}, locale=locale
+            )
+            page = await context.new_page()
+            await _sign_in(page, demo_server, "alice@partner-a.demo")
+            await page.goto(f"{demo_server}/deals/?status=submitted")
+            await page.locator("td a", has_text="恒达厂区监控").first.click()
+            await page.wait_for_load_state("networkidle")
+            deal_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+            if not attached:
+                await page.set_input_files(
+                    "#f-deal-files",
+                    files=[
+                        {
+                            "name": "恒达报价单.pdf",
+                            "mimeType": "application/pdf",
+                            "buffer": b"%PDF-1.4 demo quote",
+                        },
+                    ],
+                )
+                await page.locator("form:has(#f-deal-files) button[type=submit]").click()
+                await page.wait_for_load_state("networkidle")
+                attached = True
+            assert await page.locator(".deal-files li", has_text="恒达报价单.pdf").count() == 1
+            assert await page.locator(".deal-file-remove").count() == 1
+            if size == "phone":
+                fits = await page.evaluate("document.documentElement.scrollWidth <= 392")
+                assert fits, "the deal page widens a 390 px phone"
+            await page.screenshot(
+                path=str(ARTIFACTS / f"deals-files-partner-{size}-{suffix}.png"), full_page=True
+            )
+            await context.close()
+
+            context = await browser.new_context(
+                viewport={"width": width, "height": 900}, locale=locale
+            )
+            page = await context.new_page()
+            await _sign_in(page, demo_server, "admin@vendor.demo")
+            await page.goto(f"{demo_server}/console/deals/{deal_id}")
+            link = page.locator(".deal-files a", has_text="恒达报价单.pdf")
+            assert await link.count() == 1 and await page.locator(".deal-file-remove").count() == 0
+            download = await page.request.get(f"{demo_server}{await link.get_attribute('href')}")
+            assert download.status == 200 and (await download.body()).startswith(b"%PDF")
+            await page.screenshot(
+                path=str(ARTIFACTS / f"deals-files-vendor-{size}-{suffix}.png"), full_page=True
+            )
+            await context.close()

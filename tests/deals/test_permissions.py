@@ -2,13 +2,15 @@
 
 alice = admin of partner A, bob = member of A (sales), carol = admin of B, vera = vendor admin,
 manny = channel manager of A, anon = not signed in. {da}/{db} = a submitted deal of partner A / B,
-{pa}/{pb} = a protected deal of A / B, {dra} = a draft of A (vendor staff never see drafts).
+{pa}/{pb} = a protected deal of A / B, {dra} = a draft of A (vendor staff never see drafts);
+{fa}/{fb}/{fdra} = a file of {da}/{db}/{dra}, {fr} = a file of {da} the remove row deletes.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from portal.deals import attachments
 from tests.deals.factories import make_deal, product_sku
 from tests.matrix import LOGIN, World, clean_database, params, row, world_fixture, write
 
@@ -30,6 +32,7 @@ NEW_DEAL = {
     "estimated_amount": "5000",
     "stage": "qualified",
 }
+PDF = b"%PDF-1.4 matrix quote"
 NEW_API_DEAL = {
     "name": "园区安防改造",
     "customer_name": "矩阵新客户有限公司",
@@ -50,6 +53,9 @@ MATRIX = [
     row("/console/deals/{da}", **CONSOLE_PAGE),
     row("/console/deals/{db}", alice=403, bob=403, carol=403, vera=200, manny=404, anon=LOGIN),
     row("/console/deals/{dra}", alice=403, bob=403, carol=403, vera=404, manny=404, anon=LOGIN),
+    row("/deals/files/{fa}", alice=200, bob=200, carol=404, vera=200, manny=200, anon=LOGIN),
+    row("/deals/files/{fb}", alice=404, bob=404, carol=200, vera=200, manny=404, anon=LOGIN),
+    row("/deals/files/{fdra}", alice=200, bob=200, carol=404, vera=404, manny=404, anon=LOGIN),
     row("/api/v1/deals", **API_READ),
     row("/api/v1/deals/{da}", **API_ALL_ON_A),
     row("/api/v1/deals/{db}", alice=404, bob=404, carol=200, vera=200, manny=404, anon=401),
@@ -70,6 +76,10 @@ WRITES = [
     ),
     write("POST", "/deals/{dra}/edit", NEW_DEAL, **ON_A),
     write("POST", "/deals/{dra}/submit", **ON_A),
+    write(
+        "POST", "/deals/{da}/files", files={"files": ("quote.pdf", PDF, "application/pdf")}, **ON_A
+    ),
+    write("POST", "/deals/files/{fr}/remove", **ON_A),
     write("POST", "/deals/{da}/stage", {"stage": "proposal"}, **ON_A),
     write("POST", "/deals/{pa}/extension", {"reason": "预算延后"}, **ON_A),
     write("POST", "/deals/{pa}/win", {"order_ids": ""}, **ON_A),
@@ -125,15 +135,27 @@ WRITES = [
 ]
 
 
+async def _file(actor, deal_id: int, name: str = "quote.pdf") -> int:
+    ids = await attachments.attach_files(actor, deal_id, [attachments.Upload(name, PDF)])
+    return ids[0]
+
+
 async def build(w: World) -> dict:
     alice, carol, vera = (w.personas[n].current for n in ("alice", "carol", "vera"))
     await product_sku("MX-CAM")
-    return {
+    ids = {
         "da": await make_deal(alice, "矩阵甲客户", status="submitted"),
         "db": await make_deal(carol, "矩阵乙客户", status="submitted"),
         "pa": await make_deal(alice, "矩阵丙客户", status="approved", vendor=vera),
         "dra": await make_deal(alice, "矩阵丁客户"),
         "pb": await make_deal(carol, "矩阵戊客户", status="approved", vendor=vera),
+    }
+    return {
+        **ids,
+        "fa": await _file(alice, ids["da"]),
+        "fb": await _file(carol, ids["db"]),
+        "fdra": await _file(alice, ids["dra"]),
+        "fr": await _file(alice, ids["da"], "old.pdf"),
     }
 
 
