@@ -50,6 +50,9 @@ class Lead(Table, tablename="lead"):
     customer_id = BigInt(null=True, default=None)  # the partner's customer it became
     deal_id = BigInt(null=True, default=None)  # the deal registered for it
     created_by_id = BigInt(null=True, default=None)
+    # "campaign:<id>:<digest of the response>" for a lead from a campaign response: a unique
+    # index (in the migration) lets the same response sent twice make one lead
+    origin_key = Varchar(length=100, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -7,6 +7,7 @@ request; the routing job catches up what is left (capacity full, no rule yet).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,9 +154,24 @@ async def create_lead(actor: CurrentUser, data: LeadData) -> int:
     return (await insert_leads(actor, [data], categories, via=str(data.source)))[0]
 
 
+def campaign_origin(campaign_id: int, data: LeadData) -> str:
+    """The key of one response to one campaign: the same company, contact and ways to reach
+    (spaces, case and phone punctuation aside) sent again is the same response."""
+    parts = [
+        " ".join(data.company.split()).casefold(),
+        " ".join(data.contact_name.split()).casefold(),
+        "".join(ch for ch in data.phone if ch.isdigit()),
+        data.email.strip().lower(),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"campaign:{campaign_id}:{digest}"
+
+
 async def lead_from_campaign(campaign_id: int, fields: dict[str, Any]) -> int | None:
     """An end customer's response to a campaign as a lead (source "campaign"), routed at once
-    (the hooks.campaign_lead provider); None when the response is not a usable lead."""
+    (the hooks.campaign_lead provider); None when the response is not a usable lead. The same
+    response sent again (a second click, a reload) answers the lead it already made, unrouted
+    again."""
     categories = await category_ids()
     note = str(fields.get("note", "")).strip()
     data = LeadData(
@@ -171,7 +187,23 @@ async def lead_from_campaign(campaign_id: int, fields: dict[str, Any]) -> int | 
     )
     if check_lead(data, categories):
         return None
-    lead_id = (await insert_leads(None, [data], categories, via=f"campaign:{campaign_id}"))[0]
+    origin = campaign_origin(campaign_id, data)
+    async with write_transaction():
+        row = lead_row(data, categories, None, now())
+        row.origin_key = origin
+        # ON CONFLICT on the unique origin key: two submissions at once make one row
+        inserted = await Lead.insert(row).on_conflict(action="DO NOTHING").returning(Lead.id)
+        if inserted:
+            await record(
+                "lead.created",
+                target_type="lead",
+                target_id=int(inserted[0]["id"]),
+                after={"count": 1, "via": f"campaign:{campaign_id}", "company": data.company},
+            )
+    if not inserted:
+        same = await Lead.select(Lead.id).where(Lead.origin_key == origin).first()
+        return int(same["id"]) if same else None
+    lead_id = int(inserted[0]["id"])
     await route_leads([lead_id])
     return lead_id
 

@@ -236,6 +236,20 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("files", page_context(ALICE, "/campaigns/5", campaign=CAMPAIGN, files=FILES)),
         ("no-files", page_context(ALICE, "/campaigns/5", campaign=CAMPAIGN, files=[])),
     ],
+    "communications/campaign_respond.html": [
+        (
+            "form",
+            page_context(
+                None,
+                "/campaigns/5/respond",
+                campaign=CAMPAIGN,
+                province_options=[("ZJ", "浙江"), ("SH", "上海")],
+                errors={"phone": "Give a phone number or an e-mail address."},
+                values={"company": "杭州响应科技有限公司", "province": "ZJ"},
+            ),
+        ),
+        ("sent", page_context(None, "/campaigns/5/respond/thanks", campaign=CAMPAIGN, sent=True)),
+    ],
     "communications/notifications.html": [
         ("list", page_context(ALICE, "/notifications", notifications=NOTIFICATIONS, show="")),
         ("empty", page_context(ALICE, "/notifications", notifications=[], show="unread")),

@@ -27,6 +27,16 @@ CONSOLE_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 20
 ADMIN_PAGE = {"alice": 403, "bob": 403, "carol": 403, "vera": 200, "manny": 403, "anon": LOGIN}
 API_READ = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 401}
 API_A_ONLY = {"alice": 200, "bob": 200, "carol": 404, "vera": 200, "manny": 200, "anon": 401}
+EVERYONE = {"alice": 200, "bob": 200, "carol": 200, "vera": 200, "manny": 200, "anon": 200}
+NOBODY = {"alice": 404, "bob": 404, "carol": 404, "vera": 404, "manny": 404, "anon": 404}
+EVERYONE_SENT = {n: 303 for n in EVERYONE}
+REFUSED_400 = {n: 400 for n in EVERYONE}
+RESPONSE = {
+    "company": "矩阵响应客户有限公司",
+    "contact_name": "王先生",
+    "phone": "13800138000",
+    "province": "ZJ",
+}
 ADMIN = {"alice": 403, "bob": 403, "carol": 403, "manny": 403, "anon": LOGIN}
 
 
@@ -37,6 +47,10 @@ MATRIX = [
     row("/campaigns/{ka}/files/{fa}", **A_ONLY),
     row("/campaigns/{ka}/files/{fa}/preview", **A_ONLY),
     row("/campaigns/{both}/files/{fboth}", **PARTNER_PAGE),
+    # the end customers' response form: public while the campaign is published, else 404
+    row("/campaigns/{both}/respond", **EVERYONE),
+    row("/campaigns/{both}/respond/thanks", **EVERYONE),
+    row("/campaigns/{kd}/respond", **NOBODY),
     row("/notifications/", **USER_PAGE),
     row("/notifications/count", **USER_PAGE),
     row("/notifications/settings", **USER_PAGE),
@@ -60,6 +74,10 @@ MATRIX = [
 ]
 
 WRITES = [
+    # an end customer's response becomes a lead (its handling: tests/leads/test_campaign_leads.py)
+    write("POST", "/campaigns/{both}/respond", RESPONSE, **EVERYONE_SENT),
+    write("POST", "/campaigns/{kd}/respond", RESPONSE, **NOBODY),
+    write("POST", "/campaigns/{both}/respond", {"company": "缺联系人"}, **REFUSED_400),
     # the bell: everyone's own notifications only
     write(
         "POST",

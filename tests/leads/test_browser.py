@@ -68,3 +68,41 @@ async def test_lead_pages_on_a_desktop_and_a_phone_in_both_languages(demo_server
                     )
                 assert not [e for e in errors if "Content Security Policy" in e], errors
                 await context.close()
+
+
+async def test_an_end_customer_answers_a_campaign_on_a_phone(demo_server, browser):
+    """The public response form of a demo campaign, not signed in, at 390 px in Chinese and
+    English: it fits, refuses a response without a way to reach, and thanks for a good one
+    (screenshots tests/artifacts/leads-campaign-response-{form,thanks}-{en,zh}.png)."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    page = await context.new_page()
+    await _sign_in(page, demo_server, "alice@partner-a.demo")
+    await page.goto(f"{demo_server}/campaigns/")
+    href = await page.locator("h2 a[href^='/campaigns/']").first.get_attribute("href")
+    assert href
+    await context.close()
+    campaign = href.rstrip("/").rsplit("/", 1)[-1]
+    for locale, suffix in (("en-US", "en"), ("zh-CN", "zh")):
+        context = await browser.new_context(
+            viewport={"width": 390, "height": 844}, locale=locale, is_mobile=True
+        )
+        page = await context.new_page()
+        await page.goto(f"{demo_server}/campaigns/{campaign}/respond")
+        await page.fill("#f-company", f"手机响应客户 {suffix} 有限公司")
+        await page.fill("#f-contact_name", "赵女士")
+        await page.select_option("#f-province", "SH")
+        await page.locator("form:has(#f-company) button[type=submit]").click()
+        await page.wait_for_load_state("networkidle")
+        assert await page.locator(".field-error").count() >= 1
+        assert await page.evaluate("document.documentElement.scrollWidth <= 392")
+        await page.screenshot(
+            path=str(ARTIFACTS / f"leads-campaign-response-form-{suffix}.png"), full_page=True
+        )
+        await page.fill("#f-phone", "139 0000 2222")
+        await page.locator("form:has(#f-company) button[type=submit]").click()
+        await page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/respond/thanks")
+        await page.screenshot(
+            path=str(ARTIFACTS / f"leads-campaign-response-thanks-{suffix}.png"), full_page=True
+        )
+        await context.close()

@@ -210,3 +210,19 @@ async def test_a_campaign_response_becomes_a_routed_lead_through_the_hook(vera, 
         alice.partner_id,
     )
     assert row["note"] == "想要报价 (#7)"
+
+
+async def test_the_same_campaign_response_sent_twice_is_one_lead_offered_once(vera, alice):
+    from portal.lib import hooks
+
+    await make_rule(vera.current)
+    fields = {"company": "活动回复有限公司", "contact_name": "钟先生", "province": "SH"}
+    first = await hooks.campaign_lead(7, {**fields, "phone": "135 0000 1111"})
+    again = await hooks.campaign_lead(
+        7, {**fields, "phone": "13500001111", "company": " 活动回复有限公司"}
+    )
+    assert first == again
+    assert await Lead.count() == 1 and await LeadOffer.count() == 1
+    # the same customer answering another campaign is another response
+    other = await hooks.campaign_lead(8, {**fields, "phone": "13500001111"})
+    assert other != first and await Lead.count() == 2
