@@ -50,9 +50,10 @@ UNLINKED = {
     "/customers/import/{import_id:int}": "the preview right after an upload",
     "/kb/suggest": "an htmx fragment of the case form",
     "/notifications/count": "an htmx fragment of the bell",
-    "/campaigns/{campaign_id:int}/respond": "the end customers' public response form, opened from"
-    " the campaign material a partner passes on (tests/communications/test_campaign_responses.py)",
-    "/campaigns/{campaign_id:int}/respond/thanks": "the response form's thank-you step",
+    "/campaigns/{campaign_id:int}/respond/{key:str}": "the end customers' public response form,"
+    " opened from the link a partner passes on with the campaign material; its key makes it"
+    " unguessable (tests/communications/test_campaign_responses.py)",
+    "/campaigns/{campaign_id:int}/respond/{key:str}/thanks": "the response form's thank-you step",
     "/console/campaigns/{campaign_id:int}/publish": "the confirmation step of the campaign page's"
     " publish form (a GET form, which the crawler does not submit; see test_notices_pages.py)",
 }

@@ -241,14 +241,23 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             "form",
             page_context(
                 None,
-                "/campaigns/5/respond",
+                "/campaigns/5/respond/0123456789abcdef0123",
+                key="0123456789abcdef0123",
                 campaign=CAMPAIGN,
                 province_options=[("ZJ", "浙江"), ("SH", "上海")],
                 errors={"phone": "Give a phone number or an e-mail address."},
                 values={"company": "杭州响应科技有限公司", "province": "ZJ"},
             ),
         ),
-        ("sent", page_context(None, "/campaigns/5/respond/thanks", campaign=CAMPAIGN, sent=True)),
+        (
+            "sent",
+            page_context(
+                None,
+                "/campaigns/5/respond/0123456789abcdef0123/thanks",
+                campaign=CAMPAIGN,
+                sent=True,
+            ),
+        ),
     ],
     "communications/notifications.html": [
         ("list", page_context(ALICE, "/notifications", notifications=NOTIFICATIONS, show="")),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal.communications.campaigns.response_pages import RESPONSES_PER_HOUR
+from portal.communications.campaigns.responses import response_path
 from portal.deals.lead_tables import Lead, LeadOffer
 from portal.lib.clock import today
 from tests.communications.factories import make_campaign
@@ -26,16 +28,16 @@ async def test_a_response_becomes_one_routed_campaign_lead(vera, alice, client):
     # given a published campaign and a routing rule taking Shanghai leads
     await make_rule(vera.current)
     campaign_id = await make_campaign(vera.current)
-    form = await client.get(f"/campaigns/{campaign_id}/respond")
+    form = await client.get(response_path(campaign_id))
     assert form.status_code == 200 and "Tell us about your project" in form.text
     assert "Spring promotion" not in form.text and "10% off" not in form.text  # partners' text
     # when an end customer (not signed in) sends the form, then sends it again
-    sent = await post_form(client, f"/campaigns/{campaign_id}/respond", RESPONSE)
+    sent = await post_form(client, response_path(campaign_id), RESPONSE)
     assert sent.status_code == 303
     thanks = await client.get(sent.headers["location"])
     assert thanks.status_code == 200 and "partner near you" in thanks.text
     again = await post_form(
-        client, f"/campaigns/{campaign_id}/respond", {**RESPONSE, "phone": "13800138000"}
+        client, response_path(campaign_id), {**RESPONSE, "phone": "13800138000"}
     )
     assert again.status_code == 303
     # then there is one lead, from the campaign, offered to alice's partner once
@@ -55,9 +57,7 @@ async def test_a_response_becomes_one_routed_campaign_lead(vera, alice, client):
 async def test_another_response_to_the_same_campaign_is_another_lead(vera, client):
     campaign_id = await make_campaign(vera.current)
     for company in ("甲方响应有限公司", "乙方响应有限公司"):
-        sent = await post_form(
-            client, f"/campaigns/{campaign_id}/respond", {**RESPONSE, "company": company}
-        )
+        sent = await post_form(client, response_path(campaign_id), {**RESPONSE, "company": company})
         assert sent.status_code == 303
     assert await Lead.count() == 2
 
@@ -66,7 +66,7 @@ async def test_a_response_without_a_way_to_reach_is_refused_beside_the_fields(ve
     campaign_id = await make_campaign(vera.current)
     response = await post_form(
         client,
-        f"/campaigns/{campaign_id}/respond",
+        response_path(campaign_id),
         {**RESPONSE, "phone": "", "email": "", "province": "XX"},
     )
     assert response.status_code == 400
@@ -81,7 +81,45 @@ async def test_a_draft_or_ended_campaign_takes_no_response(vera, client, time_tr
         dt.datetime.combine(today() + dt.timedelta(days=3), dt.time(4, tzinfo=dt.UTC))
     )
     for campaign_id in (draft, ended):
-        assert (await client.get(f"/campaigns/{campaign_id}/respond")).status_code == 404
-        sent = await post_form(client, f"/campaigns/{campaign_id}/respond", RESPONSE)
+        assert (await client.get(response_path(campaign_id))).status_code == 404
+        sent = await post_form(client, response_path(campaign_id), RESPONSE)
         assert sent.status_code == 404
     assert await Lead.count() == 0
+
+
+async def test_a_link_without_the_campaigns_key_finds_nothing(vera, client):
+    # campaign ids run in sequence: the link carries a key, so counting ids finds no form
+    campaign_id = await make_campaign(vera.current)
+    for path in (
+        f"/campaigns/{campaign_id}/respond/0123456789abcdef0123",
+        response_path(campaign_id + 1).replace(str(campaign_id + 1), str(campaign_id), 1),
+    ):
+        assert (await client.get(path)).status_code == 404
+        assert (await post_form(client, path, RESPONSE)).status_code == 404
+    assert await Lead.count() == 0
+
+
+async def test_one_address_sending_many_responses_is_stopped_and_told_why(vera, client):
+    # given a published campaign and one client address
+    campaign_id = await make_campaign(vera.current)
+    answers = []
+    # when it sends more responses in an hour than a person would
+    for n in range(RESPONSES_PER_HOUR + 2):
+        sent = await post_form(
+            client, response_path(campaign_id), {**RESPONSE, "company": f"第{n}号公司"}
+        )
+        answers.append(sent.status_code)
+    # then the first ones become leads and the rest are refused with a message, writing nothing
+    assert answers[:RESPONSES_PER_HOUR] == [303] * RESPONSES_PER_HOUR
+    assert answers[RESPONSES_PER_HOUR:] == [429, 429]
+    assert "Too many responses from your network" in sent.text
+    assert await Lead.count() == RESPONSES_PER_HOUR
+
+
+async def test_partners_and_the_vendor_see_the_link_to_pass_on(vera, alice, client, as_user):
+    campaign_id = await make_campaign(vera.current)
+    partner_page, console_page = f"/campaigns/{campaign_id}", f"/console/campaigns/{campaign_id}"
+    for persona, path in ((alice, partner_page), (vera, console_page)):
+        page = await (await as_user(persona)).get(path)
+        assert page.status_code == 200
+        assert f"http://testserver.local{response_path(campaign_id)}" in page.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from portal.communications.campaigns import editing as campaign_editing
+from portal.communications.campaigns.responses import response_key
 from portal.communications.campaigns.tables import CampaignFile
 from portal.core.notifications import notify
 from portal.core.tables import Notification
@@ -48,9 +49,10 @@ MATRIX = [
     row("/campaigns/{ka}/files/{fa}/preview", **A_ONLY),
     row("/campaigns/{both}/files/{fboth}", **PARTNER_PAGE),
     # the end customers' response form: public while the campaign is published, else 404
-    row("/campaigns/{both}/respond", **EVERYONE),
-    row("/campaigns/{both}/respond/thanks", **EVERYONE),
-    row("/campaigns/{kd}/respond", **NOBODY),
+    row("/campaigns/{both}/respond/{bothkey}", **EVERYONE),
+    row("/campaigns/{both}/respond/{bothkey}/thanks", **EVERYONE),
+    row("/campaigns/{kd}/respond/{kdkey}", **NOBODY),
+    row("/campaigns/{both}/respond/{kdkey}", **NOBODY),  # another campaign's key
     row("/notifications/", **USER_PAGE),
     row("/notifications/count", **USER_PAGE),
     row("/notifications/settings", **USER_PAGE),
@@ -75,9 +77,10 @@ MATRIX = [
 
 WRITES = [
     # an end customer's response becomes a lead (its handling: tests/leads/test_campaign_leads.py)
-    write("POST", "/campaigns/{both}/respond", RESPONSE, **EVERYONE_SENT),
-    write("POST", "/campaigns/{kd}/respond", RESPONSE, **NOBODY),
-    write("POST", "/campaigns/{both}/respond", {"company": "缺联系人"}, **REFUSED_400),
+    write("POST", "/campaigns/{both}/respond/{bothkey}", RESPONSE, **EVERYONE_SENT),
+    write("POST", "/campaigns/{kd}/respond/{kdkey}", RESPONSE, **NOBODY),
+    write("POST", "/campaigns/{both}/respond/{kdkey}", RESPONSE, **NOBODY),
+    write("POST", "/campaigns/{both}/respond/{bothkey}", {"company": "缺联系人"}, **REFUSED_400),
     # the bell: everyone's own notifications only
     write(
         "POST",
@@ -177,6 +180,8 @@ async def build(w: World) -> dict:
         "csat": questions["csat"],
         "q": questions["single"],
         "na": na["id"],
+        "bothkey": response_key(both),
+        "kdkey": response_key(kd),
     }
 
 

@@ -14,6 +14,7 @@ from portal.communications import audience as audience_rules
 from portal.communications.campaigns import editing as campaign_editing
 from portal.communications.campaigns import publishing as campaign_publishing
 from portal.communications.campaigns import reads as campaign_reads
+from portal.communications.campaigns import responses
 from portal.communications.campaigns.access import get_campaign_file_for_user
 from portal.communications.campaigns.constants import CAMPAIGN_STATUS_LABELS, MATERIAL_KINDS
 from portal.communications.campaigns.pages import file_kind, file_response
@@ -151,6 +152,7 @@ class CampaignConsole(Controller):
             accepted_label=storage.allowed_label(MATERIAL_KINDS),
             max_mb=get_settings().upload_max_mb,
             values=values,
+            respond_url=responses.response_url(row),
             **await audience_options(),
             **extra,
         )

@@ -13,6 +13,7 @@ from portal.auth.constants import Access
 from portal.auth.schemas import CurrentUser
 from portal.communications.campaigns import editing as campaign_editing
 from portal.communications.campaigns import reads as campaign_reads
+from portal.communications.campaigns import responses
 from portal.communications.campaigns.access import get_campaign_file_for_user, get_campaign_for_user
 from portal.communications.campaigns.constants import PREVIEW_KINDS, ActivityKind
 from portal.lib import storage
@@ -81,7 +82,13 @@ class CampaignPages(Controller):
             f["kind"] = file_kind(f["content_type"])
             f["previewable"] = f["kind"] in PREVIEW_KINDS
         await campaign_reads.record_activity(user, campaign_id, ActivityKind.VIEW)
-        return page(request, "communications/campaign.html", campaign=row, files=files)
+        return page(
+            request,
+            "communications/campaign.html",
+            campaign=row,
+            files=files,
+            respond_url=responses.response_url(row),
+        )
 
     @get("/{campaign_id:int}/files/{file_id:int}", name="campaigns:download")
     async def download(
