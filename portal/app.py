@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
 from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import ClientException, HTTPException
@@ -14,7 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Scope
 
 from portal import __version__
 from portal.api_document import ApiDocument, describe_api
@@ -180,3 +181,12 @@ def create_app(run_scheduler: bool = True) -> Litestar:
     environment().globals["email_kind"] = email.kind_label  # stored codes in words (point 7)
     environment().globals["error_words"] = email.error_words
     return app
+
+
+def create_served_app() -> ASGIApp:
+    """create_app() as `portal serve` hands it to granian: X-Forwarded-For / -Proto honoured from
+    the FORWARDED_ALLOW_IPS addresses (what uvicorn's proxy_headers did), lifespan passed on."""
+    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(
+        create_app(), get_settings().forwarded_allow_ips
+    )
+    return wrapped

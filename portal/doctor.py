@@ -21,7 +21,17 @@ from portal.settings import Settings, get_settings, masked_url, production_warni
 
 SECRET_FIELDS = {"secret_key", "s3_secret_access_key", "inbound_email_secret"}
 URL_FIELDS = {"database_url", "redis_url", "smtp_url"}
-PACKAGES = ("litestar", "piccolo", "arq", "asyncpg", "redis", "weasyprint", "uvicorn", "jinja2")
+PACKAGES = (
+    "litestar",
+    "piccolo",
+    "arq",
+    "asyncpg",
+    "redis",
+    "weasyprint",
+    "granian",
+    "uvicorn",
+    "jinja2",
+)
 
 
 def masked_settings(settings: Settings) -> dict[str, str]:

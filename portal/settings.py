@@ -109,6 +109,8 @@ class Settings:
     # test-only (refused in production): each report waits this long after its claim, before it
     # is rendered, so that the fault test can kill a worker mid-render (REPORT_RENDER_DELAY_SECONDS)
     report_render_delay_seconds: float = 0.0
+    # `portal serve` behind a reverse proxy: the addresses whose X-Forwarded-For / -Proto count
+    forwarded_allow_ips: str = "127.0.0.1"
     outbox_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -212,6 +214,7 @@ def load_settings() -> Settings:
         database_url=database_url,
         redis_url=redis_url,
         smtp_url=smtp_url,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
         mail_from=os.environ.get("MAIL_FROM", "Partner Portal <portal@localhost>"),
         secret_key=secret_key,
         base_url=os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -1,10 +1,11 @@
-"""`portal serve` stops on SIGTERM within seconds after it has served pages (issue 19, point 7):
-the shutdown closes the database pools on every backend, so no kept SQLite connection thread
-(or PostgreSQL pool) holds the process alive."""
+"""`portal serve` (granian) stops on SIGTERM within seconds after it has served pages (issue 19,
+point 7): the shutdown closes the database pools on every backend, so no kept SQLite connection
+thread (or PostgreSQL pool) holds the worker alive; its workers default to the cores in production."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from portal.cli import default_workers
 from tests.conftest import BACKEND
 from tests.operations.processes import scratch_database, serve
 
@@ -48,3 +50,9 @@ def test_portal_serve_exits_within_seconds_of_sigterm_after_serving_pages(tmp_pa
 
     assert exit_code in (0, -signal.SIGTERM), log[-3000:]
     assert took < 8, (took, log[-3000:])
+
+
+def test_portal_serve_runs_one_worker_per_core_in_production_and_one_in_the_demo():
+    assert default_workers("production") == (os.cpu_count() or 1)
+    assert default_workers("demo") == 1
+    assert default_workers("dev") == 1
