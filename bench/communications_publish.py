@@ -25,10 +25,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench.scratch import pg_url, recreate_pg_database, run_database
 from portal.communications.campaigns import editing as campaign_editing
 from portal.communications.campaigns import publishing as campaign_publishing
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_comms"
+PG_DB = run_database("portal_bench_comms")  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
@@ -53,22 +55,7 @@ def prepare_env(database: str) -> None:
         }
     )
     if database == "postgres":
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                "DROP DATABASE IF EXISTS portal_bench_comms WITH (FORCE)",
-                "-c",
-                "CREATE DATABASE portal_bench_comms",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        recreate_pg_database(PG_DB)  # this run's own, dropped at its end
         os.environ["DATABASE_URL"] = PG_URL
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{data / 'bench.db'}"

@@ -24,8 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.scratch import pg_url, recreate_pg_database, run_database
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_import"
+PG_DB = run_database("portal_bench_import")  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 HEADER = ["客户名称", "类型", "行业", "规模", "省份", "城市", "来源", "负责人", "标签", "备注",
           "联系人", "职位", "手机", "邮箱", "微信"]  # fmt: skip
 
@@ -123,13 +126,7 @@ def main() -> None:
     if os.environ.get("_BENCH_CHILD") != "1":
         data = Path(tempfile.mkdtemp(prefix="portal-bench-import-"))
         if args.database == "postgres":
-            subprocess.run(
-                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q",
-                 "-c", "DROP DATABASE IF EXISTS portal_bench_import WITH (FORCE)",
-                 "-c", "CREATE DATABASE portal_bench_import"],
-                check=True,
-                capture_output=True,
-            )  # fmt: skip
+            recreate_pg_database(PG_DB)  # this run's own, dropped at its end
         # Settings are read at import: run the measurement in a child with the database set.
         env = {
             **os.environ,

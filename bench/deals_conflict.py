@@ -25,8 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.scratch import pg_url, recreate_pg_database, run_database
+
 VENV_BIN = Path(sys.executable).parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_deals"
+PG_DB = run_database("portal_bench_deals")  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 DEAL_COLUMNS = [
     "id", "number", "partner", "name", "customer_name", "customer_key", "credit_code",
     "customer_phone", "phone_key", "customer_email", "email_domain", "status", "stage",
@@ -41,12 +44,7 @@ def prepare(database: str) -> Path:
     data = Path(tempfile.mkdtemp(prefix="portal-bench-deals-"))
     url = f"sqlite:///{data / 'bench.db'}" if database == "sqlite" else PG_URL
     if database == "postgres":
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-             "DROP DATABASE IF EXISTS portal_bench_deals WITH (FORCE)", "-c",
-             "CREATE DATABASE portal_bench_deals"],
-            check=True, capture_output=True,
-        )  # fmt: skip
+        recreate_pg_database(PG_DB)  # this run's own, dropped at its end
     os.environ.update(
         {
             "PORTAL_DATA_DIR": str(data),

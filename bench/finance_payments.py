@@ -32,12 +32,15 @@ from typing import Any
 import httpx
 
 from bench.orders_oversell import cpu_seconds, percentile
+from bench.scratch import pg_url, recreate_pg_database, run_database, start_server, stop_server
 from bench.serve_compare import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-PG_DB = "portal_bench_finance"
-PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
+PG_DB = run_database(
+    "portal_bench_finance"
+)  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 
 
 async def setup(out: str, rows: int) -> None:
@@ -246,12 +249,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
     data = Path(tempfile.mkdtemp(prefix="portal-bench-finance-"))
     database_url = f"sqlite:///{data / 'bench.db'}" if database == "sqlite" else PG_URL
     if database == "postgres":
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-             f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", "-c", f"CREATE DATABASE {PG_DB}"],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
+        recreate_pg_database(PG_DB)  # this run's own, dropped at its end
     env = {
         **os.environ,
         "PORTAL_DATA_DIR": str(data),
@@ -272,13 +270,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
     info = json.loads(out.read_text())
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(VENV_BIN / "portal"), "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server = start_server([str(VENV_BIN / "portal"), "serve", "--port", str(port)], env, ROOT)
     try:
         wait_ready(url, server)
         print(f"\n{database}: `portal serve` (one worker), {args.clients} concurrent API clients")
@@ -309,11 +301,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
                 f"p99 {percentile(values, 99):.1f} ms"
             )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server, timeout=15)  # its process group: no worker left behind
         shutil.rmtree(data, ignore_errors=True)
     return ok
 

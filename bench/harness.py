@@ -1,7 +1,11 @@
-"""What the page benchmarks share: a scratch database (temporary SQLite folder or a dropped and
-re-created PostgreSQL database), the demo data, one uvicorn worker serving the portal plus the bare
-ceiling route (bench/ceiling_app.py), signed-in cookies, and the wrk table with the ratio to the
-ceiling. Each benchmark only adds its data and its list of pages."""
+"""What the page benchmarks share: a scratch database (temporary SQLite folder or a PostgreSQL
+database named for this run and dropped at its end), the demo data, one uvicorn worker serving the
+portal plus the bare ceiling route (bench/ceiling_app.py), signed-in cookies, and the wrk table with
+the ratio to the ceiling. Each benchmark only adds its data and its list of pages.
+
+Names are unique per run (`portal_bench_<what>_<pid>_<random>`, mkdtemp folders), so two runs at
+once never drop each other's data; server processes run in their own process group, stopped as a
+group, so no worker is left behind."""
 
 from __future__ import annotations
 
@@ -16,6 +20,13 @@ from pathlib import Path
 
 import httpx
 
+from bench.scratch import (
+    pg_url,
+    recreate_pg_database,
+    run_database,
+    start_server,
+    stop_server,
+)
 from bench.serve_compare import free_port, wait_ready, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,23 +39,15 @@ def require_wrk() -> None:
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
 
 
-def recreate_pg_database(name: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q",
-         "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", "-c", f"CREATE DATABASE {name}"],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-
-
 @contextmanager
 def scratch_portal(database: str, pg_name: str, prefix: str) -> Iterator[dict[str, str]]:
     """The environment of a portal on a fresh database with the demo data loaded; the temporary
     folder is removed afterwards."""
     data = Path(tempfile.mkdtemp(prefix=prefix))
     if database == "postgres":
+        pg_name = run_database(pg_name)
         recreate_pg_database(pg_name)
-        database_url = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+        database_url = pg_url(pg_name)
     else:
         database_url = f"sqlite:///{data / 'bench.db'}"
     env = {
@@ -72,20 +75,16 @@ def served(env: dict[str, str]) -> Iterator[str]:
     """One uvicorn worker serving the portal the way `portal serve` does, plus the ceiling route."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
+    server = start_server(
         [str(VENV_BIN / "uvicorn"), "bench.ceiling_app:create_app", "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env, ROOT,
     )  # fmt: skip
     try:
         wait_ready(url, server)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 def sign_in(url: str, email: str) -> str:

@@ -28,20 +28,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.scratch import pg_url, recreate_pg_database, run_database
+
 VENV_BIN = Path(sys.executable).parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_leads"
+PG_DB = run_database("portal_bench_leads")  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 
 
 def prepare(database: str) -> Path:
     data = Path(tempfile.mkdtemp(prefix="portal-bench-leads-"))
     url = f"sqlite:///{data / 'bench.db'}" if database == "sqlite" else PG_URL
     if database == "postgres":
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-             "DROP DATABASE IF EXISTS portal_bench_leads WITH (FORCE)", "-c",
-             "CREATE DATABASE portal_bench_leads"],
-            check=True, capture_output=True,
-        )  # fmt: skip
+        recreate_pg_database(PG_DB)  # this run's own, dropped at its end
     os.environ.update(
         {
             "PORTAL_DATA_DIR": str(data),

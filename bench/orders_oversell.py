@@ -31,12 +31,15 @@ from typing import Any
 
 import httpx
 
+from bench.scratch import pg_url, recreate_pg_database, run_database, start_server, stop_server
 from bench.serve_compare import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-PG_DB = "portal_bench_oversell"
-PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
+PG_DB = run_database(
+    "portal_bench_oversell"
+)  # unique per run: two runs never drop each other's data
+PG_URL = pg_url(PG_DB)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -91,9 +94,17 @@ def stock_rows(database_url: str, sku: str) -> list[tuple[int, int]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), to show the server's own share."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a server's process group (Linux /proc; the group start_server
+    made, so granian's worker processes count too), to show the server's own share."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == pid:  # its process group
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def report(label: str, result: dict[str, Any]) -> None:
@@ -112,22 +123,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
     data = Path(tempfile.mkdtemp(prefix="portal-bench-oversell-"))
     database_url = f"sqlite:///{data / 'bench.db'}" if database == "sqlite" else PG_URL
     if database == "postgres":
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)",
-                "-c",
-                f"CREATE DATABASE {PG_DB}",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        recreate_pg_database(PG_DB)  # this run's own, dropped at its end
     env = {
         **os.environ,
         "PORTAL_DATA_DIR": str(data),
@@ -160,19 +156,11 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
     tokens = json.loads(tokens_file.read_text())
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(VENV_BIN / "portal"), "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server = start_server([str(VENV_BIN / "portal"), "serve", "--port", str(port)], env, ROOT)
     ok = True
     try:
         wait_ready(url, server)
-        print(
-            f"\n{database}: `portal serve` (one uvicorn worker), {len(tokens)} concurrent API clients"
-        )
+        print(f"\n{database}: `portal serve` (one worker), {len(tokens)} concurrent API clients")
         before = cpu_seconds(server.pid)
         hot = asyncio.run(storm(url, tokens, "HOT-1", args.attempts))
         hot["server_cpu"] = cpu_seconds(server.pid) - before
@@ -210,11 +198,7 @@ def run_backend(database: str, args: argparse.Namespace) -> bool:
         report(f"PLENTY-1 throughput ({failed} failed)", plenty)
         ok = ok and failed == 0
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server, timeout=15)  # its process group: no worker left behind
         shutil.rmtree(data, ignore_errors=True)
     return ok
 

@@ -1,9 +1,11 @@
 """uvicorn against granian for `portal serve`: the same pages, the same load, tails compared.
 
-    .venv/bin/python bench/serve_compare.py [--seconds 10] [--connections 64]
+    .venv/bin/python -m bench.serve_compare [--seconds 10] [--connections 64]
 
-Needs wrk (Debian package wrk). Builds a demo SQLite database in a temporary folder, signs in as
-alice and loads two pages: /login (no database work) and / (the signed-in home page).
+Needs wrk (Debian package wrk). Builds a demo SQLite database in a temporary folder of its own,
+starts `portal serve --server uvicorn|granian --workers 1` in turn (each in its own process group,
+stopped as a group: no worker left behind), signs in as alice and loads two pages: /login (no
+database work) and / (the signed-in home page).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from bench.scratch import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -95,48 +99,46 @@ def main() -> None:
         "RUN_JOBS_IN_PROCESS": "false",
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(
-        [str(VENV_BIN / "portal"), "demo-data"], env=env, check=True, capture_output=True
-    )
+    try:
+        subprocess.run(
+            [str(VENV_BIN / "portal"), "demo-data"], env=env, check=True, capture_output=True
+        )
+    except BaseException:
+        shutil.rmtree(data, ignore_errors=True)
+        raise
+    # the real `portal serve` with each server, one worker (what ships, not a bare server line)
     servers = {
-        "uvicorn": [
-            str(VENV_BIN / "uvicorn"),
-            "portal.app:create_app",
-            "--factory",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ],
-        "granian": [
-            str(VENV_BIN / "granian"),
-            "--interface",
-            "asgi",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "portal.asgi:app",
-        ],
-    }
+        name: [str(VENV_BIN / "portal"), "serve", "--server", name, "--workers", "1",
+               "--host", "127.0.0.1", "--port", "{port}"]
+        for name in ("uvicorn", "granian")
+    }  # fmt: skip
     print(
         f"{args.connections} connections, {args.seconds} s per page, one worker process, SQLite demo data"
     )
     print(f"{'server':<9} {'page':<7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'timeouts':>9}")
-    results = {}
+    results: dict[tuple[str, str], dict[str, float]] = {}
+    try:
+        compare(servers, env, args, results)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    for page in ("/login", "home"):
+        u, g = results[("uvicorn", page)], results[("granian", page)]
+        print(
+            f"{page}: granian/uvicorn throughput {g['rps'] / u['rps']:.2f}x, p99 {g['p99'] / u['p99']:.2f}x"
+        )
+
+
+def compare(
+    servers: dict[str, list[str]],
+    env: dict[str, str],
+    args: argparse.Namespace,
+    results: dict[tuple[str, str], dict[str, float]],
+) -> None:
     for name, template in servers.items():
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         cmd = [part.replace("{port}", str(port)) for part in template]
-        proc = subprocess.Popen(
-            cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        proc = start_server(cmd, env, ROOT)
         try:
             wait_ready(url, proc)
             cookie = sign_in(url)
@@ -148,17 +150,7 @@ def main() -> None:
                     f"{name:<9} {page:<7} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['timeouts']:>9}"
                 )
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    for page in ("/login", "home"):
-        u, g = results[("uvicorn", page)], results[("granian", page)]
-        print(
-            f"{page}: granian/uvicorn throughput {g['rps'] / u['rps']:.2f}x, p99 {g['p99'] / u['p99']:.2f}x"
-        )
-    shutil.rmtree(data, ignore_errors=True)
+            stop_server(proc)  # the whole process group: no worker left behind
 
 
 if __name__ == "__main__":
