@@ -22,7 +22,7 @@ from portal.api_document import ApiDocument, describe_api
 from portal.auth.constants import Access
 from portal.auth.guards import access_guard, auth_middleware
 from portal.core import email
-from portal.db import close_pool, start_pool
+from portal.db import close_pool, resolve_foreign_keys, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.lib import jobs
 from portal.lib.forms import FormError
@@ -111,6 +111,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
     """The ASGI application; every process builds the same one from the same settings."""
     settings = get_settings()
     configure_logging(settings)
+    resolve_foreign_keys()  # every table is imported by now (routes): once, not per query
     engine = JinjaTemplateEngine.from_environment(environment())
     app = Litestar(
         route_handlers=[

@@ -37,7 +37,7 @@ from portal.customers.jobs import (
     send_followup_digest,
     send_followup_digests,
 )
-from portal.db import close_pool, start_pool
+from portal.db import close_pool, resolve_foreign_keys, start_pool
 from portal.deals import ordering as deal_ordering
 from portal.deals import services as deal_services
 from portal.deals.jobs import notify_deal_event, run_deal_protection
@@ -217,6 +217,7 @@ SCHEDULE: list[tuple[Callable[..., Awaitable[Any]], set[int] | None, set[int] | 
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
+    resolve_foreign_keys()
     await start_pool()
 
 
