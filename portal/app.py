@@ -25,6 +25,7 @@ from portal.core import email
 from portal.db import close_pool, resolve_foreign_keys, start_pool
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.lib import jobs
+from portal.lib.etags import etag_middleware
 from portal.lib.forms import FormError
 from portal.lib.inputs import input_guard
 from portal.lib.logs import configure_logging, request_log_middleware
@@ -126,7 +127,7 @@ def create_app(run_scheduler: bool = True) -> Litestar:
                 send_as_attachment=False,
             ),
         ],
-        middleware=[request_log_middleware, input_guard],
+        middleware=[request_log_middleware, input_guard, etag_middleware],
         guards=[access_guard],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
