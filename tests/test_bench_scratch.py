@@ -24,7 +24,7 @@ def _python(code: str) -> str:
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=300,  # DROP DATABASE waits for a checkpoint: minutes on a busy server
     )
     return done.stdout.strip()
 
