@@ -43,6 +43,7 @@ from portal.deals import services as deal_services
 from portal.deals.jobs import notify_deal_event, run_deal_protection
 from portal.deals.lead_jobs import notify_lead_offers, run_lead_routing
 from portal.deals.leads import lead_from_campaign
+from portal.finance import deductions as finance_deductions
 from portal.finance import holds as finance_holds
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
@@ -165,6 +166,10 @@ def wire() -> None:
     hooks.credit_owed.add(finance_queries.CREDIT_OWED_SQL)
     # orders -> finance: receivables overdue beyond the vendor's setting block new orders
     hooks.order_hold.provide(finance_holds.order_hold)
+    # orders -> finance: unused rebate credit as a deduction on the next order (and back)
+    hooks.order_credit_offer.provide(finance_deductions.offer)
+    hooks.order_deduction.provide(finance_deductions.take)
+    hooks.order_deduction_return.provide(finance_deductions.give_back)
     # orders -> customers: the end-customer picker of the cart and the API's customer id
     hooks.customer_choices.provide(customer_services.customer_choices)
     hooks.customer_name_for_user.provide(customer_access.get_customer_name_for_user)

@@ -262,6 +262,8 @@ ACTION_LABELS: dict[str, str] = {
     "finance.rebate_programme_created": N_("Rebate programme created"),
     "finance.rebate_settled": N_("Rebate programme settled"),
     "finance.rebate_credited": N_("Rebate credited to the account"),
+    "finance.rebate_deducted": N_("Rebate credit deducted on an order"),
+    "finance.rebate_deduction_returned": N_("Rebate credit returned from an order"),
     "finance.terms_changed": N_("Payment terms changed"),
     "performance.note_saved": N_("Report note saved"),
     "performance.recipient_added": N_("Report recipient added"),

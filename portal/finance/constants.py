@@ -69,6 +69,12 @@ class LedgerKind(StrEnum):
     PAYMENT = "payment"  # record_payment (-)
     ADJUSTMENT = "adjustment"  # a correction by vendor staff (either sign)
     REBATE = "rebate"  # rebates.settle_programme: the credit note of a settled rebate (-)
+    # deductions.take: unused rebate credit moved off the account onto an order, which is
+    # that much cheaper (+; its receivables are the lower by it)
+    REBATE_USED = "rebate_used"
+    # deductions.give_back: the unused part of a deduction back on account when the order
+    # is rejected or cancelled (-)
+    REBATE_RETURNED = "rebate_returned"
 
 
 LEDGER_LABELS = {
@@ -76,6 +82,8 @@ LEDGER_LABELS = {
     LedgerKind.PAYMENT: N_("Payment received"),
     LedgerKind.ADJUSTMENT: N_("Adjustment"),
     LedgerKind.REBATE: N_("Rebate credit note"),
+    LedgerKind.REBATE_USED: N_("Rebate credit deducted on an order"),
+    LedgerKind.REBATE_RETURNED: N_("Rebate credit returned from an order"),
 }
 
 

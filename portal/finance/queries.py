@@ -32,19 +32,28 @@ WHERE o.partner = {} AND NOT EXISTS (SELECT 1 FROM receivable r WHERE r.shipment
 
 
 # Shipments without a receivable, with their value (shipped units at the order line's unit
-# price, the snapshot taken when the order was placed) and the partner's current terms.
+# price, the snapshot taken when the order was placed) and the partner's current terms; for an
+# order with a rebate deduction, also the value of its earlier shipments (the deduction is taken
+# from the shipments in their order: receivables.deducted).
 MISSING_SQL = """
 SELECT s.id AS shipment_id, s.shipped_at AS shipped_at, o.id AS order_id,
        o.number AS order_number, o.partner AS partner_id, o.currency AS currency,
        SUM(sl.quantity * ol.unit_price_amount) AS amount,
-       MAX(fp.payment_terms) AS payment_terms
+       MAX(fp.payment_terms) AS payment_terms,
+       o.deduction_amount AS deduction_amount,
+       CASE WHEN o.deduction_amount > 0 THEN
+         (SELECT COALESCE(SUM(sl2.quantity * ol2.unit_price_amount), 0)
+          FROM shipment s2 JOIN shipment_line sl2 ON sl2.shipment = s2.id
+          JOIN order_line ol2 ON ol2.id = sl2.order_line
+          WHERE s2."order" = o.id AND s2.id < s.id)
+       ELSE 0 END AS earlier_amount
 FROM shipment s
 JOIN partner_order o ON o.id = s."order"
 JOIN shipment_line sl ON sl.shipment = s.id
 JOIN order_line ol ON ol.id = sl.order_line
 LEFT JOIN finance_profile fp ON fp.partner = o.partner
 WHERE NOT EXISTS (SELECT 1 FROM receivable r WHERE r.shipment_id = s.id)
-GROUP BY s.id, s.shipped_at, o.id, o.number, o.partner, o.currency
+GROUP BY s.id, s.shipped_at, o.id, o.number, o.partner, o.currency, o.deduction_amount
 ORDER BY s.id
 LIMIT {}
 """
@@ -110,12 +119,28 @@ UPDATE receivable SET
             ELSE NULL END
 WHERE receivable.id IN ({ids})
 """
+# A rebate credit note's rebate_deduction rows (used on orders, given back) count as allocated.
 REFRESH_PAYMENTS_SQL = """
 UPDATE payment SET
   allocated_amount = (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a
                       WHERE a.payment = payment.id)
+                   + (SELECT COALESCE(SUM(d.amount), 0) FROM rebate_deduction d
+                      WHERE d.payment = payment.id)
 WHERE payment.id IN ({ids})
 """
+
+# Value shipped on an order so far: the part of its rebate deduction its receivables carry.
+SHIPPED_VALUE_SQL = """
+SELECT COALESCE(SUM(sl.quantity * ol.unit_price_amount), 0) AS amount
+FROM shipment s JOIN shipment_line sl ON sl.shipment = s.id
+JOIN order_line ol ON ol.id = sl.order_line
+WHERE s."order" = {}
+"""
+
+
+async def shipped_value(order_id: int) -> int:
+    """Value of the goods shipped on an order (all its shipments, at its unit prices)."""
+    return await _scalar(SHIPPED_VALUE_SQL, order_id)
 
 
 async def refresh_paid(receivable_ids: list[int], payment_ids: list[int]) -> None:

@@ -55,6 +55,12 @@ async def create_missing_receivables() -> int:
             return created
 
 
+def deducted(value: int, deduction: int, earlier: int) -> int:
+    """The part of an order's rebate deduction a shipment of `value` carries when its earlier
+    shipments were worth `earlier`: the deduction is used up by the shipments in their order."""
+    return max(0, min(value, deduction - earlier))
+
+
 async def _create_batch(rows: list[dict[str, Any]], issued_on_for: Mapping[int, dt.date]) -> int:
     moment = now()
     new: list[Receivable] = []
@@ -63,13 +69,16 @@ async def _create_batch(rows: list[dict[str, Any]], issued_on_for: Mapping[int, 
             _instant(r["shipped_at"]).astimezone(clock.zone()).date()
         )
         terms = r["payment_terms"] or DEFAULT_TERMS
+        value = int(r["amount"] or 0)
+        taken = deducted(value, int(r["deduction_amount"] or 0), int(r["earlier_amount"] or 0))
         new.append(
             Receivable(
                 partner=int(r["partner_id"]),
                 shipment_id=int(r["shipment_id"]),
                 order_id=int(r["order_id"]),
                 order_number=r["order_number"],
-                amount=int(r["amount"] or 0),
+                amount=value - taken,
+                deducted_amount=taken,
                 paid_amount=0,
                 currency=r["currency"] or "CNY",
                 payment_terms=terms,

@@ -71,6 +71,8 @@ class Receivable(Table, tablename="receivable"):
     issued_on = Date()  # the shipment's day in the portal's time zone
     due_on = Date(index=True)
     paid_on = Date(null=True, default=None)  # the payment that settled the last of it
+    # the part of the order's rebate deduction this shipment carries (amount is net of it)
+    deducted_amount = BigInt(default=0)
     invoice_number = Varchar(length=40, default="")  # 发票号
     invoiced_on = Date(null=True, default=None)
     created_at = Timestamptz()
@@ -123,6 +125,23 @@ class LedgerEntry(Table, tablename="ledger_entry"):
     receivable = ForeignKey(Receivable, null=True, on_delete=OnDelete.restrict)
     payment = ForeignKey(Payment, null=True, on_delete=OnDelete.restrict)
     memo = Varchar(length=300, default="")
+    actor_id = BigInt(null=True, default=None)
+    at = Timestamptz()
+
+
+class RebateDeduction(Table, tablename="rebate_deduction"):
+    """Rebate credit used on an order (amount > 0, key "use:<order id>:<payment id>") or given
+    back when the order was rejected or cancelled (amount < 0, key "return:..."); never updated
+    or deleted. A credit note's allocated_amount counts its allocations and these rows."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    key = Varchar(length=60, unique=True)
+    partner = ForeignKey(Partner, on_delete=OnDelete.restrict, index=True)
+    payment = ForeignKey(Payment, on_delete=OnDelete.restrict, index=True)  # the credit note
+    order_id = BigInt(index=True)  # orders.Order
+    order_number = Varchar(length=30)
+    amount = BigInt()
     actor_id = BigInt(null=True, default=None)
     at = Timestamptz()
 

@@ -155,6 +155,22 @@ order_hold: Provider[..., str | None] = Provider(
     "refused, or None (finance: receivables overdue beyond the vendor's setting); the cart and "
     "place_order ask it beside the credit check.",
 )
+order_credit_offer: Provider[..., tuple[int, str] | None] = Provider(
+    "order_credit_offer",
+    "(partner_id) -> (unused rebate credit in minor units, its reason) the partner may deduct "
+    "from its next order, or None (finance), for the cart.",
+)
+order_deduction: Provider[..., tuple[int, str]] = Provider(
+    "order_deduction",
+    "(actor, partner_id, order_id, order_number, total) -> (amount, reason): the partner's "
+    "unused rebate credit used on the order, never above total or the credit, inside "
+    "place_order's transaction; (0, '') when there is none (finance).",
+)
+order_deduction_return: Provider[..., int] = Provider(
+    "order_deduction_return",
+    "(actor, order_id) -> the part of the order's rebate deduction its shipments did not carry, "
+    "given back to the account inside the rejection's or cancellation's transaction (finance).",
+)
 
 # -- partners, orders, support: people to tell -------------------------------------------------
 alert: Event[[str, int]] = Event(
@@ -210,6 +226,9 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     campaign_lead,
     credit_owed,
     order_hold,
+    order_credit_offer,
+    order_deduction,
+    order_deduction_return,
     customer_cases,
     customer_deals,
     customer_shared_by,

@@ -119,6 +119,8 @@ def order_out(order: dict[str, Any], detail: dict[str, Any] | None = None) -> Or
         reject_reason=order.get("reject_reason", ""),
         cancel_reason=order.get("cancel_reason", ""),
         deal_id=order.get("deal_id"),
+        deduction_amount=int(order.get("deduction_amount") or 0),
+        deduction_reason=order.get("deduction_reason", ""),
     )
     if detail is not None:
         out.lines = [
@@ -236,6 +238,7 @@ class OrderApi(Controller):
                 end_customer_name=end_customer_name,
                 end_customer_id=data.end_customer_id,
                 deal_id=data.deal_id,
+                use_rebate_credit=data.use_rebate_credit,
                 idempotency_key=key,
                 request_hash=services.request_fingerprint(
                     lines,
@@ -245,6 +248,7 @@ class OrderApi(Controller):
                     if data.end_customer_id is None
                     else f"{end_customer_name}#{data.end_customer_id}",
                     data.deal_id,
+                    data.use_rebate_credit,
                 ),
             )
         except FormError as exc:

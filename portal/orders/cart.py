@@ -282,7 +282,14 @@ async def cart_view(actor: CurrentUser, deal_id: int | None = None) -> dict[str,
             }
         )
     context = await credit.context(partner_id)
+    offer = await credit.rebate_offer(partner_id)
     return {
+        # unused rebate credit the checkout may deduct (at most the total), with its reason
+        "rebate_credit": (
+            {"amount": offer[0], "reason": offer[1], "deduction_amount": min(offer[0], total)}
+            if offer
+            else None
+        ),
         "lines": lines,
         "total_amount": total,
         "currency": lines[0]["currency"] if lines else context["currency"],

@@ -6,7 +6,8 @@ the credit cannot both pass; rejection, cancellation and delivery lower it in th
 transactions. `recompute` rebuilds it from the orders (tests and the console use it to check).
 What the partner owes beyond its open orders (unpaid invoices, less balance on account) comes
 from the domains above through hooks.credit_owed and is added in the same statement; a block on
-new orders whatever the credit (receivables overdue too long) through hooks.order_hold.
+new orders whatever the credit (receivables overdue too long) through hooks.order_hold; the
+partner's unused rebate credit as a deduction on an order through hooks.order_deduction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from portal.auth.schemas import CurrentUser
 from portal.lib import hooks
 from portal.lib.clock import now
 from portal.orders import queries
@@ -68,6 +70,26 @@ async def _raise(partner_id: int, amount: int) -> bool:
 async def hold(partner_id: int) -> str | None:
     """Why the partner may not order at all now (finance's overdue block), or None."""
     return await hooks.order_hold(partner_id)
+
+
+async def rebate_offer(partner_id: int) -> tuple[int, str] | None:
+    """(unused rebate credit, reason) the partner may deduct from its next order (finance)."""
+    return await hooks.order_credit_offer(partner_id)
+
+
+async def deduct(
+    actor: CurrentUser, partner_id: int, order_id: int, number: str, total: int
+) -> tuple[int, str]:
+    """Use the partner's rebate credit on the order being placed: (amount, reason). Call inside
+    the order's transaction, before `take` (the credit check counts the order net of it)."""
+    return await hooks.order_deduction(actor, partner_id, order_id, number, total)
+
+
+async def return_deduction(actor: CurrentUser, order: dict[str, Any]) -> None:
+    """Give back what the order's shipments did not use of its deduction (rejected or
+    cancelled); call inside that transaction."""
+    if int(order.get("deduction_amount") or 0) > 0:
+        await hooks.order_deduction_return(actor, int(order["id"]))
 
 
 async def give_back(partner_id: int, amount: int) -> None:

@@ -188,6 +188,7 @@ async def reject_order(actor: CurrentUser, order: dict[str, Any], reason: str) -
         )
         await _release_open(order["id"])
         await credit.give_back(order["partner"], order["total_amount"])
+        await credit.return_deduction(actor, order)
         return await _event(
             actor, order, EventKind.REJECTED, previous, OrderStatus.REJECTED, reason
         )
@@ -215,6 +216,7 @@ async def cancel_order(actor: CurrentUser, order: dict[str, Any], reason: str = 
         )
         await _release_open(order["id"])
         await credit.give_back(order["partner"], order["total_amount"])
+        await credit.return_deduction(actor, order)
         return await _event(
             actor, order, EventKind.CANCELLED, previous, OrderStatus.CANCELLED, reason
         )

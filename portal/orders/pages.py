@@ -259,6 +259,7 @@ class CartPages(Controller):
                 idempotency_key=form.form_token,
                 from_cart=True,
                 deal_id=form.deal_id,
+                use_rebate_credit=form.use_rebate_credit,
             )
         except services.OrderRefused as refused:
             return await self._page(

@@ -98,6 +98,7 @@ def request_fingerprint(
     delivery_address: str,
     end_customer_name: str,
     deal_id: int | None = None,
+    use_rebate_credit: bool = False,
 ) -> str:
     """What an API request asked for, so a reused Idempotency-Key with other content is refused."""
     body: dict[str, Any] = {
@@ -108,6 +109,8 @@ def request_fingerprint(
     }
     if deal_id is not None:  # absent otherwise, so the keys of earlier requests still match
         body["deal_id"] = deal_id
+    if use_rebate_credit:  # the same: absent when false
+        body["use_rebate_credit"] = True
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -199,6 +202,7 @@ async def place_order(
     request_hash: str | None = None,
     from_cart: bool = False,
     deal_id: int | None = None,
+    use_rebate_credit: bool = False,
 ) -> Placed:
     """Place an order for the actor's partner: every line's stock is reserved and the credit
     limit checked in one transaction, or nothing happens and OrderRefused lists each problem.
@@ -208,6 +212,8 @@ async def place_order(
     order. `request_hash` (API) must match the first request's. `from_cart` empties the cart.
     Against a deal (`deal_id`, the partner's protected deal; FormError on 'deal_id' otherwise)
     the units registered on it get its special price, the rest the normal price (two lines).
+    With `use_rebate_credit` the partner's unused rebate credit (finance) is deducted from the
+    total, at most all of it, and the order shows the deduction as its own line.
     """
     partner_id = require_purchaser(actor)
     key = (idempotency_key or "").strip()[:100] or None
@@ -280,10 +286,23 @@ async def place_order(
                 sorted(shortages, key=lambda p: p.line_no),
                 conflict=True,
             )
-        if not await credit.take(partner_id, total):
+        deduction, reason = (
+            await credit.deduct(actor, partner_id, order_id, number, total)
+            if use_rebate_credit
+            else (0, "")
+        )
+        if deduction:
+            await Order.update(
+                {
+                    Order.total_amount: total - deduction,
+                    Order.deduction_amount: deduction,
+                    Order.deduction_reason: reason,
+                }
+            ).where(Order.id == order_id)
+        if not await credit.take(partner_id, total - deduction):
             context = await credit.context(partner_id)
             amounts = {
-                "total": format_money(total, currency),
+                "total": format_money(total - deduction, currency),
                 "available": format_money(context["available_amount"], currency),
                 "limit": format_money(context["limit_amount"], currency),
                 "open": format_money(context["open_amount"], currency),
@@ -372,8 +391,9 @@ async def place_order(
             target_id=order_id,
             after={
                 "number": number,
-                "total_amount": total,
+                "total_amount": total - deduction,
                 "lines": len(parts),
+                **({"deduction_amount": deduction} if deduction else {}),
                 **({"deal": terms.number} if terms else {}),
             },
         )

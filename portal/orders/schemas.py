@@ -178,6 +178,7 @@ class CheckoutForm(msgspec.Struct, kw_only=True):
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     end_customer_id: Id | None = None  # one of the partner's customers (customers domain)
     deal_id: Id | None = None  # one of the partner's protected deals (deals domain)
+    use_rebate_credit: bool = False  # the checkbox: deduct unused rebate credit (finance)
 
 
 class ReasonForm(msgspec.Struct, kw_only=True):
@@ -273,6 +274,9 @@ class OrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # One of the caller's protected deals (GET /api/v1/deals): its special prices apply to the
     # quantities registered on it; another partner's, or one not protected, answers 422.
     deal_id: Id | None = None
+    # Deduct the partner's unused rebate credit (GET /api/v1/rebates) from this order, at most
+    # its total; the order then shows deduction_amount and deduction_reason.
+    use_rebate_credit: bool = False
 
 
 class OrderLineOut(msgspec.Struct, kw_only=True):
@@ -323,6 +327,9 @@ class OrderOut(msgspec.Struct, kw_only=True):
     reject_reason: str
     cancel_reason: str
     deal_id: int | None = None  # the deal registration it was placed against
+    # rebate credit deducted from the lines' sum (total_amount is net of it), and its reason
+    deduction_amount: int = 0
+    deduction_reason: str = ""
     lines: list[OrderLineOut] = []
     events: list[EventOut] = []
     shipments: list[ShipmentOut] = []

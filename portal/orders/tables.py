@@ -200,7 +200,11 @@ class Order(Table, tablename="partner_order"):
     submitted_by = ForeignKey(User, on_delete=OnDelete.restrict, index=True)
     status = Varchar(length=20, choices=OrderStatus, default=OrderStatus.SUBMITTED, index=True)
     currency = Varchar(length=3, default="CNY")
-    total_amount = BigInt(default=0)  # minor units; sum of the line amounts
+    total_amount = BigInt(default=0)  # minor units; the line amounts less the deduction
+    # rebate credit deducted from the lines (finance, through hooks.order_deduction), shown as
+    # its own line with the reason ("Q4 满额返利 2026-Q3")
+    deduction_amount = BigInt(default=0)
+    deduction_reason = Varchar(length=300, default="")
     line_count = Integer(default=0)
     tier_code = Varchar(length=30, default="")  # the partner's tier when the order was placed
     note = Text(default="")
