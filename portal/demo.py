@@ -20,9 +20,10 @@ from portal.lib import clock
 from portal.lib.clock import now
 from portal.orders.demo import load_orders_demo
 from portal.orders.demo_history import load_order_history_demo
-from portal.partners.schemas import NewPartner
+from portal.partners.addresses import add_address
+from portal.partners.schemas import AddressForm, NewPartner
 from portal.partners.services import create_partner, ensure_default_tiers, save_notes
-from portal.partners.tables import Partner, PartnerApplication, Tier
+from portal.partners.tables import DeliveryAddress, Partner, PartnerApplication, Tier
 from portal.performance.demo import load_performance_demo
 from portal.support.demo import load_support_demo
 
@@ -290,6 +291,37 @@ async def _demo_notes(partner_ids: dict[str, int]) -> None:
         await save_notes(actor, partner, text)
 
 
+# partner A's delivery address book (label, recipient, phone, address, default)
+DEMO_ADDRESSES = [
+    ("上海总仓", "王建国", "021-5080 1234", "上海市浦东新区张江路 88 号 3 号库", True),
+    ("杭州门店", "陈静", "0571-8765 4321", "浙江省杭州市西湖区文三路 199 号", False),
+]
+
+
+async def _demo_addresses(partner_id: int) -> int:
+    """Partner A's address book, added by its admin through the audited service (once)."""
+    if await DeliveryAddress.exists().where(DeliveryAddress.partner == partner_id):
+        return 0
+    admin = await User.select().where(User.email == "alice@partner-a.demo").first()
+    if admin is None:
+        return 0
+    actor = CurrentUser(
+        id=admin["id"],
+        email=admin["email"],
+        name=admin["name"],
+        role=admin["role"],
+        partner_id=partner_id,
+    )
+    for label, recipient, phone, address, default in DEMO_ADDRESSES:
+        await add_address(
+            actor,
+            AddressForm(
+                label=label, recipient=recipient, phone=phone, address=address, is_default=default
+            ),
+        )
+    return len(DEMO_ADDRESSES)
+
+
 # inviter, invited e-mail, name, role: open invitations on the colleagues and staff pages
 DEMO_INVITATIONS = [
     ("alice@partner-a.demo", "sun.xiao@partner-a.demo", "孙晓 Sun Xiao", Role.PARTNER_MEMBER),
@@ -425,6 +457,7 @@ async def load_demo(progress: bool = False) -> dict[str, int]:
             bar.advance(task)
 
         await _demo_notes(partner_ids)
+        created["addresses"] = await _demo_addresses(partner_ids["A"])
 
     created["invitations"] = await _invitations()  # open ones, to be revoked (asks first)
 

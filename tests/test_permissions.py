@@ -6,7 +6,8 @@ alice = admin of partner A, bob = member of A (sales only), carol = admin of par
 vera = vendor admin, manny = channel manager of A, anon = not signed in.
 {a}/{b} partner ids, {bob}/{carol}/{manny} user ids, {app} a pending application,
 {inv_a}/{inv_b} open invitations to A / B, {inv_staff} one to the vendor staff,
-{s_carol}/{t_carol} carol's session / API token, {mail} an e-mail in the outbox.
+{s_carol}/{t_carol} carol's session / API token, {mail} an e-mail in the outbox, {addr_a}/{addr_b}
+delivery addresses of A / B.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from portal.auth.invitations import invite
 from portal.auth.tables import ApiToken, AuthSession
 from portal.core.tables import OutboundEmail
 from portal.lib import jobs
+from portal.partners.addresses import add_address
 from portal.partners.applications import submit_application
 from portal.partners.constants import PartnerKind
-from portal.partners.schemas import ApplicationForm
+from portal.partners.schemas import AddressForm, ApplicationForm
 from tests.factories import PASSWORD
 from tests.matrix import LOGIN, Row, World, clean_database, params, row, world_fixture, write
 
@@ -90,6 +92,27 @@ MATRIX = [
     row(
         "/my-company/users/{carol}", alice=404, bob=403, carol=200, vera=403, manny=403, anon=LOGIN
     ),
+    # the delivery address book: partner admins; the API list for every partner user
+    row("/my-company/addresses", alice=200, bob=403, carol=200, vera=403, manny=403, anon=LOGIN),
+    row(
+        "/my-company/addresses/{addr_a}",
+        alice=200,
+        bob=403,
+        carol=404,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    row(
+        "/my-company/addresses/{addr_b}",
+        alice=404,
+        bob=403,
+        carol=200,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    row("/api/v1/delivery-addresses", alice=200, bob=200, carol=200, vera=403, manny=403, anon=401),
     # JSON API (cookie sessions are accepted for GET)
     row("/api/v1/me", alice=200, bob=200, carol=200, vera=200, manny=200, anon=401),
     row("/api/v1/partners", alice=403, bob=403, carol=403, vera=200, manny=200, anon=401),
@@ -225,6 +248,39 @@ WRITES = [
     ),
     write("POST", "/console/staff/{manny}", vera=400, **ADMIN),
     write("POST", "/console/emails/{mail}/retry", vera=303, **ADMIN),
+    # the delivery address book (partner admins of the address's own company)
+    write(
+        "POST",
+        "/my-company/addresses",
+        {"label": "仓库", "address": "上海市浦东新区 1 号"},
+        alice=303,
+        bob=403,
+        carol=303,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/my-company/addresses/{addr_b}",
+        {"label": "Hijacked", "address": "x"},
+        alice=404,
+        bob=403,
+        carol=303,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
+    write(
+        "POST",
+        "/my-company/addresses/{addr_b}/remove",
+        alice=404,
+        bob=403,
+        carol=303,
+        vera=403,
+        manny=403,
+        anon=LOGIN,
+    ),
     # the partners API (bearer tokens)
     write("POST", "/api/v1/partners", alice=403, bob=403, carol=403, vera=400, manny=403, anon=401),
     write(
@@ -271,7 +327,19 @@ async def build(w: World) -> dict:
     token = await ApiToken.select(ApiToken.id).where(ApiToken.user == carol).first()
     await jobs.drain()  # the invitations' e-mails
     mail = await OutboundEmail.select(OutboundEmail.id).first()
-    return {**ids, "s_carol": session["id"], "t_carol": token["id"], "mail": mail["id"]}
+    addresses = {
+        f"addr_{side}": await add_address(
+            w.personas[admin].current, AddressForm(label=f"仓库 {side}", address="杭州市 1 号")
+        )
+        for side, admin in (("a", "alice"), ("b", "carol"))
+    }
+    return {
+        **ids,
+        **addresses,
+        "s_carol": session["id"],
+        "t_carol": token["id"],
+        "mail": mail["id"],
+    }
 
 
 world = world_fixture(build)

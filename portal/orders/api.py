@@ -230,11 +230,14 @@ class OrderApi(Controller):
             # the customers access door: another partner's customer is not found
             end_customer_name = await hooks.customer_name_for_user(user, data.end_customer_id)
         try:
+            address = await services.delivery_address(
+                user, data.delivery_address_id, data.delivery_address
+            )
             placed = await services.place_order(
                 user,
                 lines,
                 note=data.note,
-                delivery_address=data.delivery_address,
+                delivery_address=address,
                 end_customer_name=end_customer_name,
                 end_customer_id=data.end_customer_id,
                 deal_id=data.deal_id,
@@ -243,7 +246,7 @@ class OrderApi(Controller):
                 request_hash=services.request_fingerprint(
                     lines,
                     data.note,
-                    data.delivery_address,
+                    address,
                     end_customer_name
                     if data.end_customer_id is None
                     else f"{end_customer_name}#{data.end_customer_id}",

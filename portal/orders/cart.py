@@ -22,6 +22,9 @@ from portal.orders.constants import MAX_CART_ITEMS, MAX_LINE_QUANTITY, StockDisp
 from portal.orders.deal_prices import load_deal_terms, parts_reason, split
 from portal.orders.prices import load_pricing
 from portal.orders.tables import CartItem, OrderLine
+from portal.partners import access as partner_access
+from portal.partners import addresses
+from portal.tenancy import NotFound
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,33 @@ async def cart_view(actor: CurrentUser, deal_id: int | None = None) -> dict[str,
         "hold": await credit.hold(partner_id),
         "has_warnings": any(line["warnings"] for line in lines),
     }
+
+
+async def delivery_address(actor: CurrentUser, address_id: int | None, typed: str) -> str:
+    """The delivery address an order keeps: the text of the chosen address-book entry (partners'
+    door: another company's id is refused on 'delivery_address_id'), or the typed one."""
+    if address_id is None:
+        return typed
+    if typed.strip():
+        raise FormError(
+            {"delivery_address": _("Choose an address from the book or type one, not both.")}
+        )
+    try:
+        row = await partner_access.get_address_for_user(actor, address_id)
+    except NotFound:
+        raise FormError(
+            {"delivery_address_id": _("Choose one of your company's delivery addresses.")}
+        ) from None
+    return addresses.address_text(row)
+
+
+async def address_options(actor: CurrentUser) -> tuple[list[tuple[str, str]], int | None]:
+    """The cart's address picker: [(id, "label · address")] and the default's id."""
+    partner_id = actor.partner_id or 0
+    return (
+        await addresses.address_choices(partner_id),
+        await addresses.default_address_id(partner_id),
+    )
 
 
 async def reorder(actor: CurrentUser, order: dict[str, Any]) -> list[LineProblem]:

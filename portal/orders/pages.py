@@ -135,6 +135,9 @@ class CartPages(Controller):
             view = await services.cart_view(user)
         values["deal_id"] = str(deal_id) if deal_id else ""
         values.setdefault("form_token", secrets.token_urlsafe(16))
+        address_options, default_address = await services.address_options(user)
+        if default_address and "delivery_address_id" not in values and not errors:
+            values["delivery_address_id"] = str(default_address)
         line_errors = {key: message for key, message in errors.items() if key.startswith("line.")}
         return page(
             request,
@@ -144,6 +147,7 @@ class CartPages(Controller):
             customer_options=[
                 (str(i), name) for i, name in await hooks.customer_choices(user, limit=200)
             ],
+            address_options=address_options,
             deal_options=[
                 (str(i), label) for i, label in await hooks.deal_choices(user.partner_id)
             ],
@@ -249,11 +253,14 @@ class CartPages(Controller):
                     values=values,
                 )
         try:
+            address = await services.delivery_address(
+                user, form.delivery_address_id, form.delivery_address
+            )
             placed = await services.place_order(
                 user,
                 await services.cart_requests(user),
                 note=form.note,
-                delivery_address=form.delivery_address,
+                delivery_address=address,
                 end_customer_name=end_customer_name,
                 end_customer_id=form.end_customer_id,
                 idempotency_key=form.form_token,

@@ -174,6 +174,7 @@ class QuickOrderForm(msgspec.Struct, kw_only=True):
 class CheckoutForm(msgspec.Struct, kw_only=True):
     form_token: Annotated[str, msgspec.Meta(min_length=8, max_length=100)]
     delivery_address: Text2000 = ""
+    delivery_address_id: Id | None = None  # an entry of the partner's address book (partners)
     note: Text2000 = ""
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     end_customer_id: Id | None = None  # one of the partner's customers (customers domain)
@@ -268,6 +269,9 @@ class OrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lines: Annotated[list[OrderLineIn], msgspec.Meta(min_length=1, max_length=MAX_ORDER_LINES)]
     note: Text2000 = ""
     delivery_address: Text2000 = ""
+    # Or one of the caller's company's addresses (GET /api/v1/delivery-addresses): the order
+    # keeps its text in delivery_address; sending both answers 422.
+    delivery_address_id: Id | None = None
     end_customer_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     # One of the caller's customers (GET /api/v1/customers); the order then shows on its page.
     end_customer_id: Id | None = None

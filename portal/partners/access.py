@@ -7,7 +7,7 @@ from typing import Any
 
 from portal.auth.schemas import CurrentUser
 from portal.auth.tables import Invitation, User
-from portal.partners.tables import Partner
+from portal.partners.tables import DeliveryAddress, Partner
 from portal.tenancy import NotFound, partner_scope
 
 
@@ -144,3 +144,15 @@ async def user_names_for_user(user: CurrentUser, ids: Iterable[int]) -> dict[int
         User.id.is_in(wanted) & (User.partner.is_null() | partner_scope(user, User.partner))
     )
     return {int(r["id"]): r["name"] or r["email"] for r in rows}
+
+
+async def get_address_for_user(user: CurrentUser, address_id: int) -> dict[str, Any]:
+    """An address of a partner the user may see; NotFound for any other."""
+    row = (
+        await DeliveryAddress.select()
+        .where((DeliveryAddress.id == address_id) & partner_scope(user, DeliveryAddress.partner))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row  # type: ignore[no-any-return]

@@ -376,6 +376,7 @@ class PartnerConsole(Controller):
 
 
 from portal.partners.api import PartnerApi  # noqa: E402
+from portal.partners.controllers_addresses import AddressApi, AddressPages  # noqa: E402
 from portal.partners.controllers_applications import ApplicationConsole, ApplyPages  # noqa: E402
 from portal.partners.controllers_my_company import (  # noqa: E402
     MyCompanyPages,
@@ -383,5 +384,5 @@ from portal.partners.controllers_my_company import (  # noqa: E402
     revoke_confirmation,
 )
 
-PAGES = [PartnerConsole, ApplyPages, ApplicationConsole, MyCompanyPages, StaffConsole]
-API = [PartnerApi]
+PAGES = [PartnerConsole, ApplyPages, ApplicationConsole, MyCompanyPages, StaffConsole, AddressPages]
+API = [PartnerApi, AddressApi]

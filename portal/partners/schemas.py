@@ -256,3 +256,24 @@ class PartnerPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     channel_manager_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     locale: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class AddressForm(msgspec.Struct, kw_only=True):
+    """One address of the partner's address book (my company → delivery addresses)."""
+
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=ONE_LINE)]
+    address: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    recipient: Annotated[str, msgspec.Meta(max_length=120, pattern=ONE_LINE)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40, pattern=ONE_LINE)] = ""
+    is_default: bool = False
+
+
+class AddressOut(msgspec.Struct, kw_only=True):
+    """GET /api/v1/delivery-addresses: pick one with delivery_address_id on POST /api/v1/orders."""
+
+    id: int
+    label: str
+    recipient: str
+    phone: str
+    address: str
+    is_default: bool

@@ -7,6 +7,7 @@ each other. Users are never deleted (only disabled), so the ids stay valid.
 
 from piccolo.columns import (
     BigInt,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -57,6 +58,23 @@ class Partner(Table, tablename="partner"):
     joined_on = Date()
     locale = Varchar(length=10, default="zh_CN")
     notes = Text(default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class DeliveryAddress(Table, tablename="delivery_address"):
+    """One address of the partner's address book, managed by its admins; the cart and the orders
+    API pick one, and the order keeps a copy of its text (a later change never alters an order).
+    The default one is preselected in the cart."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+
+    partner = ForeignKey(Partner, on_delete=OnDelete.cascade, index=True)
+    label = Varchar(length=60)  # 上海仓库, 北京门店
+    recipient = Varchar(length=120, default="")
+    phone = Varchar(length=40, default="")
+    address = Varchar(length=300)
+    is_default = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -57,6 +57,17 @@ PARTNER = {
     "created_at": NOW,
     "updated_at": NOW,
 }
+ADDRESS = {
+    "id": 7,
+    "partner": 1,
+    "label": "上海仓库",
+    "recipient": "王经理",
+    "phone": "138 0000 0000",
+    "address": "上海市浦东新区张江路 1 号",
+    "is_default": True,
+    "created_at": NOW,
+    "updated_at": NOW,
+}
 SUSPENDED = {**PARTNER, "status": "suspended", "notes": ""}
 MANAGER = {
     "id": 2,
@@ -498,6 +509,35 @@ SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 values=USERS[1],
                 errors={"": "A partner needs at least one active admin."},
             ),
+        ),
+    ],
+    "partners/addresses.html": [
+        (
+            "book",
+            page_context(
+                ALICE,
+                "/my-company/addresses",
+                addresses=[
+                    ADDRESS,
+                    {**ADDRESS, "id": 8, "label": "北京 <门店>", "is_default": False},
+                ],
+            ),
+        ),
+        (
+            "empty-error",
+            page_context(
+                ALICE,
+                "/my-company/addresses",
+                addresses=[],
+                values={"label": "x"},
+                errors={"address": "Enter a name and the address."},
+            ),
+        ),
+    ],
+    "partners/address.html": [
+        (
+            "edit",
+            page_context(ALICE, "/my-company/addresses/7", address=ADDRESS, values=ADDRESS),
         ),
     ],
     "console/staff.html": [
