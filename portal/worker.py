@@ -47,6 +47,7 @@ from portal.finance import deductions as finance_deductions
 from portal.finance import holds as finance_holds
 from portal.finance import integrations as finance_integrations
 from portal.finance import queries as finance_queries
+from portal.finance import rebates as finance_rebates
 from portal.finance.jobs import (
     create_receivables,
     recompute_rebate_accruals,
@@ -188,6 +189,8 @@ def wire() -> None:
     hooks.request_csat.provide(csat.request_csat)
     # communications -> deals: an end customer's campaign response becomes a routed lead
     hooks.campaign_lead.provide(lead_from_campaign)
+    # communications -> finance: the rebate programmes a campaign announces, on its pages
+    hooks.campaign_programmes.provide(finance_rebates.campaign_programmes)
 
 
 wire()

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth.constants import Access
+from portal.communications.campaigns import reads as campaign_reads
 from portal.finance import rebate_rules, rebates
 from portal.finance.access import get_partner_by_code_for_user
 from portal.finance.constants import (
@@ -61,6 +62,7 @@ class RebateConsole(Controller):
             mode_options=mode_options(),
             base_options=base_options(),
             category_options=[(str(c["id"]), c["name"]) for c in categories],
+            campaign_options=await campaign_reads.campaign_choices(),
         )
 
     @get("/", name="finance:console_rebates")
@@ -70,7 +72,10 @@ class RebateConsole(Controller):
     @post("/", name="finance:console_rebate_create", opt={"access": Access.VENDOR_ADMIN})
     async def create(self, request: Request) -> Template | Redirect:
         data = await request.form()
-        values = {k: str(data.get(k, "") or "") for k in (*FIELDS, "category_id", "growth_bonus")}
+        values = {
+            k: str(data.get(k, "") or "")
+            for k in (*FIELDS, "category_id", "growth_bonus", "campaign_id")
+        }
         values["mode"] = values["mode"] or RebateMode.RETROACTIVE.value
         values["base"] = values["base"] or RebateBase.SHIPPED.value
         category = values["category_id"]
@@ -81,6 +86,7 @@ class RebateConsole(Controller):
                     **{k: values[k] for k in FIELDS},
                     growth_bonus=values["growth_bonus"],
                     category_id=id_filter(category),
+                    campaign_id=id_filter(values["campaign_id"]),
                 ),
             )
         except FormError as exc:
@@ -103,6 +109,12 @@ class RebateConsole(Controller):
             bands=rebate_rules.parse_bands(programme["bands"]),
             rows=await rebates.programme_rows(current_user(request), programme),
             can_settle=programme["status"] == "active" and clock.today() >= programme["ends_on"],
+            campaign_title=(
+                dict(await campaign_reads.campaign_choices()).get(str(programme["campaign_id"]))
+                or f"#{programme['campaign_id']}"
+                if programme["campaign_id"]
+                else ""
+            ),
         )
 
     @post(

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from portal.auth.schemas import CurrentUser
+from portal.communications.campaigns import reads as campaign_reads
 from portal.core.audit import record
 from portal.finance import ledger, queries
 from portal.finance import rebate_rules as rules
@@ -56,6 +57,7 @@ class ProgrammeInput:
     provinces: str = ""
     partner_codes: str = ""
     growth_bonus: str = ""  # percent on the growth over last year
+    campaign_id: int | None = None  # a campaign that announces it (communications)
 
 
 def _bp(text: str) -> int:
@@ -112,6 +114,8 @@ async def create_programme(actor: CurrentUser, data: ProgrammeInput) -> int:
                 "Unknown partner codes: %(codes)s", codes=", ".join(unknown)
             )
         partner_ids = sorted(found.values())
+    if data.campaign_id is not None and not await campaign_reads.campaign_exists(data.campaign_id):
+        errors["campaign_id"] = _("Choose one of the campaigns.")
     if errors:
         raise FormError(errors)
     period = data.period.strip().upper()
@@ -129,6 +133,7 @@ async def create_programme(actor: CurrentUser, data: ProgrammeInput) -> int:
             bands=rules.bands_text(bands),
             mode=data.mode,
             growth_bonus_bp=bonus_bp,
+            campaign_id=data.campaign_id,
             status=RebateStatus.ACTIVE,
             created_by_id=actor.id,
             created_at=now(),
@@ -140,7 +145,13 @@ async def create_programme(actor: CurrentUser, data: ProgrammeInput) -> int:
         actor=actor,
         target_type="rebate_programme",
         target_id=programme_id,
-        after={"name": name, "period": period, "bands": rules.bands_text(bands), "mode": data.mode},
+        after={
+            "name": name,
+            "period": period,
+            "bands": rules.bands_text(bands),
+            "mode": data.mode,
+            **({"campaign_id": data.campaign_id} if data.campaign_id else {}),
+        },
     )
     return programme_id
 
@@ -363,6 +374,31 @@ async def _credit(
         return True
 
     return await in_transaction(work)
+
+
+async def campaign_programmes(campaign_id: int, partner_id: int | None) -> list[dict[str, Any]]:
+    """The programmes pointing to a campaign (hooks.campaign_programmes, for its pages): for a
+    partner only those it takes part in, with what it has earned; for vendor staff all of them."""
+    out = []
+    for programme in (
+        await RebateProgramme.select()
+        .where(RebateProgramme.campaign_id == campaign_id)
+        .order_by(RebateProgramme.id)
+    ):
+        row: dict[str, Any] = {
+            "id": programme["id"],
+            "name": programme["name"],
+            "period": programme["period"],
+            "status": programme["status"],
+        }
+        if partner_id is not None:
+            partners = await eligible_partners(programme)
+            if partners is not None and partner_id not in partners:
+                continue
+            accrual = (await current_accruals(int(programme["id"]), partner_id)).get(partner_id)
+            row["earned_amount"] = int(accrual["earned_amount"]) if accrual else 0
+        out.append(row)
+    return out
 
 
 async def get_programme(programme_id: int) -> dict[str, Any]:

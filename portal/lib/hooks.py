@@ -215,6 +215,14 @@ request_csat: Provider[..., int | None] = Provider(
     "subject; None when the console switch is off (communications).",
 )
 
+# -- communications ----------------------------------------------------------------------------
+campaign_programmes: Provider[..., list[dict[str, Any]]] = Provider(
+    "campaign_programmes",
+    "(campaign_id, partner_id | None) -> the rebate programmes that point to the campaign, "
+    "[{'id', 'name', 'period', 'status'}] and, for a partner, only those it takes part in with "
+    "its 'earned_amount' (finance), for the campaign's pages.",
+)
+
 ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     partner_overview,
     alert,
@@ -235,4 +243,5 @@ ALL: tuple[Event[Any] | Provider[Any, Any] | Fragments, ...] = (
     notice_wanted,
     csat_score,
     request_csat,
+    campaign_programmes,
 )

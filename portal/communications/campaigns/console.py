@@ -29,7 +29,7 @@ from portal.communications.forms import (
     form_data,
     parse_schedule,
 )
-from portal.lib import clock, storage
+from portal.lib import clock, hooks, storage
 from portal.lib.clock import now
 from portal.lib.forms import FormError, id_filter, read_form
 from portal.lib.i18n import current_locale, format_datetime, localized, ngettext
@@ -153,6 +153,7 @@ class CampaignConsole(Controller):
             max_mb=get_settings().upload_max_mb,
             values=values,
             respond_url=responses.response_url(row),
+            programmes=await hooks.campaign_programmes(campaign_id, None),
             **await audience_options(),
             **extra,
         )

@@ -16,7 +16,7 @@ from portal.communications.campaigns import reads as campaign_reads
 from portal.communications.campaigns import responses
 from portal.communications.campaigns.access import get_campaign_file_for_user, get_campaign_for_user
 from portal.communications.campaigns.constants import PREVIEW_KINDS, ActivityKind
-from portal.lib import storage
+from portal.lib import hooks, storage
 from portal.web import Page, current_user, not_found, page, page_number
 
 PARTNERS = {"access": Access.PARTNER}
@@ -88,6 +88,7 @@ class CampaignPages(Controller):
             campaign=row,
             files=files,
             respond_url=responses.response_url(row),
+            programmes=await hooks.campaign_programmes(campaign_id, user.partner_id),
         )
 
     @get("/{campaign_id:int}/files/{file_id:int}", name="campaigns:download")

@@ -21,6 +21,7 @@ from portal.core.notifications import mark_read_by_ref
 from portal.db import write_transaction
 from portal.lib import clock
 from portal.lib.clock import now
+from portal.lib.i18n import localized
 from portal.tenancy import partner_scope
 
 # ---- partner side -------------------------------------------------------------------------
@@ -151,6 +152,22 @@ async def list_campaigns_console(
     for r in rows:
         r["opened_partners"] = opened.get(r["id"], 0)
     return rows, total
+
+
+async def campaign_choices(limit: int = 200) -> list[tuple[str, str]]:
+    """[(id, "title · status")] of the campaigns not archived, newest first: what a rebate
+    programme (finance, above) may point to."""
+    rows = await (
+        Campaign.select(Campaign.id, Campaign.title_zh, Campaign.title_en, Campaign.status)
+        .where(Campaign.status != CampaignStatus.ARCHIVED)
+        .order_by(Campaign.id, ascending=False)
+        .limit(limit)
+    )
+    return [(str(r["id"]), localized(r, "title")) for r in rows]
+
+
+async def campaign_exists(campaign_id: int) -> bool:
+    return bool(await Campaign.exists().where(Campaign.id == campaign_id))
 
 
 async def reach(user: CurrentUser, campaign_id: int) -> dict[str, Any]:
