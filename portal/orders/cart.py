@@ -22,7 +22,6 @@ from portal.orders.constants import MAX_CART_ITEMS, MAX_LINE_QUANTITY, StockDisp
 from portal.orders.deal_prices import load_deal_terms, parts_reason, split
 from portal.orders.prices import load_pricing
 from portal.orders.tables import CartItem, OrderLine
-from portal.partners import access as partner_access
 from portal.partners import addresses
 from portal.tenancy import NotFound
 
@@ -313,12 +312,11 @@ async def delivery_address(actor: CurrentUser, address_id: int | None, typed: st
             {"delivery_address": _("Choose an address from the book or type one, not both.")}
         )
     try:
-        row = await partner_access.get_address_for_user(actor, address_id)
+        return await addresses.address_text_for_user(actor, address_id)
     except NotFound:
         raise FormError(
             {"delivery_address_id": _("Choose one of your company's delivery addresses.")}
         ) from None
-    return addresses.address_text(row)
 
 
 async def address_options(actor: CurrentUser) -> tuple[list[tuple[str, str]], int | None]:

@@ -17,6 +17,7 @@ from portal.db import write_transaction
 from portal.lib.clock import now
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
+from portal.partners import access
 from portal.partners.schemas import AddressForm
 from portal.partners.tables import DeliveryAddress
 
@@ -39,6 +40,12 @@ def address_text(row: dict[str, Any]) -> str:
     """The text an order keeps: the address, then recipient and phone when given."""
     who = " ".join(x for x in (row["recipient"], row["phone"]) if x)
     return f"{row['address']}\n{who}" if who else str(row["address"])
+
+
+async def address_text_for_user(user: CurrentUser, address_id: int) -> str:
+    """The text an order keeps for an address of the user's company (orders' cart and API);
+    NotFound for another company's address."""
+    return address_text(await access.get_address_for_user(user, address_id))
 
 
 async def address_choices(partner_id: int) -> list[tuple[str, str]]:
