@@ -629,5 +629,15 @@ EMAIL_SAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             },
         ),
         ("rejected", {**MAIL, "kind": "rejected", "status": "rejected", "detail": "停产 <b>"}),
+        (
+            "rebate-deduction",
+            {
+                **MAIL,
+                "kind": "submitted",
+                "status": "submitted",
+                "deduction_amount": 1_500_00,
+                "deduction_reason": "满额返利 <2026-Q3>",
+            },
+        ),
     ],
 }
