@@ -149,6 +149,13 @@ async def log_interaction(
     return interaction_id
 
 
+async def log_interaction_for(actor: CurrentUser, customer_id: int, data: InteractionData) -> int:
+    """log_interaction for the customer with this id, read through the wall (NotFound outside
+    it): how other domains log a contact (an accepted lead) without holding the customer row."""
+    customer = await get_customer_for_user(actor, customer_id)
+    return await log_interaction(actor, customer, data)
+
+
 async def complete_followup(actor: CurrentUser, interaction_id: int) -> None:
     """Mark a follow-up done without logging a contact; NotFound outside the wall."""
     row = await (

@@ -20,10 +20,9 @@ from portal.auth.tables import User
 from portal.core import email
 from portal.core.audit import record
 from portal.core.notifications import notify
-from portal.customers.access import get_customer_for_user
 from portal.customers.constants import Source
 from portal.customers.contacts import ContactData
-from portal.customers.followups import InteractionData, log_interaction
+from portal.customers.followups import InteractionData, log_interaction_for
 from portal.customers.listing import forget_cached
 from portal.customers.records import CustomerData, create_customer
 from portal.db import write_transaction
@@ -130,10 +129,9 @@ async def accept_lead(actor: CurrentUser, lead_id: int) -> int:
             allow_duplicate=True,
             via="lead",
         )
-        customer = await get_customer_for_user(actor, customer_id)
-        await log_interaction(
+        await log_interaction_for(
             actor,
-            customer,
+            customer_id,
             InteractionData(
                 channel="other",
                 direction="inbound",

@@ -15,7 +15,7 @@ from typing import Any
 from portal.auth.constants import Permission
 from portal.auth.schemas import CurrentUser
 from portal.core.audit import record
-from portal.customers.access import get_customer_for_user
+from portal.customers.access import CustomerRef, customer_ref_for_user
 from portal.customers.contacts import ContactData
 from portal.customers.records import CustomerData, create_customer
 from portal.db import write_transaction
@@ -101,11 +101,11 @@ def _check(data: DealData) -> dict[str, str]:
     return errors
 
 
-async def _customer(actor: CurrentUser, data: DealData) -> dict[str, Any]:
-    """The customer row (id, name, phone, e-mail) the deal is for; creates a new one."""
+async def _customer(actor: CurrentUser, data: DealData) -> CustomerRef:
+    """The customer (id, name, phone, e-mail) the deal is for; creates a new one."""
     if data.customer_id is not None:
         try:
-            customer = await get_customer_for_user(actor, data.customer_id)
+            customer = await customer_ref_for_user(actor, data.customer_id)
         except NotFound:
             raise FormError({"customer_id": _("No such customer.")}) from None
         return customer
@@ -120,17 +120,17 @@ async def _customer(actor: CurrentUser, data: DealData) -> dict[str, Any]:
         allow_duplicate=True,
         via="deal",
     )
-    return await get_customer_for_user(actor, customer_id)
+    return await customer_ref_for_user(actor, customer_id)
 
 
-def _values(data: DealData, customer: dict[str, Any]) -> dict[str, Any]:
-    phone = data.customer_phone.strip() or customer.get("contact_phone") or ""
-    mail = (data.customer_email.strip() or customer.get("contact_email") or "").lower()
+def _values(data: DealData, customer: CustomerRef) -> dict[str, Any]:
+    phone = data.customer_phone.strip() or customer.contact_phone
+    mail = (data.customer_email.strip() or customer.contact_email).lower()
     return {
         "name": data.name.strip()[:200],
-        "customer": customer["id"],
-        "customer_name": customer["name"],
-        "customer_key": matching.customer_key(customer["name"]),
+        "customer": customer.id,
+        "customer_name": customer.name,
+        "customer_key": matching.customer_key(customer.name),
         "credit_code": matching.credit_code(data.credit_code),
         "customer_phone": phone[:40],
         "phone_key": matching.phone_key(phone),

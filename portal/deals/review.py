@@ -32,7 +32,7 @@ from portal.deals.tables import Deal, DealOrder
 from portal.lib.clock import now, today
 from portal.lib.forms import FormError
 from portal.lib.i18n import gettext as _
-from portal.orders.access import get_order_for_user
+from portal.orders.access import order_ref_for_user
 from portal.orders.deal_prices import DEAD, orders_against_deal
 from portal.tenancy import NotFound
 
@@ -273,10 +273,10 @@ async def win_deal(actor: CurrentUser, deal_id: int, order_ids: list[int]) -> No
         ]
     for order_id in order_ids:
         try:
-            order = await get_order_for_user(actor, order_id)
+            order = await order_ref_for_user(actor, order_id)
         except NotFound:
             raise FormError({"order_ids": _("No such order: %(id)s", id=order_id)}) from None
-        if int(order["partner"]) != int(deal["partner"]):
+        if order.partner_id != int(deal["partner"]):
             raise FormError({"order_ids": _("No such order: %(id)s", id=order_id)})
 
     async def link() -> None:

@@ -95,7 +95,7 @@ async def _fail(*args: object, **kwargs: object) -> None:
     raise RuntimeError("the disk is full")
 
 
-@pytest.mark.parametrize("step", ["create_customer", "log_interaction"])
+@pytest.mark.parametrize("step", ["create_customer", "log_interaction_for"])
 async def test_a_failure_while_accepting_leaves_the_lead_offered_and_no_customer(
     vera, alice, monkeypatch, step
 ):
