@@ -15,6 +15,8 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import msgspec
+
 from portal.auth.schemas import CurrentUser
 from portal.communications.campaigns.reads import campaign_figures
 from portal.communications.feedback.results import feedback_figures
@@ -143,15 +145,14 @@ async def partner_overview(user: CurrentUser, partner: dict[str, Any]) -> dict[s
             _notes_changed(partner_id),
         ),
     )
-    limit = int(credit["credit_limit_amount"])
-    exposure = int(credit["exposure_amount"])
+    limit, exposure = credit.credit_limit_amount, credit.exposure_amount
     share = exposure / limit if limit > 0 else None
     return {
         "score": score,
         "trend": trend,
         "orders": orders,
         "credit": {
-            **credit,
+            **msgspec.structs.asdict(credit),
             "share": share,
             "bar": charts.progress_bar(share, label=_("Credit used")),
             "over": limit > 0 and exposure > limit,

@@ -100,7 +100,7 @@ class ReceivableApi(Controller):
         account = None
         if user.partner_id is not None:
             s = await services.account_summary(user.partner_id)
-            account = AccountOut(**{f: s[f] for f in AccountOut.__struct_fields__})
+            account = AccountOut(**{f: getattr(s, f) for f in AccountOut.__struct_fields__})
         return ReceivableListOut(
             items=[receivable_out(r) for r in rows],
             total=total,

@@ -54,7 +54,11 @@ class MoneyPages(Controller):
             request,
             "finance/money.html",
             summary=summary,
-            terms_label=_(TERMS_LABELS.get(summary["payment_terms"], summary["payment_terms"])),
+            terms_label=_(
+                {str(k): v for k, v in TERMS_LABELS.items()}.get(
+                    summary.payment_terms, summary.payment_terms
+                )
+            ),
             receivables=rows,
             frees=unpaid,
             payments=await services.list_payments(user, user.partner_id, 20),

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Sum
 
 from portal.auth.schemas import CurrentUser
@@ -49,7 +50,26 @@ async def payment_terms(partner_id: int) -> str:
     return str(row["payment_terms"]) if row else DEFAULT_TERMS.value
 
 
-async def account_summary(partner_id: int) -> dict[str, Any]:
+class AccountSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A partner's account as the money page, the home card, the API and the console's 360°
+    page read it (amounts in minor units)."""
+
+    currency: str
+    owed_amount: int
+    overdue_amount: int
+    overdue_count: int
+    open_count: int
+    next_due_on: dt.date | None
+    on_account_amount: int
+    credit_limit_amount: int
+    open_orders_amount: int
+    unbilled_amount: int
+    exposure_amount: int
+    available_credit_amount: int
+    payment_terms: str
+
+
+async def account_summary(partner_id: int) -> AccountSummary:
     """What the partner owes, what is overdue, its balance on account and its credit:
     exposure = open orders (unshipped) + shipped not yet billed + unpaid receivables - balance
     on account; available = credit limit - exposure (never shown below zero)."""
@@ -75,21 +95,21 @@ async def account_summary(partner_id: int) -> dict[str, Any]:
     unshipped = await queries.unshipped_amount(partner_id)
     unbilled = await queries.unbilled_amount(partner_id)
     exposure = unshipped + unbilled + owed - on_account
-    return {
-        "currency": partner["currency"] if partner else "CNY",
-        "owed_amount": owed,
-        "overdue_amount": overdue,
-        "overdue_count": sum(1 for r in open_rows if r["due_on"] < today),
-        "open_count": len(open_rows),
-        "next_due_on": next_due,
-        "on_account_amount": on_account,
-        "credit_limit_amount": limit,
-        "open_orders_amount": unshipped,
-        "unbilled_amount": unbilled,
-        "exposure_amount": exposure,
-        "available_credit_amount": max(limit - exposure, 0),
-        "payment_terms": await payment_terms(partner_id),
-    }
+    return AccountSummary(
+        currency=partner["currency"] if partner else "CNY",
+        owed_amount=owed,
+        overdue_amount=overdue,
+        overdue_count=sum(1 for r in open_rows if r["due_on"] < today),
+        open_count=len(open_rows),
+        next_due_on=next_due,
+        on_account_amount=on_account,
+        credit_limit_amount=limit,
+        open_orders_amount=unshipped,
+        unbilled_amount=unbilled,
+        exposure_amount=exposure,
+        available_credit_amount=max(limit - exposure, 0),
+        payment_terms=await payment_terms(partner_id),
+    )
 
 
 @dataclass(frozen=True)

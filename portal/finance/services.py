@@ -63,13 +63,13 @@ async def home_cards(user: CurrentUser) -> list[Card]:
             for r in await partner_rebates(user.partner_id)
             if r["programme"]["status"] == "active"
         )
-        if not s["open_count"] and not s["on_account_amount"] and not earned:
+        if not s.open_count and not s.on_account_amount and not earned:
             return []
-        cur = s["currency"]
+        cur = s.currency
         items = [
-            (_("You owe"), format_money(s["owed_amount"], cur), "/money"),
-            (_("Overdue"), format_money(s["overdue_amount"], cur), "/money?status=overdue"),
-            (_("Available credit"), format_money(s["available_credit_amount"], cur), "/money"),
+            (_("You owe"), format_money(s.owed_amount, cur), "/money"),
+            (_("Overdue"), format_money(s.overdue_amount, cur), "/money?status=overdue"),
+            (_("Available credit"), format_money(s.available_credit_amount, cur), "/money"),
             (_("Rebate earned"), format_money(earned, cur), "/money#rebate-title"),
         ]
         return [
@@ -78,7 +78,7 @@ async def home_cards(user: CurrentUser) -> list[Card]:
                 items=items,
                 link="/money",
                 link_label=_("Open my account"),
-                tone="attention" if s["overdue_amount"] else "ok",
+                tone="attention" if s.overdue_amount else "ok",
             )
         ]
     if user.is_vendor:

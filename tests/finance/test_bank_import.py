@@ -71,7 +71,7 @@ async def test_a_clean_xlsx_records_and_allocates_and_a_second_upload_adds_nothi
     receivable = await Receivable.select().where(Receivable.id == order["receivable_id"]).first()
     assert receivable["paid_amount"] == receivable["amount"]
     summary = await services.account_summary(alice.partner_id)
-    assert summary["on_account_amount"] == 50_00
+    assert summary.on_account_amount == 50_00
 
 
 async def test_manny_cannot_import_payments_for_a_partner_he_does_not_manage(as_user, manny, carol):
@@ -112,7 +112,7 @@ async def test_vera_pays_the_receivable_she_picks_and_the_rest_stays_on_account(
     assert paid[newer["receivable_id"]] == newer["total"]
     assert paid[older["receivable_id"]] == 0  # not the oldest: the one chosen
     summary = await services.account_summary(alice.partner_id)
-    assert summary["on_account_amount"] == 100_00
+    assert summary.on_account_amount == 100_00
 
 
 async def test_a_receivable_of_another_partner_cannot_be_picked(as_user, alice, vera, carol):

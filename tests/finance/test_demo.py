@@ -23,7 +23,7 @@ async def test_the_demo_has_paid_overdue_and_due_receivables_and_loads_once():
     )
     assert {"paid", "overdue", "open"} <= {r["state"] for r in rows}
     summary = await services.account_summary(a["id"])
-    assert summary["overdue_amount"] > 0 and summary["owed_amount"] > summary["overdue_amount"]
+    assert summary.overdue_amount > 0 and summary.owed_amount > summary.overdue_amount
     assert await FinanceProfile.count().where(FinanceProfile.tax_number != "") == 2
     assert not await Receivable.exists().where(Receivable.paid_amount > Receivable.amount)
     assert (first["rebate_programmes"], second["rebate_programmes"]) == (1, 0)

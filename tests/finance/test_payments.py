@@ -33,23 +33,23 @@ async def test_a_payment_pays_the_oldest_receivable_first_and_the_rest_stays_on_
     assert (await _receivable(first["receivable_id"]))["paid_on"] is not None
     assert (await _receivable(second["receivable_id"]))["paid_amount"] == 100_00
     summary = await services.account_summary(alice.partner_id)
-    assert summary["owed_amount"] == second["total"] - 100_00
-    assert summary["on_account_amount"] == 0
+    assert summary.owed_amount == second["total"] - 100_00
+    assert summary.on_account_amount == 0
     assert await PaymentAllocation.count().where(PaymentAllocation.payment == payment_id) == 2
 
 
 async def test_an_over_payment_becomes_balance_on_account_and_pays_the_next_shipment(alice, vera):
     order = await shipped_order(alice, vera)
     await pay(vera, alice.partner_id, order["total"] + 5_000_00)
-    assert (await services.account_summary(alice.partner_id))["on_account_amount"] == 5_000_00
+    assert (await services.account_summary(alice.partner_id)).on_account_amount == 5_000_00
 
     later = await shipped_order(alice, vera)
 
     summary = await services.account_summary(alice.partner_id)
-    assert summary["on_account_amount"] == max(5_000_00 - later["total"], 0)
-    assert summary["owed_amount"] == max(later["total"] - 5_000_00, 0)
+    assert summary.on_account_amount == max(5_000_00 - later["total"], 0)
+    assert summary.owed_amount == max(later["total"] - 5_000_00, 0)
     balance = sum(e["amount"] for e in await LedgerEntry.select(LedgerEntry.amount))
-    assert balance == summary["owed_amount"] - summary["on_account_amount"]
+    assert balance == summary.owed_amount - summary.on_account_amount
 
 
 async def test_the_same_bank_reference_answers_the_same_payment(alice, vera):
@@ -95,7 +95,7 @@ async def test_concurrent_payments_with_different_references_never_over_allocate
     receivable = await _receivable(order["receivable_id"])
     assert receivable["paid_amount"] == receivable["amount"]
     summary = await services.account_summary(alice.partner_id)
-    assert summary["on_account_amount"] == 12 * (order["total"] // 4) - order["total"]
+    assert summary.on_account_amount == 12 * (order["total"] // 4) - order["total"]
 
 
 @pytest.mark.parametrize(

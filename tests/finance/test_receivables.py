@@ -131,9 +131,9 @@ async def test_unpaid_goods_count_against_the_credit_limit_until_they_are_paid(a
         await place(alice.current, {"BIG-1": 1})
     assert "unpaid invoices" in refused.value.message
     summary = await services.account_summary(alice.partner_id)
-    assert (await credit.context(alice.partner_id))["available_amount"] == summary[
-        "available_credit_amount"
-    ]
+    assert (await credit.context(alice.partner_id))[
+        "available_amount"
+    ] == summary.available_credit_amount
 
     await pay(vera, alice.partner_id, order["total"])
     assert (await place(alice.current, {"BIG-1": 1})).order_id
