@@ -21,7 +21,7 @@ Figures = dict[str, int | float | None]
 @dataclass(frozen=True)
 class Metric:
     """One KPI. unit: money (minor units), count, ratio (0..1), score (-100..100), minutes,
-    days.
+    hours, days (counts and money default to 0 when a domain has no row; the others to none).
 
     scale = (worst, best) maps a value to 0..1 for the composite score on a fixed scale;
     None ranks the value among all partners instead (revenue: there is no natural maximum).
@@ -72,7 +72,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "lead_accept_hours",
         N_("Time to accept a lead (working hours)"),
-        "count",
+        "hours",  # a median: none without accepted leads ("—"), never 0
         "leads",
         0,
         None,

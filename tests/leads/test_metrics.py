@@ -51,3 +51,10 @@ async def test_acceptance_rate_and_time_to_accept_with_their_rows(
         f"/performance/figures/lead_accept_hours?period={closed.code}&kind={closed.kind.value}"
     )
     assert mine.status_code == 200 and f"/leads/{taken}" in mine.text
+
+
+async def test_a_partner_without_accepted_leads_has_no_time_to_accept(partner_a):
+    # a median of nothing is no figure: the scorecard and the PDF show "—", never "0 hours"
+    card = await views.scorecard(partner_a, Period.containing(clock.today()).previous)
+    assert card["kpi"]["lead_accept_hours"]["value"] is None
+    assert card["kpi"]["lead_accept_hours"]["display"] == "—"
