@@ -186,62 +186,53 @@ async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str,
     partner's province), expected close month and product line (registered value at list
     prices). Grouped statements only, whatever the number of deals."""
     where = _where(user, DealFilters(partner_id=filters.partner_id, q=filters.q))
-    by_stage = await (
+    # One row per partner, status and stage (a few hundred at most), folded here into the totals
+    # by stage, by partner and (the open pipeline) by region: one pass over the deals, which the
+    # deal_pipeline index answers on its own.
+    grouped = await (
         Deal.select(
+            Deal.partner,
+            Deal.partner.name.as_alias("partner_name"),
+            Deal.partner.province.as_alias("province"),
             Deal.status,
             Deal.stage,
             Count(Deal.id, alias="n"),
             Sum(Deal.estimated_amount, alias="amount"),
         )
         .where(*where)
-        .group_by(Deal.status, Deal.stage)
+        .group_by(Deal.partner, Deal.partner.name, Deal.partner.province, Deal.status, Deal.stage)
     )
-    by_partner = await (
-        Deal.select(
-            Deal.partner,
-            Deal.partner.name.as_alias("partner_name"),
-            Deal.status,
-            Count(Deal.id, alias="n"),
-            Sum(Deal.estimated_amount, alias="amount"),
-        )
-        .where(*where)
-        .group_by(Deal.partner, Deal.partner.name, Deal.status)
-    )
+    live = [DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED, DealStatus.APPROVED]
+    if not user.is_vendor:
+        live.insert(0, DealStatus.DRAFT)
     stages: dict[str, dict[str, int]] = {}
-    for r in by_stage:
+    partners: dict[int, dict[str, Any]] = {}
+    regions: dict[Any, dict[str, int]] = {}
+    for r in grouped:
+        n, amount = int(r["n"]), int(r["amount"] or 0)
         key = r["stage"] if r["status"] in OPEN else r["status"]
         slot = stages.setdefault(key, {"n": 0, "amount": 0})
-        slot["n"] += int(r["n"])
-        slot["amount"] += int(r["amount"] or 0)
-    partners: dict[int, dict[str, Any]] = {}
-    for r in by_partner:
+        slot["n"] += n
+        slot["amount"] += amount
         p = partners.setdefault(
             int(r["partner"]),
             {"name": r["partner_name"], "open": 0, "amount": 0, "won": 0, "lost": 0},
         )
         if r["status"] in OPEN:
-            p["open"] += int(r["n"])
-            p["amount"] += int(r["amount"] or 0)
+            p["open"] += n
+            p["amount"] += amount
         elif r["status"] in (DealStatus.WON, DealStatus.LOST):
-            p[str(r["status"])] += int(r["n"])
+            p[str(r["status"])] += n
+        if r["status"] in live:
+            region = regions.setdefault(r["province"], {"n": 0, "amount": 0})
+            region["n"] += n
+            region["amount"] += amount
     for p in partners.values():
         decided = p["won"] + p["lost"]
         p["win_rate"] = (p["won"] / decided) if decided else None
     won = stages.get(DealStatus.WON, {}).get("n", 0)
     lost = stages.get(DealStatus.LOST, {}).get("n", 0)
-    live = [DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED, DealStatus.APPROVED]
-    if not user.is_vendor:
-        live.insert(0, DealStatus.DRAFT)
     open_where = [*where, Deal.status.is_in(live)]
-    by_region = await (
-        Deal.select(
-            Deal.partner.province.as_alias("province"),
-            Count(Deal.id, alias="n"),
-            Sum(Deal.estimated_amount, alias="amount"),
-        )
-        .where(*open_where)
-        .group_by(Deal.partner.province)
-    )
     # One row per expected close date (a few hundred at most), folded into months here.
     by_day = await (
         Deal.select(
@@ -270,12 +261,8 @@ async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str,
         "partners": sorted(partners.values(), key=lambda p: -p["amount"]),
         "regions": sorted(
             (
-                {
-                    "name": province_name(str(r["province"] or ""), locale),
-                    "n": int(r["n"]),
-                    "amount": int(r["amount"] or 0),
-                }
-                for r in by_region
+                {"name": province_name(str(province or ""), locale), **totals}
+                for province, totals in regions.items()
             ),
             key=lambda r: -r["amount"],
         ),
@@ -295,7 +282,7 @@ async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str,
             for r in lines
         ],
         "win_rate": (won / (won + lost)) if won + lost else None,
-        "pending": sum(int(r["n"]) for r in by_stage if r["status"] == DealStatus.SUBMITTED),
+        "pending": sum(int(r["n"]) for r in grouped if r["status"] == DealStatus.SUBMITTED),
     }
 
 

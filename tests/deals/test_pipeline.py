@@ -52,3 +52,39 @@ async def test_the_console_page_shows_the_breakdowns(alice, vera, as_user):
     page = await (await as_user(vera)).get("/console/deals/", headers={"Accept-Language": "zh-CN"})
     assert page.status_code == 200
     assert "按地区" in page.text and "按产品线" in page.text and "按预计成交月份" in page.text
+
+
+async def test_the_totals_by_stage_and_partner_leave_drafts_and_other_searches_out(
+    alice, carol, vera
+):
+    await make_deal(alice.current, "戊客户", status="submitted", estimated_amount=100_000_00,
+                    stage="proposal")  # fmt: skip
+    won = await make_deal(alice.current, "己客户", status="approved", vendor=vera.current,
+                          estimated_amount=20_000_00)  # fmt: skip
+    await services.win_deal(alice.current, won, [])
+    lost = await make_deal(carol.current, "庚客户", status="approved", vendor=vera.current,
+                           estimated_amount=40_000_00)  # fmt: skip
+    await services.lose_deal(carol.current, lost, "价格")
+    await make_deal(carol.current, "辛客户", status="submitted", estimated_amount=30_000_00)
+    await make_deal(alice.current, "壬客户", estimated_amount=7_00)  # a draft: the partner's own
+    with use_locale("en"):
+        figures = await services.pipeline_figures(vera.current, DealFilters())
+        one = await services.pipeline_figures(vera.current, DealFilters(q="辛客户"))
+        own = await services.pipeline_figures(alice.current, DealFilters())
+    assert figures["stages"] == {
+        "proposal": {"n": 1, "amount": 100_000_00},
+        "qualified": {"n": 1, "amount": 30_000_00},
+        "won": {"n": 1, "amount": 20_000_00},
+        "lost": {"n": 1, "amount": 40_000_00},
+    }
+    assert figures["pending"] == 2 and figures["win_rate"] == 0.5
+    rows = {p["name"]: (p["open"], p["amount"], p["won"], p["lost"]) for p in figures["partners"]}
+    assert rows == {
+        "华东智联科技有限公司": (1, 100_000_00, 1, 0),
+        next(n for n in rows if n != "华东智联科技有限公司"): (1, 30_000_00, 0, 1),
+    }
+    assert [p["win_rate"] for p in figures["partners"]] == [1.0, 0.0]
+    assert one["stages"] == {"qualified": {"n": 1, "amount": 30_000_00}}
+    assert {r["name"]: r["n"] for r in one["regions"]} == {"Guangdong": 1}
+    assert own["stages"]["qualified"] == {"n": 1, "amount": 7_00}  # his draft, for him
+    assert {r["name"]: r["amount"] for r in own["regions"]} == {"Shanghai": 100_007_00}
