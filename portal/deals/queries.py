@@ -24,12 +24,22 @@ ORDER BY amount DESC
 
 
 async def pipeline_by_product_line(
-    statuses: list[str], partner_ids: list[int] | None, partner_id: int | None = None
+    statuses: list[str],
+    partner_ids: list[int] | None,
+    partner_id: int | None = None,
+    pattern: str = "",
 ) -> list[dict[str, Any]]:
     """Open deals and their registered value at list prices per product line (category; None:
-    products without one), for the partners in `partner_ids` (None: every partner)."""
+    products without one), for the partners in `partner_ids` (None: every partner); `pattern`
+    (a LIKE pattern) narrows them as the pipeline's search does: project, customer or number."""
     args: list[Any] = list(statuses)
     scope = ""
+    if pattern:
+        scope += (
+            " AND (LOWER(d.name) LIKE {} OR LOWER(d.customer_name) LIKE {}"
+            " OR LOWER(d.number) LIKE {})"
+        )
+        args += [pattern.lower()] * 3
     if partner_ids is not None:
         if not partner_ids:
             return []

@@ -79,6 +79,12 @@ def order_status_label(status: str) -> str:
     return _(label) if label else status
 
 
+def search_pattern(q: str) -> str:
+    """The LIKE pattern of the pipeline's search box ("" when empty): project, customer, number."""
+    term = q.strip()[:100].replace("%", "").replace("_", "")
+    return f"%{term}%" if term else ""
+
+
 def _where(user: CurrentUser, filters: DealFilters) -> list[Any]:
     where: list[Any] = [deal_scope(user)]
     if filters.status == "open":
@@ -94,9 +100,8 @@ def _where(user: CurrentUser, filters: DealFilters) -> list[Any]:
             (Deal.status == DealStatus.APPROVED)
             & (Deal.protection_until <= today() + dt.timedelta(days=REMINDER_DAYS[0]))
         )
-    term = filters.q.strip()[:100]
-    if term:
-        pattern = "%" + term.replace("%", "").replace("_", "") + "%"
+    pattern = search_pattern(filters.q)
+    if pattern:
         where.append(
             Deal.name.ilike(pattern)
             | Deal.customer_name.ilike(pattern)
@@ -255,6 +260,7 @@ async def pipeline_figures(user: CurrentUser, filters: DealFilters) -> dict[str,
         [str(s) for s in live],
         await vendor_partner_ids(user) if user.is_vendor else [user.partner_id or 0],
         filters.partner_id,
+        search_pattern(filters.q),
     )
     return {
         "stages": stages,

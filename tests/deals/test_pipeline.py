@@ -45,6 +45,10 @@ async def test_the_pipeline_adds_up_by_region_product_line_and_month(alice, caro
     assert figures["win_rate"] == 1.0
     assert [p["name"] for p in mine["partners"]] == ["华东智联科技有限公司"]
     assert mine["product_lines"] == [{"name": "Cameras", "n": 1, "amount": 10 * 500_00}]
+    # the search narrows the product lines as it narrows every other figure
+    with use_locale("en"):
+        found = await services.pipeline_figures(vera.current, DealFilters(q="丙客户"))
+    assert found["product_lines"] == [{"name": "Cameras", "n": 1, "amount": 4 * 500_00}]
 
 
 async def test_the_console_page_shows_the_breakdowns(alice, vera, as_user):
