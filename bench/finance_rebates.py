@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -35,31 +36,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import scratch
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_DB = "portal_bench_finance_rebates"
-PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
-SQLITE_DIR = Path(tempfile.gettempdir()) / "portal-bench-finance-rebates"
+# this run's own database and folder (bench/scratch.py): two runs side by side never collide
+PG_DB = scratch.run_database("portal_bench_finance_rebates")
+PG_URL = scratch.pg_url(PG_DB)
+SQLITE_DIR = Path(tempfile.mkdtemp(prefix="portal-bench-finance-rebates-"))
+atexit.register(shutil.rmtree, SQLITE_DIR, True)
 
 
 def recreate(database: str) -> dict[str, str]:
     """A fresh, migrated database of this script's own (never another bench's)."""
     if database == "postgres":
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)",
-                "-c",
-                f"CREATE DATABASE {PG_DB}",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        scratch.recreate_pg_database(PG_DB)  # dropped when the run ends
     shutil.rmtree(SQLITE_DIR, ignore_errors=True)
     SQLITE_DIR.mkdir(parents=True, exist_ok=True)
     env = {
