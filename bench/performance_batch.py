@@ -23,10 +23,10 @@ import time
 
 async def prepare(partners: int) -> str:
     from portal.db import close_pool, start_pool
+    from portal.lib.clock import today as local_today
     from portal.partners.tables import Partner
     from portal.performance import deliveries
     from portal.performance.periods import Period
-    from portal.performance.scorecards import local_today
     from portal.performance.tables import ReportDelivery
 
     await start_pool()

@@ -283,8 +283,8 @@ LINE_COLUMNS = [
 async def load(partner_count: int, lines_total: int) -> None:
     from bench.orders_data import analyze
     from portal.db import close_pool, start_pool
+    from portal.lib.clock import today as local_today
     from portal.performance import rollups
-    from portal.performance.scorecards import local_today
 
     await start_pool()
     try:
